@@ -1,0 +1,138 @@
+"""Settings for one kabupaten: a TOML file (swappable) plus environment variables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from readiness.errors import ReferenceDataError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_SETTINGS_FILE = DATA_DIR / "settings.toml"
+DEFAULT_DB_PATH = PROJECT_DIR / "kesiapan_linmas.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between kabupaten or elections; nothing here is hard-coded elsewhere."""
+
+    kabupaten_name: str
+    kabupaten_code: str
+    province_name: str
+    province_code: str
+    region_file: Path
+    election_name: str
+    voting_date: dt.date
+    submission_deadline: dt.date
+    officers_per_tps: int = 2
+    rawan_extra_officers: int = 0
+    min_age: int = 17
+    max_age_warning: int = 60
+    bpjs_premium_per_month: int = 16800
+    bpjs_premium_months: int = 1
+    training_modules: tuple[str, ...] = (
+        "prosedur pemungutan suara",
+        "penanganan kerumunan",
+        "komunikasi efektif",
+    )
+    ready_target: float = 90.0
+    critical_below: float = 50.0
+    max_upload_megabytes: int = 5
+    signature_title: str = ""
+    signature_name: str = ""
+    signature_nip: str = ""
+    source_file: Path = DEFAULT_SETTINGS_FILE
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Upload limit in bytes, the unit the reader checks."""
+        return self.max_upload_megabytes * 1024 * 1024
+
+
+def settings_path() -> Path:
+    """The settings file in force: ``READINESS_SETTINGS`` or the bundled one."""
+    return Path(os.environ.get("READINESS_SETTINGS", DEFAULT_SETTINGS_FILE))
+
+
+def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` beats ``READINESS_DB`` beats the embedded default file."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("READINESS_DB", DEFAULT_DB_PATH))
+
+
+def _require(table: dict, section: str, key: str, kind: type, path: Path):
+    try:
+        value = table[section][key]
+    except KeyError:
+        msg = f"Berkas pengaturan {path}: bagian [{section}] tidak memiliki '{key}'. Tambahkan nilainya."
+        raise ReferenceDataError(msg) from None
+    if kind is int and isinstance(value, bool):
+        value = None
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind):
+        msg = (
+            f"Berkas pengaturan {path}: [{section}] {key} harus berupa {kind.__name__}, "
+            f"tertulis {value!r}. Perbaiki nilainya."
+        )
+        raise ReferenceDataError(msg)
+    return value
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and check the settings file; a malformed file names itself and the problem."""
+    path = Path(path) if path else settings_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"Berkas pengaturan tidak ditemukan: {path}. Periksa READINESS_SETTINGS."
+        raise ReferenceDataError(msg) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        msg = f"Berkas pengaturan {path} rusak: {error}. Perbaiki penulisannya."
+        raise ReferenceDataError(msg) from None
+    optional = {
+        "officers_per_tps": ("rules", "officers_per_tps", int),
+        "rawan_extra_officers": ("rules", "rawan_extra_officers", int),
+        "min_age": ("rules", "min_age", int),
+        "max_age_warning": ("rules", "max_age_warning", int),
+        "bpjs_premium_per_month": ("bpjs", "premium_per_month", int),
+        "bpjs_premium_months": ("bpjs", "premium_months", int),
+        "ready_target": ("status", "ready_target", float),
+        "critical_below": ("status", "critical_below", float),
+        "max_upload_megabytes": ("upload", "max_megabytes", int),
+        "signature_title": ("signature", "title", str),
+        "signature_name": ("signature", "name", str),
+        "signature_nip": ("signature", "nip", str),
+    }
+    extra = {
+        field: _require(raw, section, key, kind, path)
+        for field, (section, key, kind) in optional.items()
+        if key in raw.get(section, {})
+    }
+    if "modules" in raw.get("training", {}):
+        modules = raw["training"]["modules"]
+        if not modules or not all(isinstance(m, str) and m.strip() for m in modules):
+            msg = f"Berkas pengaturan {path}: [training] modules harus daftar nama modul."
+            raise ReferenceDataError(msg)
+        extra["training_modules"] = tuple(m.strip() for m in modules)
+    settings = Settings(
+        kabupaten_name=_require(raw, "kabupaten", "name", str, path),
+        kabupaten_code=_require(raw, "kabupaten", "code", str, path),
+        province_name=_require(raw, "kabupaten", "province_name", str, path),
+        province_code=_require(raw, "kabupaten", "province_code", str, path),
+        region_file=path.parent / _require(raw, "kabupaten", "region_file", str, path),
+        election_name=_require(raw, "election", "name", str, path),
+        voting_date=_require(raw, "election", "voting_date", dt.date, path),
+        submission_deadline=_require(raw, "election", "submission_deadline", dt.date, path),
+        source_file=path,
+        **extra,
+    )
+    if settings.officers_per_tps < 1 or settings.min_age < 1:
+        msg = f"Berkas pengaturan {path}: officers_per_tps dan min_age harus lebih dari 0."
+        raise ReferenceDataError(msg)
+    return settings

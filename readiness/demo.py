@@ -1,0 +1,234 @@
+"""A deterministic demo database (DATA CONTOH): every state a head should recognise.
+
+Rejang Lebong's 445 TPS of Pilkada 2024 (KPU Rejang Lebong) are spread over its 156
+desa/kelurahan; some kecamatan have sent every list, some part, one nothing; BPJS and
+training are partial; a few TPS rawan are left uncovered. All people are invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+
+import polars as pl
+
+from readiness.metrics import WIB
+from readiness.scope import Scope
+from readiness.storage import OFFICER_COLUMNS, SYSTEM, Actor, Store
+
+TOTAL_TPS = 445
+SEED = 20241127
+COMPLETE_KECAMATAN = ("17.02.06", "17.02.09", "17.02.16", "17.02.17", "17.02.19")
+SILENT_KECAMATAN = ("17.02.20",)
+
+MEN = (
+    "Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko", "Rahmat", "Syahrial",
+    "Yusuf", "Zainal", "Agus", "Bambang", "Darmawan", "Edi", "Firdaus", "Gunawan", "Hasan",
+    "Iwan", "Jamal", "Lukman", "Mulyadi", "Nasrul", "Rudi", "Samsul", "Taufik", "Wahyu",
+    "Rusdi", "Heri", "Suryadi", "Ma’ruf", "Andi", "Herman", "Sapri", "Jumadi",
+)  # fmt: skip
+WOMEN = ("Sri", "Siti", "Nurhayati", "Yuliana", "Rina", "Dewi", "Fitri", "Lestari", "Ratna")
+FAMILY = (
+    "Saputra", "Pratama", "Hidayat", "Setiawan", "Susanto", "Rahman", "Harahap", "Firmansyah",
+    "Nugroho", "Wijaya", "Kurniawan", "Effendi", "Syahputra", "Hamdani", "Sulaiman", "Fauzi",
+)  # fmt: skip
+PLACES = ("Curup", "Rejang Lebong", "Kepahiang", "Lebong", "Bengkulu", "Lubuklinggau")
+
+
+def spread_tps(villages: pl.DataFrame, total: int, rng: random.Random) -> list[int]:
+    """Give each desa at least one TPS and split the rest by a random size (largest remainder)."""
+    weights = [
+        rng.uniform(1.5, 4.0) if kind == "kelurahan" else rng.uniform(1.0, 3.5)
+        for kind in villages["desa_kind"]
+    ]
+    spare = total - len(weights)
+    shares = [w * spare / sum(weights) for w in weights]
+    counts = [1 + int(s) for s in shares]
+    order = sorted(range(len(shares)), key=lambda i: shares[i] - int(shares[i]), reverse=True)
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def make_nik(kecamatan_code: str, birth: dt.date, female: bool, serial: int) -> str:
+    """A NIK of the right shape: PP KK CC, DDMMYY (day + 40 for women), serial."""
+    province, kabupaten, kecamatan = kecamatan_code.split(".")
+    day = birth.day + (40 if female else 0)
+    return f"{province}{kabupaten}{kecamatan}{day:02d}{birth:%m%y}{serial:04d}"
+
+
+def _officer(rng: random.Random, kecamatan_code: str, desa: str, tps_number: int, used: set):
+    female = rng.random() < 0.12
+    birth = dt.date(rng.randint(1966, 2004), rng.randint(1, 12), rng.randint(1, 28))
+    while True:
+        nik = make_nik(kecamatan_code, birth, female, rng.randint(1, 9999))
+        if nik not in used:
+            used.add(nik)
+            break
+    first = rng.choice(WOMEN if female else MEN)
+    return {
+        "nama": f"{first} {rng.choice(FAMILY)}",
+        "nik": nik,
+        "jenis_kelamin": "P" if female else "L",
+        "tempat_lahir": rng.choice(PLACES),
+        "tanggal_lahir": birth,
+        "alamat": f"Dusun {rng.randint(1, 5)}, {desa}",
+        "no_hp": f"08{rng.choice('1235')}{rng.randint(10**8, 10**9 - 1)}",
+        "nomor_tps": tps_number,
+        "status_bpjs": None,
+        "no_kpj": None,
+        "status_pelatihan": None,
+        "tanggal_pelatihan": None,
+        "keterangan": None,
+        "warning_codes": [],
+    }
+
+
+def _roster_frame(rows: list[dict]) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "nama": pl.String,
+            "nik": pl.String,
+            "jenis_kelamin": pl.String,
+            "tempat_lahir": pl.String,
+            "tanggal_lahir": pl.Date,
+            "alamat": pl.String,
+            "no_hp": pl.String,
+            "nomor_tps": pl.Int64,
+            "status_bpjs": pl.Boolean,
+            "no_kpj": pl.String,
+            "status_pelatihan": pl.Boolean,
+            "tanggal_pelatihan": pl.Date,
+            "keterangan": pl.String,
+            "warning_codes": pl.List(pl.String),
+        },
+    )
+    # Row 1 of the template is the header, so the first officer sits on Excel row 2.
+    return frame.with_row_index("row_number", offset=2).with_columns(
+        pl.col("row_number").cast(pl.Int64)
+    ).select(OFFICER_COLUMNS)
+
+
+def build_demo(store: Store) -> dict[str, int]:
+    """Fill an empty database with the demo; refuse a database that already holds rosters."""
+    if store.count("submissions") or store.count("tps"):
+        msg = "build_demo needs an empty database"
+        raise ValueError(msg)
+    settings = store.settings
+    rng = random.Random(SEED)
+    villages = store.villages(Scope(settings.kabupaten_code))
+    counts = spread_tps(villages, TOTAL_TPS, rng)
+    tps_rows = []
+    for desa_code, count in zip(villages["desa_code"], counts, strict=True):
+        tps_rows.extend(
+            {"desa_code": desa_code, "tps_number": n, "rawan": False, "address": None}
+            for n in range(1, count + 1)
+        )
+    tps = pl.DataFrame(tps_rows)
+    # About fifteen TPS are hard to reach (Antara): flag them rawan.
+    rawan_index = set(rng.sample(range(tps.height), 15))
+    tps = tps.with_row_index("i").with_columns(
+        pl.col("i").is_in(list(rawan_index)).alias("rawan"),
+        pl.when(pl.col("i").is_in(list(rawan_index)))
+        .then(pl.lit("Lokasi sulit dijangkau (pemetaan Bawaslu)"))
+        .otherwise(None)
+        .alias("rawan_reason"),
+    ).drop("i")
+    store.replace_tps(SYSTEM, tps, file_name="DATA CONTOH: daftar TPS KPU")
+
+    deadline = settings.submission_deadline
+    used: set[str] = set()
+    officers_by_desa: dict[str, list[dict]] = {}
+    stored = 0
+    for desa_code, desa_name, kec_code, tps_count in zip(
+        villages["desa_code"], villages["desa_name"], villages["kecamatan_code"], counts, strict=True
+    ):
+        if kec_code in SILENT_KECAMATAN:
+            continue
+        if kec_code not in COMPLETE_KECAMATAN and rng.random() < 0.3:
+            continue
+        needed = tps_count * settings.officers_per_tps
+        roll = rng.random()
+        size = needed if roll < 0.6 else needed - rng.randint(1, 2) if roll < 0.85 else needed + 1
+        size = max(size, 1)
+        rows = [
+            _officer(rng, kec_code, desa_name, 1 + i % tps_count, used) for i in range(size)
+        ]
+        officers_by_desa[desa_code] = rows
+        uploaded = dt.datetime.combine(
+            deadline - dt.timedelta(days=rng.randint(-4, 21)),
+            dt.time(rng.randint(8, 20), rng.randint(0, 59)),
+            tzinfo=WIB,
+        )
+        operator = Actor(f"desa.{desa_code}", "operator_desa", Scope(desa_code))
+        versions = [rows]
+        if rng.random() < 0.12:
+            second = [dict(r) for r in rows]
+            second[0]["no_hp"] = f"0852{rng.randint(10**7, 10**8 - 1)}"
+            second.append(_officer(rng, kec_code, desa_name, 1, used))
+            versions.append(second)
+            officers_by_desa[desa_code] = second
+        for number, version_rows in enumerate(versions):
+            frame = _roster_frame(version_rows)
+            name = f"daftar_linmas_{desa_name.lower().replace(' ', '_')}.xlsx"
+            store.store_roster(
+                operator,
+                desa_code,
+                frame,
+                pl.DataFrame(
+                    schema={
+                        "row": pl.Int64,
+                        "column": pl.String,
+                        "severity": pl.String,
+                        "code": pl.String,
+                        "message": pl.String,
+                    }
+                ),
+                file_name=name,
+                sha256=hashlib.sha256(frame.drop("warning_codes").write_csv().encode()).hexdigest(),
+                counts={"accepted": frame.height, "rejected": 0, "warned": 0, "skipped": 0},
+                uploaded_at=uploaded + dt.timedelta(days=2 * number),
+            )
+        stored += len(officers_by_desa[desa_code])
+
+    everyone = [(code, r) for code, rows in officers_by_desa.items() for r in rows]
+    enrolled = [
+        {
+            "nik": r["nik"],
+            "kpj": f"{rng.randint(10**10, 10**11 - 1)}",
+            "enrolled": True,
+            "enrolled_on": settings.voting_date - dt.timedelta(days=rng.randint(5, 30)),
+        }
+        for code, r in everyone
+        if rng.random() < (0.85 if code[:8] in COMPLETE_KECAMATAN else 0.45)
+    ]
+    store.record_bpjs_batch(
+        SYSTEM, pl.DataFrame(enrolled), file_name="DATA CONTOH: daftar peserta BPJS TK"
+    )
+    modules = list(settings.training_modules)
+    for kec_code in sorted({code[:8] for code, _ in everyone}):
+        held_on = settings.voting_date - dt.timedelta(days=rng.randint(8, 20))
+        first = store.add_training_session(
+            SYSTEM,
+            held_on=held_on,
+            place=f"Aula Kecamatan {store.region_name(kec_code)}",
+            modules=modules[:2],
+            kecamatan_code=kec_code,
+        )
+        second = store.add_training_session(
+            SYSTEM,
+            held_on=held_on + dt.timedelta(days=1),
+            place=f"Aula Kecamatan {store.region_name(kec_code)}",
+            modules=modules[2:],
+            kecamatan_code=kec_code,
+        )
+        local = [r["nik"] for code, r in everyone if code.startswith(kec_code)]
+        share = 0.9 if kec_code in COMPLETE_KECAMATAN else 0.5
+        day_one = [nik for nik in local if rng.random() < share]
+        day_two = [nik for nik in day_one if rng.random() < 0.9]
+        store.record_attendance(SYSTEM, first, day_one, file_name="DATA CONTOH: absensi hari 1")
+        store.record_attendance(SYSTEM, second, day_two, file_name="DATA CONTOH: absensi hari 2")
+    store.set_meta(SYSTEM, "mode", "demo")
+    return {"tps": tps.height, "officers": stored, "villages": len(officers_by_desa)}

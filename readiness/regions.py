@@ -1,0 +1,90 @@
+"""The official region list (Kepmendagri 300.2.2-2138/2025): load, check, and match names to codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import polars as pl
+
+from readiness.errors import ReferenceDataError
+
+REGION_COLUMNS = ("kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa", "jenis")
+KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
+def name_key(name: str) -> str:
+    """Case-, space- and punctuation-insensitive key: "LB. Belimbing I" -> "lbbelimbingi".
+
+    >>> name_key("  Suka karya ") == name_key("SUKAKARYA")
+    True
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", folded.lower())
+
+
+def name_key_expr(column: str) -> pl.Expr:
+    """The same key as :func:`name_key`, as a Polars expression over ASCII-ish names."""
+    return pl.col(column).str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
+
+
+def _problem(path: Path, row: int, text: str) -> ReferenceDataError:
+    return ReferenceDataError(f"Berkas wilayah {path.name}, baris {row}: {text}")
+
+
+def load_regions(path: Path, kabupaten_code: str) -> pl.DataFrame:
+    """Read the region CSV and check every row; the first problem stops start-up with its row.
+
+    Returns kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind (desa|kelurahan).
+    """
+    try:
+        raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except FileNotFoundError:
+        msg = f"Berkas wilayah tidak ditemukan: {path}. Periksa region_file di pengaturan."
+        raise ReferenceDataError(msg) from None
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
+        msg = f"Berkas wilayah {path.name} tidak dapat dibaca sebagai CSV: {error}"
+        raise ReferenceDataError(msg) from None
+    missing = [c for c in REGION_COLUMNS if c not in raw.columns]
+    if missing:
+        msg = (
+            f"Berkas wilayah {path.name}, baris 1: kolom {', '.join(missing)} tidak ada. "
+            f"Kolom yang diharapkan: {', '.join(REGION_COLUMNS)}."
+        )
+        raise ReferenceDataError(msg)
+    if raw.height == 0:
+        msg = f"Berkas wilayah {path.name} tidak berisi satu desa/kelurahan pun."
+        raise ReferenceDataError(msg)
+    seen: set[str] = set()
+    # Reference files are small (one kabupaten): a per-row check gives the exact row number.
+    for index, row in enumerate(raw.select(REGION_COLUMNS).iter_rows(named=True)):
+        line = index + 2
+        kec, desa = (row["kode_kecamatan"] or "").strip(), (row["kode_desa"] or "").strip()
+        if not KECAMATAN_CODE.match(kec):
+            raise _problem(path, line, f"kode kecamatan harus PP.KK.CC, tertulis {kec!r}.")
+        if not kec.startswith(kabupaten_code + "."):
+            raise _problem(path, line, f"kecamatan {kec} bukan bagian kabupaten {kabupaten_code}.")
+        if not DESA_CODE.match(desa):
+            raise _problem(path, line, f"kode desa harus PP.KK.CC.DDDD, tertulis {desa!r}.")
+        if not desa.startswith(kec + "."):
+            raise _problem(path, line, f"desa {desa} tidak berada di kecamatan {kec}.")
+        if desa in seen:
+            raise _problem(path, line, f"kode desa {desa} muncul dua kali.")
+        seen.add(desa)
+        if not (row["nama_desa"] or "").strip() or not (row["nama_kecamatan"] or "").strip():
+            raise _problem(path, line, "nama kecamatan atau nama desa kosong.")
+        kind = (row["jenis"] or "").strip().lower()
+        if kind not in ("desa", "kelurahan"):
+            raise _problem(path, line, f"jenis harus 'desa' atau 'kelurahan', tertulis {kind!r}.")
+        # Kemendagri numbering: kelurahan codes start with 1, desa codes with 2.
+        if desa[-4] != ("1" if kind == "kelurahan" else "2"):
+            raise _problem(path, line, f"kode {desa} tidak cocok dengan jenis {kind}.")
+    return raw.select(
+        pl.col("kode_kecamatan").str.strip_chars().alias("kecamatan_code"),
+        pl.col("nama_kecamatan").str.strip_chars().alias("kecamatan_name"),
+        pl.col("kode_desa").str.strip_chars().alias("desa_code"),
+        pl.col("nama_desa").str.strip_chars().alias("desa_name"),
+        pl.col("jenis").str.strip_chars().str.to_lowercase().alias("desa_kind"),
+    ).sort("desa_code")

@@ -1,0 +1,34 @@
+"""Which part of the region hierarchy a caller may see: the whole area, one kecamatan or one desa."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A region code prefix; every storage read and write takes one.
+
+    ``code`` is a Kemendagri code at any level ("" = everything, "17" province, "17.02" kabupaten,
+    "17.02.06" kecamatan, "17.02.06.2001" desa). A desa code is covered when it equals the
+    scope code or lies under it.
+
+    >>> Scope("17.02.06").covers("17.02.06.2001"), Scope("17.02.06").covers("17.02.07.2001")
+    (True, False)
+    """
+
+    code: str = ""
+
+    @property
+    def level(self) -> str:
+        """provinsi / kabupaten / kecamatan / desa, from the number of code parts."""
+        if not self.code:
+            return "nasional"
+        return ("provinsi", "kabupaten", "kecamatan", "desa")[self.code.count(".")]
+
+    def covers(self, region_code: str) -> bool:
+        """True when ``region_code`` is this scope's region or lies inside it."""
+        return not self.code or region_code == self.code or region_code.startswith(self.code + ".")
+
+
+EVERYTHING = Scope("")

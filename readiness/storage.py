@@ -1,0 +1,848 @@
+"""DuckDB store: connections, migrations and every SQL statement of the product.
+
+The dashboard and the CLI may run at once on one file, and DuckDB lets one process hold a file
+for writing: so every call opens a short-lived connection, retries while another process holds
+the lock, and closes it again. Every write is one transaction that also appends to the audit
+log; the newest audit id is the data version that page caches are keyed on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import polars as pl
+
+from readiness.config import Settings
+from readiness.errors import AccessDenied, DatabaseBusyError, ReadinessError
+from readiness.regions import load_regions
+from readiness.scope import Scope
+
+T = TypeVar("T")
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+BUSY_TIMEOUT_SECONDS = 20.0
+
+# Numbered migrations: append only, never edit one that has shipped.
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "core: regions, tps, submissions, officers, findings, audit log",
+        (
+            """CREATE TABLE regions (
+                code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                parent_code VARCHAR, kind VARCHAR)""",
+            """CREATE TABLE tps (
+                desa_code VARCHAR NOT NULL, tps_number INTEGER NOT NULL,
+                rawan BOOLEAN NOT NULL DEFAULT FALSE, rawan_reason VARCHAR, address VARCHAR,
+                updated_at TIMESTAMPTZ, PRIMARY KEY (desa_code, tps_number))""",
+            "CREATE SEQUENCE submission_id_seq",
+            """CREATE TABLE submissions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('submission_id_seq'),
+                desa_code VARCHAR NOT NULL, version INTEGER NOT NULL,
+                uploaded_at TIMESTAMPTZ NOT NULL, uploader VARCHAR NOT NULL, uploader_role VARCHAR,
+                file_name VARCHAR, sha256 VARCHAR, rows_total INTEGER, rows_accepted INTEGER,
+                rows_warned INTEGER, rows_rejected INTEGER, rows_skipped INTEGER, detected VARCHAR,
+                status VARCHAR NOT NULL DEFAULT 'menunggu_verifikasi', reviewed_by VARCHAR,
+                reviewed_at TIMESTAMPTZ, review_note VARCHAR, UNIQUE (desa_code, version))""",
+            """CREATE TABLE officers (
+                submission_id BIGINT NOT NULL, desa_code VARCHAR NOT NULL, row_number INTEGER,
+                nama VARCHAR NOT NULL, nik VARCHAR NOT NULL, jenis_kelamin VARCHAR,
+                tempat_lahir VARCHAR, tanggal_lahir DATE, alamat VARCHAR, no_hp VARCHAR,
+                nomor_tps INTEGER, status_bpjs BOOLEAN, no_kpj VARCHAR, status_pelatihan BOOLEAN,
+                tanggal_pelatihan DATE, keterangan VARCHAR, warning_codes VARCHAR[])""",
+            """CREATE TABLE findings (
+                submission_id BIGINT NOT NULL, row_number INTEGER, column_name VARCHAR,
+                severity VARCHAR NOT NULL, code VARCHAR NOT NULL, message VARCHAR NOT NULL)""",
+            "CREATE SEQUENCE audit_id_seq",
+            """CREATE TABLE audit_log (
+                id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'), logged_at TIMESTAMPTZ NOT NULL,
+                username VARCHAR NOT NULL, role VARCHAR, action VARCHAR NOT NULL,
+                target VARCHAR, detail VARCHAR)""",
+            """CREATE VIEW active_submissions AS
+                SELECT * FROM submissions
+                QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1""",
+        ),
+    ),
+    (
+        2,
+        "readiness: BPJS and training batches that can be undone",
+        (
+            "CREATE SEQUENCE batch_id_seq",
+            """CREATE TABLE batches (
+                id BIGINT PRIMARY KEY DEFAULT nextval('batch_id_seq'), kind VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL, username VARCHAR NOT NULL, file_name VARCHAR,
+                sha256 VARCHAR, session_id BIGINT, rows_applied INTEGER, rows_rejected INTEGER,
+                undone_at TIMESTAMPTZ, undone_by VARCHAR)""",
+            """CREATE TABLE bpjs_records (
+                batch_id BIGINT NOT NULL, nik VARCHAR NOT NULL, kpj VARCHAR,
+                enrolled BOOLEAN NOT NULL, enrolled_on DATE)""",
+            "CREATE SEQUENCE training_session_id_seq",
+            """CREATE TABLE training_sessions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('training_session_id_seq'),
+                held_on DATE NOT NULL, place VARCHAR NOT NULL, modules VARCHAR[] NOT NULL,
+                kecamatan_code VARCHAR, created_at TIMESTAMPTZ NOT NULL, created_by VARCHAR)""",
+            """CREATE TABLE attendance (
+                batch_id BIGINT NOT NULL, session_id BIGINT NOT NULL, nik VARCHAR NOT NULL)""",
+        ),
+    ),
+    (
+        3,
+        "accounts: users with roles scoped to a region",
+        (
+            """CREATE TABLE users (
+                username VARCHAR PRIMARY KEY, full_name VARCHAR, role VARCHAR NOT NULL,
+                region_code VARCHAR NOT NULL, password_hash VARCHAR, phone VARCHAR,
+                must_change_password BOOLEAN NOT NULL DEFAULT TRUE,
+                disabled BOOLEAN NOT NULL DEFAULT FALSE,
+                failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL, last_login_at TIMESTAMPTZ)""",
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+        ),
+    ),
+)
+
+OFFICER_COLUMNS = (
+    "row_number",
+    "nama",
+    "nik",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "alamat",
+    "no_hp",
+    "nomor_tps",
+    "status_bpjs",
+    "no_kpj",
+    "status_pelatihan",
+    "tanggal_pelatihan",
+    "keterangan",
+    "warning_codes",
+)
+
+_SCOPE_SQL = "($scope = '' OR {col} = $scope OR starts_with({col}, $scope || '.'))"
+
+
+def scoped(column: str) -> str:
+    """SQL condition keeping rows whose region code lies in ``$scope`` (a bound parameter)."""
+    return _SCOPE_SQL.format(col=column)
+
+
+def _frame(con, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    """Run a parameterised query on an open connection and hand back a Polars frame."""
+    return con.sql(sql, params=params or {}).pl()
+
+
+def now_wib() -> dt.datetime:
+    """The wall clock in Bengkulu's time zone, for timestamps people read."""
+    return dt.datetime.now(WIB)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a write: recorded in the audit log and checked against the scope."""
+
+    username: str
+    role: str
+    scope: Scope
+
+
+SYSTEM = Actor("sistem", "admin", Scope(""))
+
+
+@dataclass(frozen=True)
+class StoredRoster:
+    """What a roster upload changed: the new version and the difference to the previous one."""
+
+    submission_id: int
+    version: int
+    added: int
+    removed: int
+    changed: int
+    previous_version: int | None
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error).lower()
+    return "lock" in text or "conflicting" in text or "being used by another process" in text
+
+
+def _is_retryable_conflict(error: Exception) -> bool:
+    return isinstance(error, duckdb.TransactionException) or "conflict" in str(error).lower()
+
+
+class Store:
+    """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
+
+    _init_lock = threading.Lock()
+
+    def __init__(self, path: Path | str, settings: Settings) -> None:
+        self.path = Path(path)
+        self.settings = settings
+
+    # -- connections -------------------------------------------------------------------------
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file, waiting (with jitter) while another process holds its lock."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as error:
+                if not _is_lock_error(error) or time.monotonic() > deadline:
+                    if _is_lock_error(error):
+                        msg = (
+                            "Basis data sedang dipakai proses lain terlalu lama "
+                            f"({self.path.name}). Tunggu sebentar lalu coba lagi; "
+                            "tidak ada data yang disimpan."
+                        )
+                        raise DatabaseBusyError(msg) from error
+                    raise
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+        try:
+            con.execute("SET TimeZone = 'Asia/Jakarta'")
+            yield con
+        finally:
+            con.close()
+
+    def read(self, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+        """Run one parameterised query and return a Polars frame."""
+        with self.connect() as con:
+            return _frame(con, sql, params)
+
+    def write(self, actor: Actor, action: str, target: str, fn: Callable[[Any], T], **detail) -> T:
+        """Run ``fn(con)`` in one transaction with an audit row; retried whole on a conflict."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                with self.connect() as con:
+                    con.execute("BEGIN TRANSACTION")
+                    try:
+                        result = fn(con)
+                        self._audit(con, actor, action, target, detail)
+                        con.execute("COMMIT")
+                    except BaseException:
+                        con.execute("ROLLBACK")
+                        raise
+                    return result
+            except duckdb.Error as error:
+                if not _is_retryable_conflict(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.1))
+
+    @staticmethod
+    def _audit(con, actor: Actor, action: str, target: str, detail: dict) -> None:
+        con.execute(
+            "INSERT INTO audit_log (logged_at, username, role, action, target, detail) "
+            "VALUES ($at, $username, $role, $action, $target, $detail)",
+            {
+                "at": now_wib(),
+                "username": actor.username,
+                "role": actor.role,
+                "action": action,
+                "target": target,
+                "detail": json.dumps(detail, default=str, ensure_ascii=False),
+            },
+        )
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, settings: Settings) -> Store:
+        """Create the file if needed, run pending migrations and load the bundled regions."""
+        store = cls(path, settings)
+        store.path.parent.mkdir(parents=True, exist_ok=True)
+        regions = load_regions(settings.region_file, settings.kabupaten_code)
+        with cls._init_lock:
+            store.migrate()
+            store.sync_regions(regions)
+        return store
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet recorded, each in its own transaction."""
+        applied: list[int] = []
+        with self.connect() as con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ)"
+            )
+            done = {
+                row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()
+            }
+            for version, name, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    for statement in statements:
+                        con.execute(statement)
+                    con.execute(
+                        "INSERT INTO schema_migrations VALUES ($v, $n, $at)",
+                        {"v": version, "n": name, "at": now_wib()},
+                    )
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                applied.append(version)
+        return applied
+
+    def migration_versions(self) -> list[int]:
+        """Versions recorded in ``schema_migrations``, oldest first."""
+        frame = self.read("SELECT version FROM schema_migrations ORDER BY version")
+        return frame["version"].to_list()
+
+    def sync_regions(self, regions: pl.DataFrame) -> None:
+        """Make the regions table equal the reference file (province -> kabupaten -> kecamatan -> desa)."""
+        settings = self.settings
+        province = pl.DataFrame(
+            {
+                "code": [settings.province_code],
+                "level": ["provinsi"],
+                "name": [settings.province_name],
+                "parent_code": [None],
+                "kind": [None],
+            },
+            schema_overrides={"parent_code": pl.String, "kind": pl.String},
+        )
+        kabupaten = pl.DataFrame(
+            {
+                "code": [settings.kabupaten_code],
+                "level": ["kabupaten"],
+                "name": [settings.kabupaten_name],
+                "parent_code": [settings.province_code],
+                "kind": [None],
+            },
+            schema_overrides={"kind": pl.String},
+        )
+        kecamatan = regions.select(
+            pl.col("kecamatan_code").alias("code"),
+            pl.lit("kecamatan").alias("level"),
+            pl.col("kecamatan_name").alias("name"),
+            pl.lit(settings.kabupaten_code).alias("parent_code"),
+            pl.lit(None, dtype=pl.String).alias("kind"),
+        ).unique("code", keep="first", maintain_order=True)
+        desa = regions.select(
+            pl.col("desa_code").alias("code"),
+            pl.lit("desa").alias("level"),
+            pl.col("desa_name").alias("name"),
+            pl.col("kecamatan_code").alias("parent_code"),
+            pl.col("desa_kind").alias("kind"),
+        )
+        wanted = pl.concat([province, kabupaten, kecamatan, desa])
+        current = self.read(
+            "SELECT code, level, name, parent_code, kind FROM regions ORDER BY code"
+        )
+        if current.sort("code").equals(wanted.sort("code")):
+            return
+
+        def replace(con) -> int:
+            con.execute(
+                "DELETE FROM regions WHERE $kab = code OR starts_with(code, $kab || '.') "
+                "OR code = $prov",
+                {"kab": settings.kabupaten_code, "prov": settings.province_code},
+            )
+            con.register("wanted_regions", wanted.to_arrow())
+            con.execute("INSERT INTO regions SELECT * FROM wanted_regions")
+            con.unregister("wanted_regions")
+            return wanted.height
+
+        self.write(SYSTEM, "regions.sync", settings.kabupaten_code, replace, rows=wanted.height)
+
+    # -- reads (every one takes a scope) ---------------------------------------------------------
+
+    def data_version(self) -> int:
+        """The newest audit id: it changes with every committed write."""
+        frame = self.read("SELECT coalesce(max(id), 0) AS v FROM audit_log")
+        return int(frame["v"][0])
+
+    def villages(self, scope: Scope) -> pl.DataFrame:
+        """kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind inside the scope."""
+        return self.read(
+            f"""SELECT k.code AS kecamatan_code, k.name AS kecamatan_name,
+                       d.code AS desa_code, d.name AS desa_name, d.kind AS desa_kind
+                FROM regions d JOIN regions k ON d.parent_code = k.code
+                WHERE d.level = 'desa' AND {scoped("d.code")}
+                ORDER BY d.code""",
+            {"scope": scope.code},
+        )
+
+    def region_name(self, code: str) -> str | None:
+        """The official name of one region code, or None when unknown."""
+        frame = self.read("SELECT name FROM regions WHERE code = $code", {"code": code})
+        return frame["name"][0] if frame.height else None
+
+    def tps(self, scope: Scope) -> pl.DataFrame:
+        """desa_code, tps_number, rawan, rawan_reason, address inside the scope."""
+        return self.read(
+            f"""SELECT desa_code, tps_number, rawan, rawan_reason, address FROM tps
+                WHERE {scoped("desa_code")} ORDER BY desa_code, tps_number""",
+            {"scope": scope.code},
+        )
+
+    def submissions(self, scope: Scope, *, active_only: bool = True) -> pl.DataFrame:
+        """One row per upload (or per desa's newest upload) inside the scope."""
+        table = "active_submissions" if active_only else "submissions"
+        return self.read(
+            f"""SELECT id, desa_code, version, uploaded_at, uploader, uploader_role, file_name,
+                       sha256, rows_total, rows_accepted, rows_warned, rows_rejected,
+                       rows_skipped, status, reviewed_by, reviewed_at, review_note
+                FROM {table} WHERE {scoped("desa_code")}
+                ORDER BY desa_code, version""",
+            {"scope": scope.code},
+        )
+
+    def officers(self, scope: Scope) -> pl.DataFrame:
+        """Officers of each desa's active roster version, with BPJS and training state.
+
+        bpjs_enrolled / kpj come from imported BPJS batches (not undone; the newest wins);
+        modules_attended from training attendance; status_bpjs / status_pelatihan are what
+        the roster itself claimed (self-reported).
+        """
+        return self.read(
+            f"""WITH active AS (
+                    SELECT o.* FROM officers o
+                    JOIN active_submissions s ON s.id = o.submission_id
+                    WHERE {scoped("o.desa_code")}),
+                bpjs AS (
+                    SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled,
+                           arg_max(r.kpj, b.id) AS kpj, arg_max(r.enrolled_on, b.id) AS enrolled_on
+                    FROM bpjs_records r JOIN batches b ON b.id = r.batch_id
+                    WHERE b.undone_at IS NULL AND r.nik IN (SELECT nik FROM active)
+                    GROUP BY r.nik),
+                modules AS (
+                    SELECT a.nik, list_distinct(flatten(list(t.modules))) AS modules_attended
+                    FROM attendance a JOIN batches b ON b.id = a.batch_id
+                    JOIN training_sessions t ON t.id = a.session_id
+                    WHERE b.undone_at IS NULL AND a.nik IN (SELECT nik FROM active)
+                    GROUP BY a.nik)
+                SELECT a.submission_id, a.desa_code, a.row_number, a.nama, a.nik,
+                       a.jenis_kelamin, a.tempat_lahir, a.tanggal_lahir, a.alamat, a.no_hp,
+                       a.nomor_tps, a.status_bpjs, a.no_kpj, a.status_pelatihan,
+                       a.tanggal_pelatihan, a.keterangan, a.warning_codes,
+                       coalesce(bpjs.enrolled, false) AS bpjs_enrolled,
+                       coalesce(bpjs.kpj, a.no_kpj) AS kpj, bpjs.enrolled_on,
+                       coalesce(modules.modules_attended, []::VARCHAR[]) AS modules_attended
+                FROM active a
+                LEFT JOIN bpjs ON bpjs.nik = a.nik
+                LEFT JOIN modules ON modules.nik = a.nik
+                ORDER BY a.desa_code, a.row_number""",
+            {"scope": scope.code},
+        )
+
+    def roster(self, submission_id: int, scope: Scope) -> pl.DataFrame:
+        """The officers stored with one upload, if that upload lies inside the scope."""
+        return self.read(
+            f"""SELECT o.* FROM officers o WHERE o.submission_id = $id AND {scoped("o.desa_code")}
+                ORDER BY o.row_number""",
+            {"id": submission_id, "scope": scope.code},
+        )
+
+    def findings(self, submission_id: int, scope: Scope) -> pl.DataFrame:
+        """The findings stored with one upload (warnings of accepted rows, reasons of rejected)."""
+        return self.read(
+            f"""SELECT f.row_number, f.column_name, f.severity, f.code, f.message
+                FROM findings f JOIN submissions s ON s.id = f.submission_id
+                WHERE f.submission_id = $id AND {scoped("s.desa_code")}
+                ORDER BY f.row_number, f.column_name""",
+            {"id": submission_id, "scope": scope.code},
+        )
+
+    def niks_registered_elsewhere(self, niks: list[str], desa_code: str) -> pl.DataFrame:
+        """nik, desa_code, desa_name for NIKs in another village's active roster (any scope).
+
+        Validation needs this across the whole database even for a desa operator; it reveals
+        only the other village's name, never that person's data.
+        """
+        if not niks:
+            return pl.DataFrame(
+                schema={"nik": pl.String, "desa_code": pl.String, "desa_name": pl.String}
+            )
+        with self.connect() as con:
+            return self._niks_elsewhere(con, niks, desa_code)
+
+    @staticmethod
+    def _niks_elsewhere(con, niks: list[str], desa_code: str) -> pl.DataFrame:
+        return _frame(
+            con,
+            """SELECT o.nik, o.desa_code, r.name AS desa_name
+               FROM officers o JOIN active_submissions s ON s.id = o.submission_id
+               JOIN regions r ON r.code = o.desa_code
+               WHERE o.desa_code <> $desa AND list_contains($niks, o.nik)
+               ORDER BY o.nik""",
+            {"desa": desa_code, "niks": niks},
+        )
+
+    def audit_log(self, *, limit: int = 1000) -> pl.DataFrame:
+        """The newest audit entries first."""
+        return self.read(
+            "SELECT id, logged_at, username, role, action, target, detail FROM audit_log "
+            "ORDER BY id DESC LIMIT $limit",
+            {"limit": limit},
+        )
+
+    def count(self, table: str) -> int:
+        """Row count of one of our own tables (a fixed allow-list; for tests and checks)."""
+        allowed = {"officers", "submissions", "tps", "findings", "audit_log", "regions"}
+        allowed |= {"batches", "bpjs_records", "attendance", "training_sessions", "users"}
+        if table not in allowed:
+            msg = f"unknown table {table!r}"
+            raise ValueError(msg)
+        return int(self.read(f"SELECT count(*) AS n FROM {table}")["n"][0])
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_scope(actor: Actor, region_code: str) -> None:
+        if not actor.scope.covers(region_code):
+            msg = (
+                f"Akun {actor.username} tidak berwenang atas wilayah {region_code}. "
+                "Pilih desa di wilayah Anda sendiri."
+            )
+            raise AccessDenied(msg)
+
+    def store_roster(
+        self,
+        actor: Actor,
+        desa_code: str,
+        officers: pl.DataFrame,
+        findings: pl.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        counts: dict[str, int],
+        detected: dict | None = None,
+        uploaded_at: dt.datetime | None = None,
+    ) -> StoredRoster:
+        """Store accepted officers as the desa's next roster version, in one transaction.
+
+        The previous versions stay. A NIK that another village registered meanwhile aborts the
+        whole upload (the operator validates again and sees that village named).
+        """
+        self._check_scope(actor, desa_code)
+        if self.region_name(desa_code) is None:
+            msg = f"Kode desa {desa_code} tidak ada dalam daftar wilayah. Periksa kodenya."
+            raise ReadinessError(msg, code="desa_unknown")
+        rows = officers.select(OFFICER_COLUMNS)
+        niks = rows["nik"].to_list()
+        at = uploaded_at or now_wib()
+
+        def insert(con) -> StoredRoster:
+            clash = self._niks_elsewhere(con, niks, desa_code)
+            if clash.height:
+                first = clash.row(0, named=True)
+                msg = (
+                    f"{clash.height} NIK baru saja terdaftar di desa lain (mis. di "
+                    f"{first['desa_name']}). Periksa ulang daftar lalu unggah lagi; "
+                    "tidak ada data yang disimpan."
+                )
+                raise ReadinessError(msg, code="nik_registered_meanwhile")
+            previous = con.execute(
+                "SELECT id, version FROM active_submissions WHERE desa_code = $d", {"d": desa_code}
+            ).fetchone()
+            version = previous[1] + 1 if previous else 1
+            (submission_id,) = con.execute(
+                """INSERT INTO submissions (desa_code, version, uploaded_at, uploader,
+                       uploader_role, file_name, sha256, rows_total, rows_accepted, rows_warned,
+                       rows_rejected, rows_skipped, detected)
+                   VALUES ($desa, $version, $at, $uploader, $role, $file, $sha, $total,
+                       $accepted, $warned, $rejected, $skipped, $detected)
+                   RETURNING id""",
+                {
+                    "desa": desa_code,
+                    "version": version,
+                    "at": at,
+                    "uploader": actor.username,
+                    "role": actor.role,
+                    "file": file_name,
+                    "sha": sha256,
+                    "total": counts.get("accepted", 0) + counts.get("rejected", 0),
+                    "accepted": counts.get("accepted", 0),
+                    "warned": counts.get("warned", 0),
+                    "rejected": counts.get("rejected", 0),
+                    "skipped": counts.get("skipped", 0),
+                    "detected": json.dumps(detected or {}, default=str, ensure_ascii=False),
+                },
+            ).fetchone()
+            staged = rows.with_columns(
+                pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+                pl.lit(desa_code).alias("desa_code"),
+            )
+            con.register("staged_officers", staged.to_arrow())
+            con.execute(
+                f"INSERT INTO officers (submission_id, desa_code, {', '.join(OFFICER_COLUMNS)}) "
+                f"SELECT submission_id, desa_code, {', '.join(OFFICER_COLUMNS)} FROM staged_officers"
+            )
+            con.unregister("staged_officers")
+            if findings.height:
+                staged_findings = findings.select(
+                    pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+                    pl.col("row").cast(pl.Int32).alias("row_number"),
+                    pl.col("column").cast(pl.String).alias("column_name"),
+                    "severity",
+                    "code",
+                    "message",
+                )
+                con.register("staged_findings", staged_findings.to_arrow())
+                con.execute("INSERT INTO findings SELECT * FROM staged_findings")
+                con.unregister("staged_findings")
+            added = removed = changed = 0
+            if previous:
+                diff = con.execute(
+                    f"""WITH old AS (SELECT * FROM officers WHERE submission_id = $old),
+                             new AS (SELECT * FROM officers WHERE submission_id = $new)
+                        SELECT
+                          (SELECT count(*) FROM new WHERE nik NOT IN (SELECT nik FROM old)),
+                          (SELECT count(*) FROM old WHERE nik NOT IN (SELECT nik FROM new)),
+                          (SELECT count(*) FROM old JOIN new USING (nik)
+                           WHERE {" OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in _COMPARED)})""",
+                    {"old": previous[0], "new": submission_id},
+                ).fetchone()
+                added, removed, changed = diff
+            else:
+                added = rows.height
+            return StoredRoster(
+                submission_id=submission_id,
+                version=version,
+                added=added,
+                removed=removed,
+                changed=changed,
+                previous_version=previous[1] if previous else None,
+            )
+
+        return self.write(
+            actor,
+            "roster.upload",
+            desa_code,
+            insert,
+            file_name=file_name,
+            sha256=sha256,
+            accepted=counts.get("accepted", 0),
+            rejected=counts.get("rejected", 0),
+        )
+
+    def replace_tps(self, actor: Actor, tps: pl.DataFrame, *, file_name: str) -> int:
+        """Replace the TPS list of every desa named in ``tps`` (desa_code, tps_number, rawan, address)."""
+        for code in tps["desa_code"].unique().to_list():
+            self._check_scope(actor, code)
+        staged = tps.select(
+            pl.col("desa_code").cast(pl.String),
+            pl.col("tps_number").cast(pl.Int32),
+            pl.col("rawan").cast(pl.Boolean).fill_null(False),
+            pl.col("rawan_reason").cast(pl.String)
+            if "rawan_reason" in tps.columns
+            else pl.lit(None, dtype=pl.String).alias("rawan_reason"),
+            pl.col("address").cast(pl.String)
+            if "address" in tps.columns
+            else pl.lit(None, dtype=pl.String).alias("address"),
+            pl.lit(now_wib()).alias("updated_at"),
+        )
+
+        def replace(con) -> int:
+            con.register("staged_tps", staged.to_arrow())
+            con.execute("DELETE FROM tps WHERE desa_code IN (SELECT desa_code FROM staged_tps)")
+            con.execute("INSERT INTO tps SELECT * FROM staged_tps")
+            con.unregister("staged_tps")
+            return staged.height
+
+        return self.write(
+            actor,
+            "tps.import",
+            file_name,
+            replace,
+            rows=staged.height,
+            villages=staged["desa_code"].n_unique(),
+        )
+
+    # -- meta, BPJS and training batches -----------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """One value of the key/value ``meta`` table (e.g. ``mode`` = ``demo``)."""
+        frame = self.read("SELECT value FROM meta WHERE key = $key", {"key": key})
+        return frame["value"][0] if frame.height else None
+
+    def set_meta(self, actor: Actor, key: str, value: str) -> None:
+        """Set one ``meta`` value."""
+
+        def upsert(con) -> None:
+            con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value}
+            )
+
+        self.write(actor, "meta.set", key, upsert, value=value)
+
+    def record_bpjs_batch(
+        self,
+        actor: Actor,
+        records: pl.DataFrame,
+        *,
+        file_name: str | None,
+        sha256: str | None = None,
+        rows_rejected: int = 0,
+    ) -> int:
+        """Store one BPJS import (nik, kpj, enrolled, enrolled_on) as a batch that can be undone."""
+        staged = records.select(
+            pl.col("nik").cast(pl.String),
+            pl.col("kpj").cast(pl.String),
+            pl.col("enrolled").cast(pl.Boolean),
+            pl.col("enrolled_on").cast(pl.Date),
+        )
+
+        def insert(con) -> int:
+            (batch_id,) = con.execute(
+                """INSERT INTO batches (kind, created_at, username, file_name, sha256,
+                       rows_applied, rows_rejected)
+                   VALUES ('bpjs', $at, $user, $file, $sha, $applied, $rejected) RETURNING id""",
+                {
+                    "at": now_wib(),
+                    "user": actor.username,
+                    "file": file_name,
+                    "sha": sha256,
+                    "applied": staged.height,
+                    "rejected": rows_rejected,
+                },
+            ).fetchone()
+            con.register("staged_bpjs", staged.to_arrow())
+            con.execute(
+                "INSERT INTO bpjs_records SELECT $batch, nik, kpj, enrolled, enrolled_on "
+                "FROM staged_bpjs",
+                {"batch": batch_id},
+            )
+            con.unregister("staged_bpjs")
+            return batch_id
+
+        return self.write(actor, "bpjs.import", file_name or "", insert, rows=staged.height)
+
+    def add_training_session(
+        self,
+        actor: Actor,
+        *,
+        held_on: dt.date,
+        place: str,
+        modules: list[str],
+        kecamatan_code: str | None = None,
+    ) -> int:
+        """Create one training session (bimtek) and return its id."""
+        if kecamatan_code:
+            self._check_scope(actor, kecamatan_code)
+
+        def insert(con) -> int:
+            (session_id,) = con.execute(
+                """INSERT INTO training_sessions (held_on, place, modules, kecamatan_code,
+                       created_at, created_by)
+                   VALUES ($on, $place, $modules, $kec, $at, $user) RETURNING id""",
+                {
+                    "on": held_on,
+                    "place": place,
+                    "modules": modules,
+                    "kec": kecamatan_code,
+                    "at": now_wib(),
+                    "user": actor.username,
+                },
+            ).fetchone()
+            return session_id
+
+        return self.write(
+            actor, "training.session", place, insert, held_on=held_on, modules=modules
+        )
+
+    def training_sessions(self) -> pl.DataFrame:
+        """Every training session, newest first."""
+        return self.read(
+            "SELECT id, held_on, place, modules, kecamatan_code FROM training_sessions "
+            "ORDER BY held_on DESC, id DESC"
+        )
+
+    def record_attendance(
+        self,
+        actor: Actor,
+        session_id: int,
+        niks: list[str],
+        *,
+        file_name: str | None,
+        sha256: str | None = None,
+        rows_rejected: int = 0,
+    ) -> int:
+        """Store who attended one session as a batch that can be undone."""
+        staged = pl.DataFrame({"nik": niks}, schema={"nik": pl.String})
+
+        def insert(con) -> int:
+            (batch_id,) = con.execute(
+                """INSERT INTO batches (kind, created_at, username, file_name, sha256, session_id,
+                       rows_applied, rows_rejected)
+                   VALUES ('attendance', $at, $user, $file, $sha, $session, $applied, $rejected)
+                   RETURNING id""",
+                {
+                    "at": now_wib(),
+                    "user": actor.username,
+                    "file": file_name,
+                    "sha": sha256,
+                    "session": session_id,
+                    "applied": staged.height,
+                    "rejected": rows_rejected,
+                },
+            ).fetchone()
+            con.register("staged_attendance", staged.to_arrow())
+            con.execute(
+                "INSERT INTO attendance SELECT $batch, $session, nik FROM staged_attendance",
+                {"batch": batch_id, "session": session_id},
+            )
+            con.unregister("staged_attendance")
+            return batch_id
+
+        return self.write(actor, "training.attendance", str(session_id), insert, rows=staged.height)
+
+    def batches(self, kind: str) -> pl.DataFrame:
+        """Imports of one kind (bpjs / attendance), newest first, with whether they were undone."""
+        return self.read(
+            "SELECT id, kind, created_at, username, file_name, session_id, rows_applied, "
+            "rows_rejected, undone_at, undone_by FROM batches WHERE kind = $kind ORDER BY id DESC",
+            {"kind": kind},
+        )
+
+    def undo_batch(self, actor: Actor, batch_id: int) -> None:
+        """Mark an import undone: its records stop counting, exactly restoring the state before."""
+
+        def undo(con) -> None:
+            row = con.execute(
+                "SELECT undone_at FROM batches WHERE id = $id", {"id": batch_id}
+            ).fetchone()
+            if row is None:
+                msg = f"Impor nomor {batch_id} tidak ditemukan."
+                raise ReadinessError(msg, code="batch_unknown")
+            if row[0] is not None:
+                msg = f"Impor nomor {batch_id} sudah dibatalkan sebelumnya."
+                raise ReadinessError(msg, code="batch_already_undone")
+            con.execute(
+                "UPDATE batches SET undone_at = $at, undone_by = $user WHERE id = $id",
+                {"at": now_wib(), "user": actor.username, "id": batch_id},
+            )
+
+        self.write(actor, "batch.undo", str(batch_id), undo)
+
+
+_COMPARED = (
+    "nama",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "alamat",
+    "no_hp",
+    "nomor_tps",
+    "status_bpjs",
+    "no_kpj",
+    "status_pelatihan",
+    "tanggal_pelatihan",
+)
