@@ -183,6 +183,10 @@ class Store:
     """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
 
     _init_lock = threading.Lock()
+    # DuckDB already lets only one process hold the file; this makes writes from the threads
+    # of that process (Streamlit sessions) serial too, so two uploads for one desa cannot both
+    # read version n and collide on (desa_code, version) with a non-retryable ConstraintException.
+    _write_lock = threading.RLock()
 
     def __init__(self, path: Path | str, settings: Settings) -> None:
         self.path = Path(path)
@@ -227,7 +231,7 @@ class Store:
         deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
         while True:
             try:
-                with self.connect() as con:
+                with self._write_lock, self.connect() as con:
                     con.execute("BEGIN TRANSACTION")
                     try:
                         result = fn(con)
@@ -391,6 +395,11 @@ class Store:
                 WHERE {scoped("desa_code")} ORDER BY desa_code, tps_number""",
             {"scope": scope.code},
         )
+
+    def tps_count(self, desa_code: str) -> int:
+        """How many TPS one desa has (0 while its TPS list is not yet imported)."""
+        frame = self.read("SELECT count(*) AS n FROM tps WHERE desa_code = $d", {"d": desa_code})
+        return int(frame["n"][0])
 
     def submissions(self, scope: Scope, *, active_only: bool = True) -> pl.DataFrame:
         """One row per upload (or per desa's newest upload) inside the scope."""

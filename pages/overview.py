@@ -1,0 +1,69 @@
+"""Ringkasan: the page the heads open first — who has sent their list, and how far from 890."""
+
+import streamlit as st
+
+from readiness import charts, tables, ui
+from readiness import formatting as fmt
+
+ui.page_header("Ringkasan Kesiapan Linmas")
+settings = ui.settings()
+actor = ui.current_actor()
+
+with ui.guard():
+    view = ui.overview(actor.scope)
+    s = view.summary
+    if s["tps_total"] == 0 and s["desa_submitted"] == 0:
+        st.info(
+            "**Basis data masih kosong.** Langkah pertama:\n\n"
+            "1. Impor daftar TPS dari KPU (halaman *Daftar TPS*, atau "
+            "`python -m readiness tps import FILE`).\n"
+            "2. Minta tiap desa/kelurahan mengunggah daftar linmasnya "
+            "(halaman *Unggah Daftar Linmas*).\n"
+            "3. Kembali ke halaman ini untuk melihat siapa yang sudah mengirim.",
+            icon="👋",
+        )
+    st.caption(
+        f"Data per {fmt.timestamp(view.as_of) if view.as_of else '– (belum ada kiriman)'} · "
+        f"batas pengiriman {fmt.date(settings.submission_deadline)}"
+    )
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric(
+        "Kecamatan lengkap", f"{s['kecamatan_complete']} dari {s['kecamatan_total']}", border=True
+    )
+    c2.metric("Kecamatan sebagian", fmt.number(s["kecamatan_partial"]), border=True)
+    c3.metric(
+        "Desa/kelurahan mengirim",
+        f"{fmt.number(s['desa_submitted'])} dari {fmt.number(s['desa_total'])}",
+        border=True,
+    )
+    c4.metric(
+        "Linmas terdaftar",
+        f"{fmt.number(s['officers_registered'])} dari {fmt.number(s['officers_required'])}",
+        help="Kebutuhan = jumlah TPS × linmas per TPS (UU 7/2017 Pasal 351 ayat 4).",
+        border=True,
+    )
+    c5.metric(
+        "Menuju pemungutan suara", fmt.days_to_vote(settings.voting_date, ui.today()), border=True
+    )
+    if s["desa_without_tps"]:
+        st.warning(
+            f"{fmt.number(s['desa_without_tps'])} desa/kelurahan: TPS belum diisi, "
+            "sehingga kebutuhan linmasnya belum diketahui."
+        )
+
+    left, right = st.columns(2)
+    left.altair_chart(charts.submission_by_kecamatan(view.kecamatan), width="stretch")
+    right.altair_chart(charts.registered_vs_required(view.kecamatan), width="stretch")
+
+    st.subheader("Per kecamatan")
+    st.dataframe(tables.kecamatan_table(view.kecamatan), hide_index=True, key="kecamatan_table")
+
+    st.subheader("Desa/kelurahan yang belum mengirim")
+    missing = tables.not_submitted_table(view.desa)
+    if missing.height:
+        st.dataframe(missing, hide_index=True, key="not_submitted_table")
+    else:
+        st.success("Semua desa/kelurahan sudah mengirim daftar linmas.")
+
+    with st.expander("Ketepatan waktu per desa/kelurahan"):
+        st.dataframe(tables.desa_submission_table(view.desa), hide_index=True, key="desa_table")

@@ -1,0 +1,5 @@
+"""Entry point: ``python -m readiness``."""
+
+from readiness.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""Command line on top of the library: ``python -m readiness <command> [--db PATH]``.
+
+Every command works on a fresh ``--db`` path: the file is created, migrated and loaded with the
+bundled reference data. Errors print one Indonesian line and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from readiness import reports
+from readiness.config import PROJECT_DIR, database_path, load_settings
+from readiness.errors import ReadinessError
+from readiness.scope import Scope
+from readiness.storage import Actor, Store
+
+log = logging.getLogger("readiness")
+
+EXIT_OK, EXIT_ERROR, EXIT_FILE_REJECTED = 0, 1, 2
+
+
+def cli_actor() -> Actor:
+    """The CLI runs on the server itself, as the operating-system user, with full scope."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "server"
+    return Actor(f"cli:{user}", "admin", Scope(""))
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new."""
+    return Store.open(database_path(getattr(args, "db", None)), load_settings())
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo database (DATA CONTOH) if needed, then start the dashboard on it."""
+    from readiness.demo import build_demo
+
+    path = database_path(args.db or os.environ.get("READINESS_DB") or PROJECT_DIR / "demo.duckdb")
+    store = Store.open(path, load_settings())
+    if store.meta("mode") == "demo":
+        print(f"Basis data contoh sudah ada: {path}")
+    elif store.count("submissions") or store.count("tps"):
+        msg = (
+            f"{path} berisi data sungguhan, bukan data contoh. Pilih berkas lain dengan --db; "
+            "data ini tidak diubah."
+        )
+        raise ReadinessError(msg, code="not_a_demo_database")
+    else:
+        built = build_demo(store)
+        print(
+            f"Basis data contoh dibuat: {path} ({built['villages']} desa mengirim, "
+            f"{built['officers']} linmas, {built['tps']} TPS)."
+        )
+    if args.build_only:
+        return EXIT_OK
+    return serve(path, args.port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the dashboard on a real database (created empty when new)."""
+    store = open_store(args)
+    return serve(store.path, args.port)
+
+
+def serve(path: Path, port: int) -> int:
+    """Run ``streamlit run dashboard.py`` on the given database until interrupted."""
+    env = {**os.environ, "READINESS_DB": str(Path(path).resolve())}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboard.py"),
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    print(f"Dasbor berjalan di http://localhost:{port} (hentikan dengan Ctrl+C).")
+    try:
+        return subprocess.call(command, cwd=PROJECT_DIR, env=env)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print the overview numbers (the same the Ringkasan page shows)."""
+    store = open_store(args)
+    scope = Scope(args.kecamatan or "")
+    view = reports.overview(store, scope)
+    data = reports.summary_json(view)
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    from readiness import formatting as fmt
+
+    print(f"{store.settings.kabupaten_name} — {store.settings.election_name}")
+    print(f"Kecamatan lengkap : {data['kecamatan_complete']} dari {data['kecamatan_total']}")
+    print(
+        f"Desa mengirim     : {fmt.number(data['desa_submitted'])} dari {fmt.number(data['desa_total'])}"
+    )
+    print(
+        f"Linmas terdaftar  : {fmt.number(data['officers_registered'])} "
+        f"(kebutuhan {fmt.number(data['officers_required'])})"
+    )
+    return EXIT_OK
+
+
+def cmd_tps_import(args: argparse.Namespace) -> int:
+    """Import the KPU TPS list: every row matched, or nothing stored."""
+    from readiness.ingest import RosterFileError, read_table
+    from readiness.tps_list import parse_tps
+
+    store = open_store(args)
+    path = Path(args.file)
+    try:
+        raw = read_table(path.read_bytes(), path.name, max_bytes=store.settings.max_upload_bytes)
+    except RosterFileError as error:
+        raise ReadinessError(error.message, code=error.code) from None
+    parsed = parse_tps(raw.frame, store.villages(Scope(store.settings.kabupaten_code)))
+    if not parsed.ok:
+        print(
+            f"Daftar TPS tidak disimpan: {parsed.problems.height} baris bermasalah.",
+            file=sys.stderr,
+        )
+        for row in parsed.problems.head(50).iter_rows(named=True):
+            print(f"  Baris {row['row']}: {row['message']}", file=sys.stderr)
+        return EXIT_FILE_REJECTED
+    stored = store.replace_tps(cli_actor(), parsed.tps, file_name=path.name)
+    villages = parsed.tps["desa_code"].n_unique()
+    print(f"{stored} TPS disimpan untuk {villages} desa/kelurahan.")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate a roster file for one desa and store the accepted rows as a new version."""
+    from readiness.roster import check_roster_file, store_checked_roster
+
+    store = open_store(args)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        msg = f"Berkas {path} tidak dapat dibuka: {error.strerror}."
+        raise ReadinessError(msg, code="file_unreadable") from None
+    checked = check_roster_file(store, args.desa, data, path.name)
+    result = checked.to_json()
+    if checked.verdict is not None and not args.dry_run:
+        stored = store_checked_roster(store, cli_actor(), checked)
+        result["version"] = stored.version
+    if args.json:
+        _print_json(result)
+    else:
+        print(checked.describe())
+    return EXIT_FILE_REJECTED if checked.verdict is None else EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """One parser; ``--db`` is accepted before or after the command."""
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", default=argparse.SUPPRESS, help="berkas DuckDB (bawaan: READINESS_DB)")
+    parser = argparse.ArgumentParser(
+        prog="python -m readiness", description="Kesiapan Linmas: dasbor kesiapan Satlinmas."
+    )
+    parser.add_argument("--db", default=None, help="berkas DuckDB (bawaan: READINESS_DB)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser(
+        "demo", parents=[db], help="bangun basis data contoh lalu jalankan dasbor"
+    )
+    demo.add_argument("--build-only", action="store_true", help="hanya bangun, jangan jalankan")
+    demo.add_argument("--port", type=int, default=8501)
+    demo.set_defaults(handler=cmd_demo)
+
+    run = commands.add_parser("serve", parents=[db], help="jalankan dasbor pada basis data ini")
+    run.add_argument("--port", type=int, default=8501)
+    run.set_defaults(handler=cmd_serve)
+
+    summary = commands.add_parser("summary", parents=[db], help="angka ringkasan")
+    summary.add_argument("--json", action="store_true")
+    summary.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06")
+    summary.set_defaults(handler=cmd_summary)
+
+    tps = commands.add_parser("tps", help="daftar TPS dari KPU")
+    tps_commands = tps.add_subparsers(dest="tps_command", required=True)
+    tps_import = tps_commands.add_parser("import", parents=[db], help="impor daftar TPS (CSV/XLSX)")
+    tps_import.add_argument("file")
+    tps_import.set_defaults(handler=cmd_tps_import)
+
+    roster = commands.add_parser("import", parents=[db], help="impor daftar linmas satu desa")
+    roster.add_argument("file")
+    roster.add_argument("--desa", required=True, help="kode desa, mis. 17.02.06.2001")
+    roster.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
+    roster.add_argument("--json", action="store_true")
+    roster.set_defaults(handler=cmd_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse, run, and turn every error into one Indonesian line and an exit code."""
+    logging.basicConfig(level=os.environ.get("READINESS_LOG_LEVEL", "WARNING"))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ReadinessError as error:
+        print(f"Galat: {error.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception:
+        # The traceback is for the operator who asks for it, never for the user's screen.
+        if log.isEnabledFor(logging.DEBUG):
+            log.exception("unexpected error in %s", args.command)
+        print(
+            "Galat tak terduga; tidak ada data yang diubah. Jalankan lagi dengan "
+            "READINESS_LOG_LEVEL=DEBUG untuk rinciannya, atau hubungi admin.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

@@ -1,0 +1,193 @@
+"""The KPU list of TPS: match each row's village to its Kemendagri code, all rows or none.
+
+Required linmas per desa = TPS × officers_per_tps (UU 7/2017 Pasal 351(4); PKPU 8/2018
+Pasal 25(6)-(7): two order officers per TPS), computed in ``metrics``; this module only
+turns the KPU file into (desa_code, tps_number, rawan, address) rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from readiness.errors import ReadinessError
+from readiness.regions import name_key, name_key_expr
+
+# What KPU and kabupaten staff write in the header -> our column name.
+TPS_ALIASES = {
+    "kecamatan": "kecamatan",
+    "namakecamatan": "kecamatan",
+    "kec": "kecamatan",
+    "kodekecamatan": "kecamatan",
+    "desa": "desa",
+    "kelurahan": "desa",
+    "desakelurahan": "desa",
+    "kelurahandesa": "desa",
+    "namadesa": "desa",
+    "namadesakelurahan": "desa",
+    "kodedesa": "desa",
+    "kodewilayah": "desa",
+    "tps": "tps_number",
+    "notps": "tps_number",
+    "nomortps": "tps_number",
+    "nomortpsu": "tps_number",
+    "rawan": "rawan",
+    "tpsrawan": "rawan",
+    "kerawanan": "rawan",
+    "alamat": "address",
+    "alamattps": "address",
+    "lokasi": "address",
+    "lokasitps": "address",
+}
+YES_WORDS = ("ya", "y", "1", "rawan", "true", "v", "✓", "x")
+DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+TPS_NUMBER = re.compile(r"^\s*(?:tps)?\s*[.:-]?\s*0*(\d{1,4})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TpsParse:
+    """Rows ready to store, and the rows that could not be matched (with the reason)."""
+
+    tps: pl.DataFrame
+    problems: pl.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        """True when every row matched: only then is anything stored."""
+        return self.problems.height == 0
+
+
+def map_tps_columns(columns: list[str]) -> dict[str, str]:
+    """Header text -> our name, for the headers we recognise."""
+    mapping: dict[str, str] = {}
+    for column in columns:
+        target = TPS_ALIASES.get(name_key(column))
+        if target and target not in mapping.values():
+            mapping[column] = target
+    return mapping
+
+
+def parse_tps(frame: pl.DataFrame, villages: pl.DataFrame) -> TpsParse:
+    """Match a KPU TPS table (all-string, with ``_row``) to the region list.
+
+    villages: kecamatan_code, kecamatan_name, desa_code, desa_name. A desa is found by code or
+    by name (case-, space- and punctuation-insensitive), inside the row's kecamatan when given;
+    a name that fits two villages is a problem, never a guess.
+    """
+    mapping = map_tps_columns([c for c in frame.columns if c != "_row"])
+    missing = [name for name in ("desa", "tps_number") if name not in mapping.values()]
+    if missing:
+        labels = {"desa": "Desa/Kelurahan", "tps_number": "Nomor TPS"}
+        found = ", ".join(c for c in frame.columns if c != "_row") or "(tidak ada)"
+        msg = (
+            f"Kolom {', '.join(labels[m] for m in missing)} tidak ditemukan. Kolom yang ada: "
+            f"{found}. Beri judul kolom: Kecamatan, Desa/Kelurahan, Nomor TPS, Rawan, Alamat."
+        )
+        raise ReadinessError(msg, code="tps_columns_missing")
+    rows = frame.rename(mapping).with_columns(
+        (pl.col(c) if c in mapping.values() else pl.lit(None, dtype=pl.String)).alias(c)
+        for c in ("kecamatan", "rawan", "address")
+    )
+    rows = rows.with_columns(
+        pl.col("desa").str.strip_chars().alias("desa_text"),
+        name_key_expr("desa").alias("desa_key"),
+        name_key_expr("kecamatan").alias("kecamatan_key"),
+        pl.col("kecamatan").str.strip_chars().alias("kecamatan_text"),
+        pl.col("tps_number")
+        .str.extract(TPS_NUMBER.pattern, 1)
+        .cast(pl.Int64, strict=False)
+        .alias("tps_parsed"),
+        pl.col("rawan")
+        .str.strip_chars()
+        .str.to_lowercase()
+        .is_in(YES_WORDS)
+        .fill_null(False)
+        .alias("rawan_flag"),
+    )
+    lookup = villages.select(
+        "desa_code",
+        "desa_name",
+        "kecamatan_code",
+        pl.col("desa_name").map_batches(_keys, return_dtype=pl.String).alias("desa_key"),
+        pl.col("kecamatan_name").map_batches(_keys, return_dtype=pl.String).alias("kecamatan_key"),
+    )
+    by_code = rows.join(
+        lookup.select("desa_code", pl.col("desa_code").alias("code_match")),
+        left_on="desa_text",
+        right_on="desa_code",
+        how="left",
+    )
+    by_name = (
+        rows.select("_row", "desa_key", "kecamatan_key", "kecamatan_text")
+        .join(
+            lookup.select("desa_code", "desa_key", "kecamatan_code", "kecamatan_key"),
+            on="desa_key",
+            how="inner",
+            suffix="_ref",
+        )
+        .filter(
+            pl.col("kecamatan_key").is_null()
+            | (pl.col("kecamatan_key") == "")
+            | (pl.col("kecamatan_key") == pl.col("kecamatan_key_ref"))
+            | (pl.col("kecamatan_text") == pl.col("kecamatan_code"))
+        )
+        .group_by("_row")
+        .agg(pl.col("desa_code").unique().alias("name_matches"))
+    )
+    matched = by_code.join(by_name, on="_row", how="left").with_columns(
+        pl.coalesce(
+            pl.col("code_match"),
+            pl.when(pl.col("name_matches").list.len() == 1).then(
+                pl.col("name_matches").list.first()
+            ),
+        ).alias("desa_code")
+    )
+    problem = (
+        pl.when(pl.col("desa_text").is_null() | (pl.col("desa_text") == ""))
+        .then(pl.lit("kolom Desa/Kelurahan kosong"))
+        .when(pl.col("name_matches").list.len() > 1)
+        .then(
+            pl.format(
+                'nama desa "{}" cocok dengan lebih dari satu desa; isi kolom Kecamatan '
+                "atau pakai kode desa",
+                pl.col("desa_text"),
+            )
+        )
+        .when(pl.col("desa_code").is_null())
+        .then(
+            pl.format(
+                'desa "{}" tidak ada dalam daftar wilayah; periksa ejaan atau pakai '
+                "kode desa (mis. 17.02.06.2001)",
+                pl.col("desa_text"),
+            )
+        )
+        .when(pl.col("tps_parsed").is_null() | (pl.col("tps_parsed") < 1))
+        .then(
+            pl.format(
+                'nomor TPS "{}" bukan angka; tulis misalnya 1 atau TPS 01', pl.col("tps_number")
+            )
+        )
+        .when(pl.struct("desa_code", "tps_parsed").is_duplicated())
+        .then(pl.format("TPS {} di desa ini tertulis lebih dari sekali", pl.col("tps_parsed")))
+    )
+    checked = matched.with_columns(problem.alias("problem"))
+    problems = checked.filter(pl.col("problem").is_not_null()).select(
+        pl.col("_row").alias("row"), pl.col("problem").alias("message")
+    )
+    tps = checked.filter(pl.col("problem").is_null()).select(
+        "desa_code",
+        pl.col("tps_parsed").alias("tps_number"),
+        pl.col("rawan_flag").alias("rawan"),
+        pl.when(pl.col("rawan_flag"))
+        .then(pl.lit("Ditandai rawan di daftar TPS"))
+        .alias("rawan_reason"),
+        pl.col("address").str.strip_chars().alias("address"),
+    )
+    return TpsParse(tps=tps, problems=problems.sort("row"))
+
+
+def _keys(names: pl.Series) -> pl.Series:
+    """Unicode-aware name keys for the (small) reference list."""
+    return pl.Series([name_key(n or "") for n in names.to_list()], dtype=pl.String)
