@@ -106,9 +106,11 @@ def _roster_frame(rows: list[dict]) -> pl.DataFrame:
         },
     )
     # Row 1 of the template is the header, so the first officer sits on Excel row 2.
-    return frame.with_row_index("row_number", offset=2).with_columns(
-        pl.col("row_number").cast(pl.Int64)
-    ).select(OFFICER_COLUMNS)
+    return (
+        frame.with_row_index("row_number", offset=2)
+        .with_columns(pl.col("row_number").cast(pl.Int64))
+        .select(OFFICER_COLUMNS)
+    )
 
 
 def build_demo(store: Store) -> dict[str, int]:
@@ -129,13 +131,17 @@ def build_demo(store: Store) -> dict[str, int]:
     tps = pl.DataFrame(tps_rows)
     # About fifteen TPS are hard to reach (Antara): flag them rawan.
     rawan_index = set(rng.sample(range(tps.height), 15))
-    tps = tps.with_row_index("i").with_columns(
-        pl.col("i").is_in(list(rawan_index)).alias("rawan"),
-        pl.when(pl.col("i").is_in(list(rawan_index)))
-        .then(pl.lit("Lokasi sulit dijangkau (pemetaan Bawaslu)"))
-        .otherwise(None)
-        .alias("rawan_reason"),
-    ).drop("i")
+    tps = (
+        tps.with_row_index("i")
+        .with_columns(
+            pl.col("i").is_in(list(rawan_index)).alias("rawan"),
+            pl.when(pl.col("i").is_in(list(rawan_index)))
+            .then(pl.lit("Lokasi sulit dijangkau (pemetaan Bawaslu)"))
+            .otherwise(None)
+            .alias("rawan_reason"),
+        )
+        .drop("i")
+    )
     store.replace_tps(SYSTEM, tps, file_name="DATA CONTOH: daftar TPS KPU")
 
     deadline = settings.submission_deadline
@@ -143,7 +149,11 @@ def build_demo(store: Store) -> dict[str, int]:
     officers_by_desa: dict[str, list[dict]] = {}
     stored = 0
     for desa_code, desa_name, kec_code, tps_count in zip(
-        villages["desa_code"], villages["desa_name"], villages["kecamatan_code"], counts, strict=True
+        villages["desa_code"],
+        villages["desa_name"],
+        villages["kecamatan_code"],
+        counts,
+        strict=True,
     ):
         if kec_code in SILENT_KECAMATAN:
             continue
@@ -153,9 +163,7 @@ def build_demo(store: Store) -> dict[str, int]:
         roll = rng.random()
         size = needed if roll < 0.6 else needed - rng.randint(1, 2) if roll < 0.85 else needed + 1
         size = max(size, 1)
-        rows = [
-            _officer(rng, kec_code, desa_name, 1 + i % tps_count, used) for i in range(size)
-        ]
+        rows = [_officer(rng, kec_code, desa_name, 1 + i % tps_count, used) for i in range(size)]
         officers_by_desa[desa_code] = rows
         uploaded = dt.datetime.combine(
             deadline - dt.timedelta(days=rng.randint(-4, 21)),
