@@ -65,20 +65,28 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get("READINESS_DB", DEFAULT_DB_PATH))
 
 
+_KIND_NAMES = {
+    int: "bilangan bulat",
+    float: "angka",
+    str: "teks dalam tanda kutip",
+    dt.date: "tanggal (mis. 2024-11-27)",
+}
+
+
 def _require(table: dict, section: str, key: str, kind: type, path: Path):
     try:
         value = table[section][key]
     except KeyError:
         msg = f"Berkas pengaturan {path}: bagian [{section}] tidak memiliki '{key}'. Tambahkan nilainya."
         raise ReferenceDataError(msg) from None
-    if kind is int and isinstance(value, bool):
-        value = None
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind):
+    # TOML booleans are ints to Python: ``officers_per_tps = true`` must still be refused.
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        written = str(value).lower() if isinstance(value, bool) else repr(value)
         msg = (
-            f"Berkas pengaturan {path}: [{section}] {key} harus berupa {kind.__name__}, "
-            f"tertulis {value!r}. Perbaiki nilainya."
+            f"Berkas pengaturan {path}: [{section}] {key} harus berupa {_KIND_NAMES[kind]}, "
+            f"tertulis {written}. Perbaiki nilainya."
         )
         raise ReferenceDataError(msg)
     return value

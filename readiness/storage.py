@@ -141,6 +141,14 @@ def _frame(con, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
     return con.sql(sql, params=params or {}).pl()
 
 
+def _rollback_quietly(con) -> None:
+    """Roll back if a transaction is still open; a failed COMMIT has already ended it."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
 def now_wib() -> dt.datetime:
     """The wall clock in Bengkulu's time zone, for timestamps people read."""
     return dt.datetime.now(WIB)
@@ -238,7 +246,7 @@ class Store:
                         self._audit(con, actor, action, target, detail)
                         con.execute("COMMIT")
                     except BaseException:
-                        con.execute("ROLLBACK")
+                        _rollback_quietly(con)
                         raise
                     return result
             except duckdb.Error as error:

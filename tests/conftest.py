@@ -1,0 +1,122 @@
+"""Shared fixtures: the bundled settings, a real DuckDB file under tmp_path, small rosters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+
+from readiness.config import Settings, load_settings
+from readiness.storage import Store
+
+OFFICER_SCHEMA = {
+    "row_number": pl.Int32,
+    "nama": pl.String,
+    "nik": pl.String,
+    "jenis_kelamin": pl.String,
+    "tempat_lahir": pl.String,
+    "tanggal_lahir": pl.Date,
+    "alamat": pl.String,
+    "no_hp": pl.String,
+    "nomor_tps": pl.Int32,
+    "status_bpjs": pl.Boolean,
+    "no_kpj": pl.String,
+    "status_pelatihan": pl.Boolean,
+    "tanggal_pelatihan": pl.Date,
+    "keterangan": pl.String,
+    "warning_codes": pl.List(pl.String),
+}
+FINDING_SCHEMA = {
+    "row": pl.Int32,
+    "column": pl.String,
+    "severity": pl.String,
+    "code": pl.String,
+    "message": pl.String,
+}
+
+
+def make_nik(
+    serial: int,
+    *,
+    kecamatan_code: str = "17.02.06",
+    born: dt.date = dt.date(1990, 5, 17),
+    female: bool = False,
+) -> str:
+    """A well-formed NIK: 6-digit kecamatan, birth DDMMYY (day + 40 for women), 4-digit serial.
+
+    >>> make_nik(1)
+    '1702061705900001'
+    """
+    day = born.day + 40 if female else born.day
+    return f"{kecamatan_code.replace('.', '')}{day:02d}{born:%m%y}{serial:04d}"
+
+
+def make_officers(niks: list[str], **overrides: list) -> pl.DataFrame:
+    """An accepted-officer frame (storage's OFFICER_COLUMNS) with one row per NIK.
+
+    Any column can be overridden with a list of the same length.
+    """
+    n = len(niks)
+    columns: dict[str, list] = {
+        "row_number": list(range(2, n + 2)),
+        "nama": [f"Petugas {i + 1}" for i in range(n)],
+        "nik": niks,
+        "jenis_kelamin": ["L"] * n,
+        "tempat_lahir": ["Curup"] * n,
+        "tanggal_lahir": [dt.date(1990, 5, 17)] * n,
+        "alamat": ["Jl. Merdeka"] * n,
+        "no_hp": ["081234567890"] * n,
+        "nomor_tps": [i // 2 + 1 for i in range(n)],
+        "status_bpjs": [False] * n,
+        "no_kpj": [None] * n,
+        "status_pelatihan": [False] * n,
+        "tanggal_pelatihan": [None] * n,
+        "keterangan": [None] * n,
+        "warning_codes": [[] for _ in range(n)],
+    }
+    columns.update(overrides)
+    return pl.DataFrame(columns, schema=OFFICER_SCHEMA)
+
+
+def no_findings() -> pl.DataFrame:
+    """An empty findings frame in the shape store_roster expects."""
+    return pl.DataFrame(schema=FINDING_SCHEMA)
+
+
+@pytest.fixture(scope="session")
+def roster_builder() -> Callable[..., pl.DataFrame]:
+    """``roster_builder(niks, **column_overrides)`` -> an officer frame ready for store_roster."""
+    return make_officers
+
+
+@pytest.fixture(scope="session")
+def nik_builder() -> Callable[..., str]:
+    """``nik_builder(serial, kecamatan_code=..., born=..., female=...)`` -> a valid NIK."""
+    return make_nik
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """The bundled settings (Kabupaten Rejang Lebong)."""
+    return load_settings()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """Where this test's DuckDB file lives; nothing is created yet."""
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def store(db_path, settings) -> Store:
+    """A migrated store on a fresh file, regions loaded."""
+    return Store.open(db_path, settings)
+
+
+@pytest.fixture
+def env_db(monkeypatch, db_path):
+    """Point READINESS_DB at this test's file (for AppTest and subprocesses)."""
+    monkeypatch.setenv("READINESS_DB", str(db_path))
+    return db_path
