@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Kesiapan Linmas", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="Kesiapan Linmas", page_icon=":material/shield:", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Ringkasan", icon="📊", default=True),
+    st.Page("pages/overview.py", title="Ringkasan", icon=":material/dashboard:", default=True),
+    st.Page("pages/tps.py", title="Daftar TPS", icon=":material/how_to_vote:"),
 ]
 st.navigation(pages).run()

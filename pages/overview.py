@@ -20,13 +20,13 @@ with ui.guard():
             "2. Minta tiap desa/kelurahan mengunggah daftar linmasnya "
             "(halaman *Unggah Daftar Linmas*).\n"
             "3. Kembali ke halaman ini untuk melihat siapa yang sudah mengirim.",
-            icon="👋",
+            icon=":material/info:",
         )
     st.caption(
         f"Data per {fmt.timestamp(view.as_of) if view.as_of else '– (belum ada kiriman)'} · "
         f"batas pengiriman {fmt.date(settings.submission_deadline)}"
     )
-    c1, c2, c3, c4, c5 = st.columns(5)
+    c1, c2, c3 = st.columns(3)
     c1.metric(
         "Kecamatan lengkap", f"{s['kecamatan_complete']} dari {s['kecamatan_total']}", border=True
     )
@@ -36,6 +36,7 @@ with ui.guard():
         f"{fmt.number(s['desa_submitted'])} dari {fmt.number(s['desa_total'])}",
         border=True,
     )
+    c4, c5, c6 = st.columns(3)
     c4.metric(
         "Linmas terdaftar",
         f"{fmt.number(s['officers_registered'])} dari {fmt.number(s['officers_required'])}",
@@ -43,6 +44,13 @@ with ui.guard():
         border=True,
     )
     c5.metric(
+        "Keterisian kebutuhan",
+        fmt.percent(s["officers_registered_rate"]),
+        help="Linmas terdaftar yang mengisi kebutuhan desanya; kelebihan di satu desa "
+        "tidak menutup kekurangan desa lain, jadi tidak pernah lebih dari 100%.",
+        border=True,
+    )
+    c6.metric(
         "Menuju pemungutan suara", fmt.days_to_vote(settings.voting_date, ui.today()), border=True
     )
     if s["desa_without_tps"]:

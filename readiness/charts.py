@@ -68,7 +68,12 @@ def submission_by_kecamatan(kecamatan: pl.DataFrame) -> alt.Chart:
             x=alt.X(
                 "jumlah:Q", title="Jumlah desa/kelurahan", stack="zero", axis=alt.Axis(format="d")
             ),
-            color=alt.Color("keadaan:N", title="Daftar linmas", scale=_scale(SUBMISSION_STATES)),
+            color=alt.Color(
+                "keadaan:N",
+                title="Daftar linmas",
+                scale=_scale(SUBMISSION_STATES),
+                legend=alt.Legend(orient="bottom"),
+            ),
             order=alt.Order("urutan:O"),
             tooltip=[
                 alt.Tooltip("kecamatan_name:N", title="Kecamatan"),

@@ -40,6 +40,15 @@ def open_store(args: argparse.Namespace) -> Store:
     return Store.open(database_path(getattr(args, "db", None)), load_settings())
 
 
+def read_input_file(path: Path) -> bytes:
+    """The bytes of a file named on the command line, or a clear message why not."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        msg = f"Berkas {path} tidak dapat dibuka: {error.strerror}."
+        raise ReadinessError(msg, code="file_unreadable") from None
+
+
 def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
@@ -117,16 +126,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_tps_import(args: argparse.Namespace) -> int:
     """Import the KPU TPS list: every row matched, or nothing stored."""
-    from readiness.ingest import RosterFileError, read_table
-    from readiness.tps_list import parse_tps
+    from readiness.tps_list import check_tps_file
 
     store = open_store(args)
     path = Path(args.file)
-    try:
-        raw = read_table(path.read_bytes(), path.name, max_bytes=store.settings.max_upload_bytes)
-    except RosterFileError as error:
-        raise ReadinessError(error.message, code=error.code) from None
-    parsed = parse_tps(raw.frame, store.villages(Scope(store.settings.kabupaten_code)))
+    data = read_input_file(path)
+    parsed = check_tps_file(store, data, path.name)
     if not parsed.ok:
         print(
             f"Daftar TPS tidak disimpan: {parsed.problems.height} baris bermasalah.",
@@ -147,11 +152,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        msg = f"Berkas {path} tidak dapat dibuka: {error.strerror}."
-        raise ReadinessError(msg, code="file_unreadable") from None
+    data = read_input_file(path)
     checked = check_roster_file(store, args.desa, data, path.name)
     result = checked.to_json()
     if checked.verdict is not None and not args.dry_run:

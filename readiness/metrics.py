@@ -82,8 +82,10 @@ def desa_overview(
             ).alias("officers_required"),
         )
         .with_columns(
-            pl.min_horizontal("officers_registered", "officers_required")
-            .fill_null(0)
+            # Counted against a known requirement only: a desa without TPS adds nothing.
+            pl.when(pl.col("officers_required").is_not_null())
+            .then(pl.min_horizontal("officers_registered", "officers_required"))
+            .otherwise(0)
             .alias("officers_counted"),
         )
     )

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness.errors import ReadinessError
+from readiness.ingest import RosterFileError, read_table
 from readiness.regions import name_key, name_key_expr
+from readiness.scope import Scope
+from readiness.storage import Store
 
 # What KPU and kabupaten staff write in the header -> our column name.
 TPS_ALIASES = {
@@ -186,6 +189,15 @@ def parse_tps(frame: pl.DataFrame, villages: pl.DataFrame) -> TpsParse:
         pl.col("address").str.strip_chars().alias("address"),
     )
     return TpsParse(tps=tps, problems=problems.sort("row"))
+
+
+def check_tps_file(store: Store, data: bytes, file_name: str) -> TpsParse:
+    """Read a KPU TPS file and match it to this kabupaten's villages; nothing is stored."""
+    try:
+        raw = read_table(data, file_name, max_bytes=store.settings.max_upload_bytes)
+    except RosterFileError as error:
+        raise ReadinessError(error.message, code=error.code) from None
+    return parse_tps(raw.frame, store.villages(Scope(store.settings.kabupaten_code)))
 
 
 def _keys(names: pl.Series) -> pl.Series:

@@ -89,7 +89,7 @@ def page_header(title: str) -> None:
         st.warning(
             "**DATA CONTOH** — semua nama, NIK dan angka di basis data ini adalah rekaan untuk "
             "latihan, bukan data sungguhan.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     st.caption(
         f"{current.kabupaten_name} · {current.election_name} · pemungutan suara "

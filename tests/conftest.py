@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from readiness.config import Settings, load_settings
 from readiness.storage import Store
+
+# AppTest resolves relative paths against the calling file: pages tests use this one.
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 OFFICER_SCHEMA = {
     "row_number": pl.Int32,
@@ -120,3 +124,24 @@ def env_db(monkeypatch, db_path):
     """Point READINESS_DB at this test's file (for AppTest and subprocesses)."""
     monkeypatch.setenv("READINESS_DB", str(db_path))
     return db_path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Store:
+    """The demo database, built once per test session; copy it before writing to it."""
+    from readiness.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = Store.open(path, load_settings())
+    build_demo(store)
+    return store
+
+
+@pytest.fixture
+def demo_store(demo_template, tmp_path) -> Store:
+    """A private copy of the demo database for one test."""
+    import shutil
+
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_template.path, path)
+    return Store.open(path, demo_template.settings)

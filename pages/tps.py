@@ -1,0 +1,47 @@
+"""Daftar TPS: import the KPU list of TPS; every row must match a village or nothing is stored."""
+
+import streamlit as st
+
+from readiness import formatting as fmt
+from readiness import tables, tps_list, ui
+
+ui.page_header("Daftar TPS")
+store = ui.store()
+actor = ui.current_actor()
+
+st.markdown(
+    "Unggah daftar TPS dari KPU (CSV atau Excel) dengan kolom **Kecamatan**, "
+    "**Desa/Kelurahan** (nama atau kode), **Nomor TPS**, dan bila ada **Rawan** (Ya/Tidak) "
+    "serta **Alamat**. Daftar TPS desa yang ada di berkas menggantikan daftar lamanya. "
+    f"Kebutuhan linmas = jumlah TPS × {store.settings.officers_per_tps} "
+    "(UU 7/2017 Pasal 351 ayat 4)."
+)
+upload = st.file_uploader("Berkas daftar TPS", type=["csv", "xlsx", "xls"], key="tps_file")
+if upload is not None:
+    with ui.guard():
+        parsed = tps_list.check_tps_file(store, upload.getvalue(), upload.name)
+        if parsed.ok:
+            villages = parsed.tps["desa_code"].n_unique()
+            st.success(
+                f"{fmt.number(parsed.tps.height)} TPS cocok untuk {fmt.number(villages)} "
+                "desa/kelurahan. Periksa lalu simpan."
+            )
+            st.dataframe(parsed.tps, hide_index=True, key="tps_preview")
+            if st.button("Simpan daftar TPS", type="primary", key="tps_save"):
+                stored = store.replace_tps(actor, parsed.tps, file_name=upload.name)
+                st.success(f"{fmt.number(stored)} TPS disimpan.")
+        else:
+            st.error(
+                f"Daftar TPS tidak disimpan: {fmt.number(parsed.problems.height)} baris "
+                "bermasalah. Perbaiki baris berikut lalu unggah lagi."
+            )
+            st.dataframe(
+                parsed.problems.rename({"row": "Baris", "message": "Masalah"}),
+                hide_index=True,
+                key="tps_problems",
+            )
+
+st.subheader("TPS per desa/kelurahan")
+with ui.guard():
+    view = ui.overview(actor.scope)
+    st.dataframe(tables.desa_submission_table(view.desa), hide_index=True, key="tps_by_desa")
