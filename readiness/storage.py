@@ -8,6 +8,7 @@ log; the newest audit id is the data version that page caches are keyed on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -143,10 +144,8 @@ def _frame(con, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
 
 def _rollback_quietly(con) -> None:
     """Roll back if a transaction is still open; a failed COMMIT has already ended it."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
 
 
 def now_wib() -> dt.datetime:
@@ -187,6 +186,22 @@ def _is_retryable_conflict(error: Exception) -> bool:
     return isinstance(error, duckdb.TransactionException) or "conflict" in str(error).lower()
 
 
+# -- issue 10: a database file that cannot be opened or read -------------------------------------
+
+
+class DatabaseFileError(ReadinessError):
+    """The database file is damaged or not a DuckDB file; ``path`` is the file concerned."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        message = (
+            f"Berkas basis data {path} rusak atau bukan basis data Kesiapan Linmas ({detail}). "
+            "Pulihkan dari cadangan terakhir: python -m readiness restore BERKAS_CADANGAN."
+        )
+        super().__init__(message, code="database_damaged")
+        self.path = path
+        self.detail = detail
+
+
 class Store:
     """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
 
@@ -220,7 +235,7 @@ class Store:
                             "tidak ada data yang disimpan."
                         )
                         raise DatabaseBusyError(msg) from error
-                    raise
+                    raise DatabaseFileError(self.path, str(error)) from error
                 time.sleep(delay + random.uniform(0, delay))
                 delay = min(delay * 2, 0.5)
         try:
@@ -278,8 +293,13 @@ class Store:
         store.path.parent.mkdir(parents=True, exist_ok=True)
         regions = load_regions(settings.region_file, settings.kabupaten_code)
         with cls._init_lock:
-            store.migrate()
-            store.sync_regions(regions)
+            try:
+                store.migrate()
+                store.sync_regions(regions)
+            except (duckdb.ConstraintException, duckdb.TransactionException):
+                raise
+            except duckdb.Error as error:  # issue 10: a damaged block or catalog
+                raise DatabaseFileError(store.path, str(error)) from error
         return store
 
     def migrate(self) -> list[int]:
@@ -542,12 +562,16 @@ class Store:
         counts: dict[str, int],
         detected: dict | None = None,
         uploaded_at: dt.datetime | None = None,
+        expected_previous_version: int | None = None,
     ) -> StoredRoster:
         """Store accepted officers as the desa's next roster version, in one transaction.
 
         The previous versions stay. A NIK that another village registered meanwhile aborts the
         whole upload (the operator validates again and sees that village named).
+        ``expected_previous_version`` (0 = no roster yet) is the version the file was checked
+        against: when another upload of that desa landed meanwhile, this one is refused.
         """
+        self._check_permission(actor, "upload")  # issue 8: pimpinan reads only
         self._check_scope(actor, desa_code)
         if self.region_name(desa_code) is None:
             msg = f"Kode desa {desa_code} tidak ada dalam daftar wilayah. Periksa kodenya."
@@ -569,6 +593,16 @@ class Store:
             previous = con.execute(
                 "SELECT id, version FROM active_submissions WHERE desa_code = $d", {"d": desa_code}
             ).fetchone()
+            # Issue 10: two uploads of one desa at once -> one new version, the other refused.
+            found = previous[1] if previous else 0
+            if expected_previous_version is not None and found != expected_previous_version:
+                msg = (
+                    f"Daftar linmas desa ini berubah selagi berkas Anda diperiksa: kini versi "
+                    f"{found}, berkas Anda diperiksa terhadap versi {expected_previous_version}. "
+                    "Periksa ulang berkas terhadap daftar terbaru lalu simpan lagi; tidak ada "
+                    "data yang disimpan."
+                )
+                raise ReadinessError(msg, code="roster_changed_meanwhile")
             version = previous[1] + 1 if previous else 1
             (submission_id,) = con.execute(
                 """INSERT INTO submissions (desa_code, version, uploaded_at, uploader,
@@ -652,6 +686,7 @@ class Store:
 
     def replace_tps(self, actor: Actor, tps: pl.DataFrame, *, file_name: str) -> int:
         """Replace the TPS list of every desa named in ``tps`` (desa_code, tps_number, rawan, address)."""
+        self._check_permission(actor, "manage_reference")  # issue 8: admin only
         for code in tps["desa_code"].unique().to_list():
             self._check_scope(actor, code)
         staged = tps.select(
@@ -692,6 +727,7 @@ class Store:
 
     def set_meta(self, actor: Actor, key: str, value: str) -> None:
         """Set one ``meta`` value."""
+        self._check_permission(actor, "manage_settings")  # issue 8: admin only
 
         def upsert(con) -> None:
             con.execute(
@@ -708,8 +744,10 @@ class Store:
         file_name: str | None,
         sha256: str | None = None,
         rows_rejected: int = 0,
+        created_at: dt.datetime | None = None,
     ) -> int:
         """Store one BPJS import (nik, kpj, enrolled, enrolled_on) as a batch that can be undone."""
+        self._check_permission(actor, "manage_readiness")  # issue 8: admin only
         staged = records.select(
             pl.col("nik").cast(pl.String),
             pl.col("kpj").cast(pl.String),
@@ -723,7 +761,7 @@ class Store:
                        rows_applied, rows_rejected)
                    VALUES ('bpjs', $at, $user, $file, $sha, $applied, $rejected) RETURNING id""",
                 {
-                    "at": now_wib(),
+                    "at": created_at or now_wib(),
                     "user": actor.username,
                     "file": file_name,
                     "sha": sha256,
@@ -752,6 +790,7 @@ class Store:
         kecamatan_code: str | None = None,
     ) -> int:
         """Create one training session (bimtek) and return its id."""
+        self._check_permission(actor, "manage_readiness")  # issue 8: admin only
         if kecamatan_code:
             self._check_scope(actor, kecamatan_code)
 
@@ -791,8 +830,10 @@ class Store:
         file_name: str | None,
         sha256: str | None = None,
         rows_rejected: int = 0,
+        created_at: dt.datetime | None = None,
     ) -> int:
         """Store who attended one session as a batch that can be undone."""
+        self._check_permission(actor, "manage_readiness")  # issue 8: admin only
         staged = pl.DataFrame({"nik": niks}, schema={"nik": pl.String})
 
         def insert(con) -> int:
@@ -802,7 +843,7 @@ class Store:
                    VALUES ('attendance', $at, $user, $file, $sha, $session, $applied, $rejected)
                    RETURNING id""",
                 {
-                    "at": now_wib(),
+                    "at": created_at or now_wib(),
                     "user": actor.username,
                     "file": file_name,
                     "sha": sha256,
@@ -831,6 +872,7 @@ class Store:
 
     def undo_batch(self, actor: Actor, batch_id: int) -> None:
         """Mark an import undone: its records stop counting, exactly restoring the state before."""
+        self._check_permission(actor, "manage_readiness")  # issue 8: admin only
 
         def undo(con) -> None:
             row = con.execute(
@@ -848,6 +890,406 @@ class Store:
             )
 
         self.write(actor, "batch.undo", str(batch_id), undo)
+
+
+    # -- readiness (issue 6): officers as of a moment, TPS rawan, operator contacts, KPJ owners ---
+
+    def officer_readiness(self, scope: Scope, as_of: dt.datetime | None = None) -> pl.DataFrame:
+        """Officers of each desa's roster version in force at ``as_of`` (None = now).
+
+        Same columns as :meth:`officers` plus listed_at (first upload of that NIK in that desa),
+        bpjs_at and trained_at (when the BPJS / newest attendance batch was recorded). Batches
+        count when created by ``as_of`` and not undone by then, so yesterday's figures are
+        computed from the same timestamps as today's.
+        """
+        moment = as_of or dt.datetime(9999, 12, 31, tzinfo=WIB)
+        return self.read(
+            f"""WITH subs AS (
+                    SELECT * FROM submissions
+                    WHERE {scoped("desa_code")} AND uploaded_at <= $as_of),
+                current AS (
+                    SELECT * FROM subs
+                    QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1),
+                active AS (
+                    SELECT o.* FROM officers o JOIN current s ON s.id = o.submission_id),
+                listed AS (
+                    SELECT o.desa_code, o.nik, min(s.uploaded_at) AS listed_at
+                    FROM officers o JOIN subs s ON s.id = o.submission_id
+                    GROUP BY o.desa_code, o.nik),
+                live AS (
+                    SELECT * FROM batches
+                    WHERE created_at <= $as_of AND (undone_at IS NULL OR undone_at > $as_of)),
+                bpjs AS (
+                    SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled,
+                           arg_max(r.kpj, b.id) AS kpj, arg_max(r.enrolled_on, b.id) AS enrolled_on,
+                           arg_max(b.created_at, b.id) AS bpjs_at
+                    FROM bpjs_records r JOIN live b ON b.id = r.batch_id
+                    WHERE r.nik IN (SELECT nik FROM active)
+                    GROUP BY r.nik),
+                modules AS (
+                    SELECT a.nik, list_distinct(flatten(list(t.modules))) AS modules_attended,
+                           max(b.created_at) AS trained_at
+                    FROM attendance a JOIN live b ON b.id = a.batch_id
+                    JOIN training_sessions t ON t.id = a.session_id
+                    WHERE a.nik IN (SELECT nik FROM active)
+                    GROUP BY a.nik)
+                SELECT a.submission_id, a.desa_code, a.row_number, a.nama, a.nik,
+                       a.jenis_kelamin, a.tempat_lahir, a.tanggal_lahir, a.alamat, a.no_hp,
+                       a.nomor_tps, a.status_bpjs, a.no_kpj, a.status_pelatihan,
+                       a.tanggal_pelatihan, a.keterangan, a.warning_codes,
+                       coalesce(bpjs.enrolled, false) AS bpjs_enrolled,
+                       coalesce(bpjs.kpj, a.no_kpj) AS kpj, bpjs.enrolled_on,
+                       coalesce(modules.modules_attended, []::VARCHAR[]) AS modules_attended,
+                       listed.listed_at, bpjs.bpjs_at, modules.trained_at
+                FROM active a
+                LEFT JOIN listed ON listed.desa_code = a.desa_code AND listed.nik = a.nik
+                LEFT JOIN bpjs ON bpjs.nik = a.nik
+                LEFT JOIN modules ON modules.nik = a.nik
+                ORDER BY a.desa_code, a.row_number""",
+            {"scope": scope.code, "as_of": moment},
+        )
+
+    def kpj_owners(self) -> pl.DataFrame:
+        """kpj, nik pairs already known (imported BPJS batches not undone, rosters in force).
+
+        Across the whole database, so a KPJ cannot be given to a second person anywhere.
+        """
+        return self.read(
+            """SELECT DISTINCT kpj, nik FROM (
+                   SELECT r.kpj, r.nik FROM bpjs_records r JOIN batches b ON b.id = r.batch_id
+                   WHERE b.undone_at IS NULL AND r.kpj IS NOT NULL
+                   UNION ALL
+                   SELECT o.no_kpj AS kpj, o.nik FROM officers o
+                   JOIN active_submissions s ON s.id = o.submission_id
+                   WHERE o.no_kpj IS NOT NULL)
+               ORDER BY kpj, nik"""
+        )
+
+    def operator_contacts(self, scope: Scope) -> pl.DataFrame:
+        """desa_code, contact_name, contact_phone: one enabled account per desa with a phone."""
+        return self.read(
+            f"""SELECT region_code AS desa_code,
+                       arg_min(coalesce(full_name, username), username) AS contact_name,
+                       arg_min(phone, username) AS contact_phone
+                FROM users
+                WHERE NOT disabled AND phone IS NOT NULL AND trim(phone) <> ''
+                  AND {scoped("region_code")}
+                GROUP BY region_code ORDER BY region_code""",
+            {"scope": scope.code},
+        )
+
+    def set_tps_rawan(
+        self, actor: Actor, desa_code: str, tps_number: int, *, rawan: bool, reason: str | None
+    ) -> None:
+        """Flag or unflag one TPS as rawan; a flag needs a reason (e.g. Bawaslu's mapping)."""
+        self._check_scope(actor, desa_code)
+        reason = (reason or "").strip() or None
+        if rawan and reason is None:
+            msg = (
+                f"TPS {tps_number} belum diberi alasan rawan. Tulis alasannya, misalnya "
+                '"lokasi sulit dijangkau (pemetaan Bawaslu)", lalu simpan lagi.'
+            )
+            raise ReadinessError(msg, code="rawan_reason_missing")
+
+        def update(con) -> None:
+            found = con.execute(
+                "SELECT count(*) FROM tps WHERE desa_code = $d AND tps_number = $n",
+                {"d": desa_code, "n": tps_number},
+            ).fetchone()[0]
+            if not found:
+                msg = (
+                    f"TPS {tps_number} di desa {desa_code} tidak ada dalam daftar TPS. "
+                    "Impor daftar TPS dari KPU lebih dulu atau pilih TPS lain."
+                )
+                raise ReadinessError(msg, code="tps_unknown")
+            con.execute(
+                "UPDATE tps SET rawan = $rawan, rawan_reason = $reason, updated_at = $at "
+                "WHERE desa_code = $d AND tps_number = $n",
+                {
+                    "rawan": rawan,
+                    "reason": reason if rawan else None,
+                    "at": now_wib(),
+                    "d": desa_code,
+                    "n": tps_number,
+                },
+            )
+
+        self.write(
+            actor,
+            "tps.rawan",
+            f"{desa_code}/{tps_number}",
+            update,
+            rawan=rawan,
+            reason=reason,
+        )
+
+    # -- end of readiness (issue 6) ------------------------------------------------------------
+
+    # -- accounts, verification and personal data (issue 8) ------------------------------------
+
+    @staticmethod
+    def _check_permission(actor: Actor, permission: str) -> None:
+        """Refuse an actor whose role lacks ``permission`` (the table lives in readiness.auth)."""
+        from readiness.auth import require  # auth imports storage: import at call time
+
+        require(actor, permission)
+
+    def user_record(self, username: str) -> dict[str, Any] | None:
+        """One account with its password hash (for login only; never shown), or None."""
+        frame = self.read(
+            "SELECT * FROM users WHERE username = $u",
+            {"u": username},
+        )
+        return frame.row(0, named=True) if frame.height else None
+
+    def users(self, actor: Actor) -> pl.DataFrame:
+        """Every account without password hashes, with its region's name (admin only)."""
+        self._check_permission(actor, "manage_users")
+        return self.read(
+            """SELECT u.username, u.full_name, u.role, u.region_code, r.name AS region_name,
+                      u.phone, u.must_change_password, u.disabled, u.failed_attempts,
+                      u.locked_until, u.created_at, u.last_login_at
+               FROM users u LEFT JOIN regions r ON r.code = u.region_code
+               ORDER BY u.region_code, u.username"""
+        )
+
+    def add_users(self, actor: Actor, accounts: pl.DataFrame, *, action: str = "user.add") -> int:
+        """Insert accounts (username, full_name, role, region_code, password_hash, phone,
+        must_change_password); an existing username aborts the whole batch."""
+        self._check_permission(actor, "manage_users")
+        staged = accounts.select(
+            pl.col("username").cast(pl.String),
+            pl.col("full_name").cast(pl.String),
+            pl.col("role").cast(pl.String),
+            pl.col("region_code").cast(pl.String),
+            pl.col("password_hash").cast(pl.String),
+            pl.col("phone").cast(pl.String),
+            pl.col("must_change_password").cast(pl.Boolean),
+        )
+
+        def insert(con) -> int:
+            con.register("staged_users", staged.to_arrow())
+            taken = con.execute(
+                "SELECT min(username) FROM users WHERE username IN "
+                "(SELECT username FROM staged_users)"
+            ).fetchone()[0]
+            if taken is not None:
+                con.unregister("staged_users")
+                msg = f"Nama pengguna {taken} sudah dipakai. Pilih nama lain; tidak ada akun dibuat."
+                raise ReadinessError(msg, code="user_exists")
+            con.execute(
+                """INSERT INTO users (username, full_name, role, region_code, password_hash, phone,
+                       must_change_password, created_at)
+                   SELECT username, full_name, role, region_code, password_hash, phone,
+                       must_change_password, $at FROM staged_users""",
+                {"at": now_wib()},
+            )
+            con.unregister("staged_users")
+            return staged.height
+
+        target = staged["username"][0] if staged.height == 1 else f"{staged.height} akun"
+        return self.write(
+            actor,
+            action,
+            target,
+            insert,
+            accounts=staged.select("username", "role", "region_code").to_dicts()[:200],
+        )
+
+    _USER_FIELDS = frozenset(
+        {
+            "password_hash",
+            "must_change_password",
+            "disabled",
+            "failed_attempts",
+            "locked_until",
+            "last_login_at",
+            "full_name",
+            "phone",
+        }
+    )
+
+    def update_user(
+        self, actor: Actor, username: str, action: str, *, audit: dict | None = None, **fields
+    ) -> None:
+        """Set some columns of one account (names from a fixed allow-list) with an audit row.
+
+        Any actor may change its own account (password, login state); other accounts need
+        ``manage_users``. ``audit`` adds detail to the audit row (never a password or hash).
+        """
+        if actor.username != username:
+            self._check_permission(actor, "manage_users")
+        unknown = set(fields) - self._USER_FIELDS
+        if unknown or not fields:
+            msg = f"unknown user fields {sorted(unknown)}"
+            raise ValueError(msg)
+        assignments = ", ".join(f"{name} = ${name}" for name in sorted(fields))
+
+        def update(con) -> None:
+            found = con.execute(
+                f"UPDATE users SET {assignments} WHERE username = $username RETURNING username",
+                {**fields, "username": username},
+            ).fetchall()
+            if not found:
+                msg = f"Akun {username} tidak ditemukan. Periksa nama penggunanya (user list)."
+                raise ReadinessError(msg, code="user_unknown")
+
+        self.write(actor, action, username, update, **(audit or {}))
+
+    def register_failed_login(
+        self, username: str, *, max_attempts: int, lock_until: dt.datetime, role: str | None
+    ) -> tuple[int, dt.datetime | None]:
+        """Count one wrong password; at ``max_attempts`` lock the account until ``lock_until``.
+
+        Returns (failed attempts now, locked_until). The counter restarts once a lock is set.
+        """
+        actor = Actor(username, role or "-", Scope("-"))
+
+        def count(con) -> tuple[int, dt.datetime | None]:
+            row = con.execute(
+                """UPDATE users SET
+                       locked_until = CASE WHEN failed_attempts + 1 >= $max THEN $until
+                                      ELSE locked_until END,
+                       failed_attempts = CASE WHEN failed_attempts + 1 >= $max THEN 0
+                                         ELSE failed_attempts + 1 END
+                   WHERE username = $u
+                   RETURNING failed_attempts, locked_until""",
+                {"u": username, "max": max_attempts, "until": lock_until},
+            ).fetchone()
+            return (row[0], row[1]) if row else (0, None)
+
+        return self.write(actor, "auth.login_failed", username, count)
+
+    def record_event(self, actor: Actor, action: str, target: str, **detail) -> None:
+        """An audit row without a data change (login, logout, unmasked export, ...)."""
+        self.write(actor, action, target, lambda con: None, **detail)
+
+    def review_submission(
+        self,
+        actor: Actor,
+        submission_id: int,
+        status: str,
+        note: str | None,
+        *,
+        reviewed_at: dt.datetime | None = None,
+    ) -> dict[str, Any]:
+        """The kecamatan's word on a desa's newest upload: terverifikasi or dikembalikan + note."""
+        self._check_permission(actor, "verify")
+        if status not in ("terverifikasi", "dikembalikan"):
+            msg = f"status {status!r} must be terverifikasi or dikembalikan"
+            raise ValueError(msg)
+        note = (note or "").strip() or None
+        if status == "dikembalikan" and note is None:
+            msg = (
+                "Tulis catatan untuk desa: apa yang harus diperbaiki sebelum mengunggah ulang. "
+                "Daftar belum dikembalikan."
+            )
+            raise ReadinessError(msg, code="review_note_missing")
+        found = self.read(
+            "SELECT id, desa_code, version FROM submissions WHERE id = $id", {"id": submission_id}
+        )
+        if not found.height or not actor.scope.covers(found["desa_code"][0]):
+            # The same answer whether the upload is missing or outside the scope.
+            msg = f"Kiriman nomor {submission_id} tidak ditemukan di wilayah Anda."
+            raise AccessDenied(msg)
+        desa_code, version = found["desa_code"][0], int(found["version"][0])
+
+        def review(con) -> dict[str, Any]:
+            newest = con.execute(
+                "SELECT max(version) FROM submissions WHERE desa_code = $d", {"d": desa_code}
+            ).fetchone()[0]
+            if newest != version:
+                msg = (
+                    f"Desa ini sudah mengunggah versi {newest} setelah versi {version}. "
+                    "Muat ulang halaman dan periksa versi terbaru."
+                )
+                raise ReadinessError(msg, code="review_outdated")
+            con.execute(
+                """UPDATE submissions SET status = $status, reviewed_by = $by,
+                       reviewed_at = $at, review_note = $note WHERE id = $id""",
+                {
+                    "status": status,
+                    "by": actor.username,
+                    "at": reviewed_at or now_wib(),
+                    "note": note,
+                    "id": submission_id,
+                },
+            )
+            return {"desa_code": desa_code, "version": version, "status": status}
+
+        action = "submission.verify" if status == "terverifikasi" else "submission.return"
+        return self.write(
+            actor, action, desa_code, review, submission_id=submission_id, version=version, note=note
+        )
+
+    def audit_entries(
+        self,
+        actor: Actor,
+        *,
+        username: str | None = None,
+        action: str | None = None,
+        role: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 5000,
+    ) -> pl.DataFrame:
+        """Audit rows matching the filters, newest first (admin only)."""
+        self._check_permission(actor, "audit")
+        return self.read(
+            """SELECT id, logged_at, username, role, action, target, detail FROM audit_log
+               WHERE ($username IS NULL OR contains(lower(username), lower($username)))
+                 AND ($action IS NULL OR action = $action)
+                 AND ($role IS NULL OR role = $role)
+                 AND ($since IS NULL OR logged_at >= $since::DATE::TIMESTAMPTZ)
+                 AND ($until IS NULL OR logged_at < ($until::DATE + 1)::TIMESTAMPTZ)
+               ORDER BY id DESC LIMIT $limit""",
+            {
+                "username": username or None,
+                "action": action or None,
+                "role": role or None,
+                "since": since,
+                "until": until,
+                "limit": limit,
+            },
+        )
+
+    def audit_actions(self) -> list[str]:
+        """The distinct action names in the audit log, for a filter list."""
+        return self.read("SELECT DISTINCT action FROM audit_log ORDER BY action")[
+            "action"
+        ].to_list()
+
+    def forget_nik(self, actor: Actor, nik: str, *, masked: str) -> dict[str, int]:
+        """Remove one person's NIK everywhere (UU 27/2022 deletion on request), in one write.
+
+        Officer rows of every roster version, BPJS records, attendance and findings that quote
+        the NIK go; audit details that quote it are rewritten with ``masked``. The audit row of
+        this deletion names only the masked NIK.
+        """
+        self._check_permission(actor, "manage_users")
+
+        def forget(con) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for table, sql in (
+                ("officers", "DELETE FROM officers WHERE nik = $nik"),
+                ("bpjs_records", "DELETE FROM bpjs_records WHERE nik = $nik"),
+                ("attendance", "DELETE FROM attendance WHERE nik = $nik"),
+                ("findings", "DELETE FROM findings WHERE contains(message, $nik)"),
+            ):
+                counts[table] = len(con.execute(sql + " RETURNING 1", {"nik": nik}).fetchall())
+            counts["audit_log"] = len(
+                con.execute(
+                    "UPDATE audit_log SET detail = replace(detail, $nik, $masked) "
+                    "WHERE contains(detail, $nik) RETURNING 1",
+                    {"nik": nik, "masked": masked},
+                ).fetchall()
+            )
+            return counts
+
+        return self.write(actor, "privacy.forget_nik", masked, forget)
+
+    # -- end of accounts, verification and personal data (issue 8) -----------------------------
+
 
 
 _COMPARED = (

@@ -6,9 +6,9 @@ import json
 import os
 
 import pytest
+from browser import launch_chromium, running_dashboard
 from playwright.sync_api import expect, sync_playwright
 
-from browser import launch_chromium, running_dashboard
 from readiness.cli import main
 
 pytestmark = pytest.mark.browser
