@@ -6,11 +6,14 @@ The page and the CLI both call these two functions, so a file gets the same verd
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, replace
+
+import polars as pl
 
 from readiness import formatting as fmt
 from readiness.errors import ReadinessError
-from readiness.ingest import RawTable, RosterFileError, read_table
+from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
 from readiness.storage import Actor, Store, StoredRoster
 from readiness.validation import RosterContext, RosterVerdict, rejected_file_json, validate_roster
 
@@ -47,6 +50,22 @@ class CheckedRoster:
             for f in v.findings.head(100).iter_rows(named=True)
         ]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class UploadWork:
+    """An uploaded file read once: its table (edited in place later) and the guessed mapping."""
+
+    raw: RawTable
+    mapping: dict[str, str | None]
+    sha256: str
+
+
+def read_upload(store: Store, data: bytes, file_name: str) -> UploadWork:
+    """Read uploaded bytes once per file; a whole-file problem raises its Indonesian message."""
+    raw = read_table(data, file_name, max_bytes=store.settings.max_upload_bytes)
+    columns = [c for c in raw.frame.columns if c != "_row"]
+    return UploadWork(raw, guess_mapping(columns), hashlib.sha256(data).hexdigest())
 
 
 def roster_context(store: Store, desa_code: str) -> RosterContext:
@@ -110,6 +129,125 @@ def check_roster_file(
     except RosterFileError as error:
         return CheckedRoster(desa_code, file_name, sha256, None, None, error)
     return check_raw(store, desa_code, raw, file_name, sha256, mapping)
+
+
+# What the operator sees in the column-mapping step, per canonical column.
+COLUMN_LABELS = {
+    "nama": "Nama",
+    "nik": "NIK",
+    "jenis_kelamin": "Jenis kelamin (L/P)",
+    "tempat_lahir": "Tempat lahir",
+    "tanggal_lahir": "Tanggal lahir",
+    "ttl": "Tempat, tanggal lahir (satu sel)",
+    "alamat": "Alamat",
+    "no_hp": "Nomor HP/WA",
+    "nomor_tps": "Nomor TPS",
+    "status_bpjs": "Status BPJS Ketenagakerjaan",
+    "no_kpj": "Nomor KPJ BPJS",
+    "status_pelatihan": "Status pelatihan/bimtek",
+    "tanggal_pelatihan": "Tanggal pelatihan",
+    "keterangan": "Keterangan",
+}
+IGNORED_LABEL = "(abaikan kolom ini)"
+
+
+def mapping_choices() -> list[str | None]:
+    """The targets a column can be mapped to, ``None`` meaning "ignore"."""
+    return [None, *COLUMN_LABELS]
+
+
+FORMAT_LABELS = {
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+    "xls": "Excel lama (.xls)",
+    "html": "tabel HTML (berkas .xls dari aplikasi web)",
+    "spreadsheetml": "Excel XML 2003",
+}
+DELIMITER_LABELS = {",": "koma", ";": "titik koma", "\t": "tab", "|": "garis tegak"}
+
+
+def describe_detected(detected: dict) -> str:
+    """What the reader found, in one Indonesian sentence: format, encoding, sheet, header row."""
+    parts = [f"Format {FORMAT_LABELS.get(detected.get('format'), detected.get('format', '?'))}"]
+    if detected.get("encoding"):
+        parts.append(f"pengodean {detected['encoding']}")
+    if detected.get("delimiter"):
+        parts.append(
+            f"pemisah {DELIMITER_LABELS.get(detected['delimiter'], detected['delimiter'])}"
+        )
+    if detected.get("sheet"):
+        parts.append(f'lembar "{detected["sheet"]}"')
+    if detected.get("header_row"):
+        parts.append(f"judul kolom di baris {detected['header_row']}")
+    return ", ".join(parts) + "."
+
+
+def apply_edits(raw: RawTable, edited: pl.DataFrame) -> RawTable:
+    """Put rows the operator corrected (same ``_row``) back into the table, as text."""
+    columns = [c for c in raw.frame.columns if c in edited.columns]
+    patch = edited.select(
+        pl.col("_row").cast(pl.Int64),
+        *(pl.col(c).cast(pl.String) for c in columns if c != "_row"),
+    )
+    frame = raw.frame.update(patch, on="_row", how="left", include_nulls=True)
+    return replace(raw, frame=frame)
+
+
+def rejected_rows(checked: CheckedRoster) -> pl.DataFrame:
+    """The raw rows (as typed) that were rejected, for correcting in place."""
+    if checked.verdict is None or checked.raw is None:
+        return pl.DataFrame()
+    errors = checked.verdict.findings.filter(pl.col("severity") == "error")
+    rows = errors["row"].unique().to_list()
+    return checked.raw.frame.filter(pl.col("_row").is_in(rows))
+
+
+def findings_table(checked: CheckedRoster) -> pl.DataFrame:
+    """Findings with Indonesian headers, one row per problem, for screen and download."""
+    if checked.verdict is None:
+        return pl.DataFrame({"Masalah": [checked.file_error.message]})
+    return checked.verdict.findings.select(
+        pl.col("row").alias("Baris"),
+        pl.col("column").replace_strict(COLUMN_LABELS, default=pl.col("column")).alias("Kolom"),
+        pl.col("severity")
+        .replace_strict({"error": "Ditolak", "warning": "Catatan"}, default="")
+        .alias("Jenis"),
+        pl.col("code").alias("Kode"),
+        pl.col("message").alias("Pesan"),
+    ).sort("Baris")
+
+
+def skipped_table(checked: CheckedRoster) -> pl.DataFrame:
+    """Rows passed over (titles, totals, signatures), with why."""
+    return checked.verdict.skipped.select(
+        pl.col("row").alias("Baris"), pl.col("reason").alias("Alasan")
+    )
+
+
+def describe_stored(stored: StoredRoster, desa_name: str) -> str:
+    """What a submission changed, for the success message."""
+    text = f"Daftar linmas {desa_name} disimpan sebagai versi {stored.version}."
+    if stored.previous_version is None:
+        return text + f" {fmt.number(stored.added)} linmas tercatat."
+    return text + (
+        f" Dibanding versi {stored.previous_version}: {fmt.number(stored.added)} ditambah, "
+        f"{fmt.number(stored.removed)} dihapus, {fmt.number(stored.changed)} diubah. "
+        "Versi sebelumnya tetap tersimpan."
+    )
+
+
+def findings_csv(checked: CheckedRoster) -> bytes:
+    """Findings as CSV with a BOM (Excel opens UTF-8 right) and ``;`` (Indonesian Excel)."""
+    return findings_table(checked).write_csv(separator=";", include_bom=True).encode("utf-8")
+
+
+def findings_xlsx(checked: CheckedRoster) -> bytes:
+    """Findings as an Excel sheet, header frozen, filters on."""
+    buffer = io.BytesIO()
+    findings_table(checked).write_excel(
+        buffer, worksheet="Temuan", autofit=True, autofilter=True, freeze_panes=(1, 0)
+    )
+    return buffer.getvalue()
 
 
 def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> StoredRoster:

@@ -1,0 +1,105 @@
+"""Unggah Daftar Linmas: a village's roster, checked row by row before anything is stored."""
+
+import hashlib
+
+import streamlit as st
+
+from readiness import formatting as fmt
+from readiness import roster, templates, ui
+
+ui.page_header("Unggah Daftar Linmas")
+store = ui.store()
+actor = ui.current_actor()
+
+villages = store.villages(actor.scope)
+names = dict(zip(villages["desa_code"], villages["desa_name"], strict=True))
+kecamatan_names = dict(zip(villages["kecamatan_code"], villages["kecamatan_name"], strict=True))
+left, right = st.columns(2)
+kecamatan = left.selectbox(
+    "Kecamatan", list(kecamatan_names), format_func=kecamatan_names.get, key="upload_kecamatan"
+)
+in_kecamatan = [c for c in names if c.startswith(f"{kecamatan}.")]
+desa = right.selectbox("Desa/Kelurahan", in_kecamatan, format_func=names.get, key="upload_desa")
+
+with st.expander("Belum punya format? Unduh templat daftar linmas"):
+    st.download_button(
+        "Templat Excel (.xlsx)",
+        templates.roster_template_xlsx(),
+        "templat_daftar_linmas.xlsx",
+        key="template_xlsx",
+    )
+    st.download_button(
+        "Templat CSV",
+        templates.roster_template_csv(),
+        "templat_daftar_linmas.csv",
+        key="template_csv",
+    )
+
+upload = st.file_uploader(
+    "Berkas daftar linmas (CSV atau Excel)", type=["csv", "xlsx", "xls", "txt"], key="roster_file"
+)
+if upload is None or desa is None:
+    st.stop()
+
+data = upload.getvalue()
+work_key = f"{desa}:{hashlib.sha256(data).hexdigest()}"
+with ui.guard():
+    work = ui.upload_work(work_key, lambda: roster.read_upload(store, data, upload.name))
+    st.caption("Terbaca: " + roster.describe_detected(work.raw.detected))
+    with st.expander("Pencocokan kolom (ubah bila ada kolom yang salah dibaca)"):
+        mapping = {
+            column: st.selectbox(
+                column,
+                roster.mapping_choices(),
+                index=roster.mapping_choices().index(target),
+                format_func=lambda t: roster.COLUMN_LABELS.get(t, roster.IGNORED_LABEL),
+                key=f"mapping_{i}",
+            )
+            for i, (column, target) in enumerate(work.mapping.items())
+        }
+    checked = roster.check_raw(store, desa, work.raw, upload.name, work.sha256, mapping)
+    if checked.verdict is None:
+        st.error(checked.file_error.message)
+        st.stop()
+    v = checked.verdict
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Diterima", fmt.number(v.accepted - v.warned), border=True)
+    c2.metric("Diterima dengan catatan", fmt.number(v.warned), border=True)
+    c3.metric("Ditolak", fmt.number(v.rejected), border=True)
+    c4.metric("Dilewati", fmt.number(v.skipped_count), border=True)
+    if v.findings.height:
+        st.dataframe(roster.findings_table(checked), hide_index=True, key="findings_table")
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            "Unduh temuan (Excel)",
+            roster.findings_xlsx(checked),
+            "temuan_daftar_linmas.xlsx",
+            key="findings_xlsx",
+        )
+        d2.download_button(
+            "Unduh temuan (CSV)",
+            roster.findings_csv(checked),
+            "temuan_daftar_linmas.csv",
+            key="findings_csv",
+        )
+    if v.skipped_count:
+        with st.expander(f"{fmt.number(v.skipped_count)} baris dilewati (bukan data orang)"):
+            st.dataframe(roster.skipped_table(checked), hide_index=True, key="skipped_table")
+    rejected = roster.rejected_rows(checked)
+    if rejected.height:
+        st.subheader("Perbaiki baris yang ditolak")
+        edited = st.data_editor(
+            rejected,
+            hide_index=True,
+            disabled=["_row"],
+            key="rejected_editor",
+            column_config=ui.text_columns(rejected),
+        )
+        if st.button("Periksa ulang perbaikan", key="recheck"):
+            ui.update_upload_work(work_key, roster.apply_edits(work.raw, edited))
+            st.rerun()
+    if v.accepted and st.button(
+        f"Simpan {fmt.number(v.accepted)} baris diterima", type="primary", key="submit_roster"
+    ):
+        stored = roster.store_checked_roster(store, actor, checked)
+        st.success(roster.describe_stored(stored, names[desa]))
