@@ -19,7 +19,7 @@ from readiness import reports
 from readiness.config import PROJECT_DIR, database_path, load_settings
 from readiness.errors import ReadinessError
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
+from readiness.storage import Actor, DatabaseFileError, Store
 
 log = logging.getLogger("readiness")
 
@@ -165,6 +165,117 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FILE_REJECTED if checked.verdict is None else EXIT_OK
 
 
+# -- backups (issue 10) --------------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a verified snapshot (safe while the dashboard runs); ``--daily`` for a timer."""
+    from readiness import backup
+    from readiness.storage import now_wib
+
+    store = open_store(args)
+    if args.daily:
+        made = backup.daily_snapshot(store, now_wib().date(), force=True)
+        if made is None:
+            print("Cadangan harian hari ini sudah ada; tidak ada yang dibuat.")
+        else:
+            print(f"Cadangan harian dibuat: {backup.inspect(made, store.settings).describe()}")
+        return EXIT_OK
+    out = args.out or backup.backup_dir(store.settings, store.path) / (
+        f"cadangan-{now_wib():%Y-%m-%d-%H%M%S}.duckdb"
+    )
+    info = backup.backup(store, Path(out))
+    print(f"Cadangan dibuat dan diperiksa: {info.describe()}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the database by a verified backup; the replaced file is kept as a snapshot."""
+    from readiness import backup
+
+    path = database_path(getattr(args, "db", None))
+    result = backup.restore(path, Path(args.file), load_settings(), cli_actor())
+    print(f"Basis data dipulihkan dari {args.file}: {result.restored.describe()}")
+    if result.previous_kept is not None:
+        print(f"Basis data sebelumnya disimpan sebagai {result.previous_kept}")
+    return EXIT_OK
+
+
+def _add_backup_commands(commands, db: argparse.ArgumentParser) -> None:
+    snapshot = commands.add_parser(
+        "backup", parents=[db], help="buat cadangan basis data (aman selagi dasbor berjalan)"
+    )
+    snapshot.add_argument("--out", help="berkas cadangan baru (bawaan: folder cadangan)")
+    snapshot.add_argument(
+        "--daily", action="store_true", help="cadangan harian bila belum ada (untuk timer/cron)"
+    )
+    snapshot.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser(
+        "restore", parents=[db], help="pulihkan basis data dari berkas cadangan"
+    )
+    restore.add_argument("file", help="berkas cadangan .duckdb")
+    restore.set_defaults(handler=cmd_restore)
+
+
+# -- end of backups (issue 10) -------------------------------------------------------------------
+
+
+# -- exports (issue 7) ---------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the apel recap (PDF, XLSX or per-desa CSV) for the kabupaten or one kecamatan."""
+    from readiness import exports
+    from readiness import formatting as fmt
+
+    store = open_store(args)
+    scope = Scope(args.kecamatan or store.settings.kabupaten_code)
+    if args.kecamatan and (scope.level != "kecamatan" or store.region_name(scope.code) is None):
+        msg = (
+            f"Kode kecamatan {args.kecamatan!r} tidak dikenal di {store.settings.kabupaten_name}. "
+            "Tulis kode seperti 17.02.06 (lihat summary --json)."
+        )
+        raise ReadinessError(msg, code="kecamatan_unknown")
+    made = exports.export(
+        store,
+        cli_actor(),
+        args.format,
+        scope,
+        unmasked=args.unmasked,
+        separator=args.separator,
+    )
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".sebagian")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(made.data)
+        partial.replace(out)  # a scheduled reader never sees half a file
+    except OSError as error:
+        msg = f"Berkas {out} tidak dapat ditulis: {error.strerror}. Periksa folder dan izinnya."
+        raise ReadinessError(msg, code="export_unwritable") from None
+    print(f"Rekap {args.format.upper()} ditulis: {out} ({fmt.number(len(made.data))} bita).")
+    return EXIT_OK
+
+
+def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
+    export = commands.add_parser(
+        "export", parents=[db], help="tulis rekap apel: PDF, Excel, atau CSV per desa"
+    )
+    export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv"))
+    export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
+    export.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: kabupaten)")
+    export.add_argument(
+        "--separator", choices=(",", ";"), default=",", help="pemisah CSV (; untuk Excel Indonesia)"
+    )
+    export.add_argument(
+        "--unmasked", action="store_true", help="NIK dan nomor HP lengkap (tercatat di log audit)"
+    )
+    export.set_defaults(handler=cmd_export)
+
+
+# -- end of exports (issue 7) --------------------------------------------------------------------
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -206,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
     roster.add_argument("--json", action="store_true")
     roster.set_defaults(handler=cmd_import)
+    _add_backup_commands(commands, db)  # issue 10
+    _add_export_command(commands, db)  # issue 7
     return parser
 
 
@@ -216,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
+    except DatabaseFileError as error:  # issue 10: name the newest backup
+        from readiness.backup import unreadable_database_message
+
+        print(f"Galat: {unreadable_database_message(error.path, load_settings())}", file=sys.stderr)
+        return EXIT_ERROR
     except ReadinessError as error:
         print(f"Galat: {error.message}", file=sys.stderr)
         return EXIT_ERROR

@@ -45,7 +45,20 @@ class Settings:
     signature_title: str = ""
     signature_name: str = ""
     signature_nip: str = ""
+    # Accounts (issue 8): idle minutes before a session ends, failed logins before a lockout,
+    # lockout length; auth_mode "password" (accounts in DuckDB) or "oidc" (st.login).
+    session_timeout_minutes: int = 30
+    login_max_attempts: int = 5
+    lockout_minutes: int = 15
+    auth_mode: str = "password"
+    oidc_provider: str = ""
+    # Backups (issue 10): folder (relative = next to the database file), a daily snapshot
+    # taken by the dashboard and `backup --daily`, and how many daily snapshots to keep.
+    backup_directory: str = "cadangan"
+    backup_daily: bool = True
+    backup_keep: int = 14
     source_file: Path = DEFAULT_SETTINGS_FILE
+    alias_file: Path = DATA_DIR / "alias_desa.csv"
 
     @property
     def max_upload_bytes(self) -> int:
@@ -66,6 +79,7 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 _KIND_NAMES = {
+    bool: "true atau false",
     int: "bilangan bulat",
     float: "angka",
     str: "teks dalam tanda kutip",
@@ -116,6 +130,16 @@ def load_settings(path: Path | None = None) -> Settings:
         "signature_title": ("signature", "title", str),
         "signature_name": ("signature", "name", str),
         "signature_nip": ("signature", "nip", str),
+        # accounts (issue 8)
+        "session_timeout_minutes": ("auth", "session_timeout_minutes", int),
+        "login_max_attempts": ("auth", "login_max_attempts", int),
+        "lockout_minutes": ("auth", "lockout_minutes", int),
+        "auth_mode": ("auth", "mode", str),
+        "oidc_provider": ("auth", "oidc_provider", str),
+        # backups (issue 10)
+        "backup_directory": ("backup", "directory", str),
+        "backup_daily": ("backup", "daily", bool),
+        "backup_keep": ("backup", "keep", int),
     }
     extra = {
         field: _require(raw, section, key, kind, path)
@@ -138,9 +162,16 @@ def load_settings(path: Path | None = None) -> Settings:
         voting_date=_require(raw, "election", "voting_date", dt.date, path),
         submission_deadline=_require(raw, "election", "submission_deadline", dt.date, path),
         source_file=path,
+        alias_file=path.parent / raw["kabupaten"].get("alias_file", "alias_desa.csv"),
         **extra,
     )
     if settings.officers_per_tps < 1 or settings.min_age < 1:
         msg = f"Berkas pengaturan {path}: officers_per_tps dan min_age harus lebih dari 0."
+        raise ReferenceDataError(msg)
+    if settings.auth_mode not in ("password", "oidc"):
+        msg = (
+            f"Berkas pengaturan {path}: [auth] mode harus \"password\" atau \"oidc\", "
+            f"tertulis {settings.auth_mode!r}."
+        )
         raise ReferenceDataError(msg)
     return settings

@@ -15,19 +15,40 @@ KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 
 
+ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8",
+         "ix": "9", "x": "10"}  # fmt: skip
+
+
 def name_key(name: str) -> str:
-    """Case-, space- and punctuation-insensitive key: "LB. Belimbing I" -> "lbbelimbingi".
+    """Case-, space-, punctuation- and numeral-insensitive key for matching village names.
 
     >>> name_key("  Suka karya ") == name_key("SUKAKARYA")
     True
+    >>> name_key("Pal VII") == name_key("pal 7"), name_key("LB. Belimbing I")
+    (True, 'lbbelimbing1')
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^0-9a-z]", "", folded.lower())
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[0-9a-z]+", folded)
+    return "".join(ROMAN.get(w, w) if i else w for i, w in enumerate(words))
 
 
-def name_key_expr(column: str) -> pl.Expr:
-    """The same key as :func:`name_key`, as a Polars expression over ASCII-ish names."""
-    return pl.col(column).str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
+def name_keys(names: pl.Series) -> pl.Series:
+    """:func:`name_key` over a column (region and TPS lists are small: thousands of rows)."""
+    return pl.Series([name_key(n) if n else None for n in names.to_list()], dtype=pl.String)
+
+
+def load_aliases(path: Path) -> pl.DataFrame:
+    """Other spellings of village names (alias_key, desa_code); a missing file means none."""
+    if not path.exists():
+        return pl.DataFrame(schema={"alias_key": pl.String, "desa_code": pl.String})
+    raw = pl.read_csv(path, infer_schema=False)
+    if not {"alias", "kode_desa"} <= set(raw.columns):
+        msg = f"Berkas alias {path.name}, baris 1: kolom alias dan kode_desa harus ada."
+        raise ReferenceDataError(msg)
+    return raw.select(
+        pl.col("alias").map_batches(name_keys, return_dtype=pl.String).alias("alias_key"),
+        pl.col("kode_desa").str.strip_chars().alias("desa_code"),
+    )
 
 
 def _problem(path: Path, row: int, text: str) -> ReferenceDataError:

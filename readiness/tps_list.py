@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness.errors import ReadinessError
-from readiness.ingest import RosterFileError, read_table
-from readiness.regions import name_key, name_key_expr
+from readiness.ingest import RosterFileError, read_grid
+from readiness.regions import load_aliases, name_key, name_keys
 from readiness.scope import Scope
 from readiness.storage import Store
 
@@ -46,7 +46,7 @@ TPS_ALIASES = {
 }
 YES_WORDS = ("ya", "y", "1", "rawan", "true", "v", "✓", "x")
 DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
-TPS_NUMBER = re.compile(r"^\s*(?:tps)?\s*[.:-]?\s*0*(\d{1,4})\s*$", re.IGNORECASE)
+TPS_NUMBER = r"(?i)^\s*(?:tps)?\s*[.:-]?\s*0*(\d{1,4})\s*$"
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ def map_tps_columns(columns: list[str]) -> dict[str, str]:
     return mapping
 
 
-def parse_tps(frame: pl.DataFrame, villages: pl.DataFrame) -> TpsParse:
+def parse_tps(
+    frame: pl.DataFrame, villages: pl.DataFrame, aliases: pl.DataFrame | None = None
+) -> TpsParse:
     """Match a KPU TPS table (all-string, with ``_row``) to the region list.
 
     villages: kecamatan_code, kecamatan_name, desa_code, desa_name. A desa is found by code or
@@ -95,11 +97,11 @@ def parse_tps(frame: pl.DataFrame, villages: pl.DataFrame) -> TpsParse:
     )
     rows = rows.with_columns(
         pl.col("desa").str.strip_chars().alias("desa_text"),
-        name_key_expr("desa").alias("desa_key"),
-        name_key_expr("kecamatan").alias("kecamatan_key"),
+        pl.col("desa").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
+        pl.col("kecamatan").map_batches(name_keys, return_dtype=pl.String).alias("kecamatan_key"),
         pl.col("kecamatan").str.strip_chars().alias("kecamatan_text"),
         pl.col("tps_number")
-        .str.extract(TPS_NUMBER.pattern, 1)
+        .str.extract(TPS_NUMBER, 1)
         .cast(pl.Int64, strict=False)
         .alias("tps_parsed"),
         pl.col("rawan")
@@ -109,13 +111,28 @@ def parse_tps(frame: pl.DataFrame, villages: pl.DataFrame) -> TpsParse:
         .fill_null(False)
         .alias("rawan_flag"),
     )
-    lookup = villages.select(
+    named = villages.select(
         "desa_code",
-        "desa_name",
         "kecamatan_code",
-        pl.col("desa_name").map_batches(_keys, return_dtype=pl.String).alias("desa_key"),
-        pl.col("kecamatan_name").map_batches(_keys, return_dtype=pl.String).alias("kecamatan_key"),
+        pl.col("desa_name").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
+        pl.col("kecamatan_name")
+        .map_batches(name_keys, return_dtype=pl.String)
+        .alias("kecamatan_key"),
     )
+    # Other spellings (Sidorejo for Siderejo, Pal 100 for Pal Seratus) lead to the same code.
+    also_known = (
+        aliases
+        if aliases is not None
+        else pl.DataFrame(schema={"alias_key": pl.String, "desa_code": pl.String})
+    )
+    lookup = pl.concat(
+        [
+            named,
+            also_known.join(named.drop("desa_key"), on="desa_code", how="inner")
+            .rename({"alias_key": "desa_key"})
+            .select(named.columns),
+        ]
+    ).unique()
     by_code = rows.join(
         lookup.select("desa_code", pl.col("desa_code").alias("code_match")),
         left_on="desa_text",
@@ -191,15 +208,47 @@ def parse_tps(frame: pl.DataFrame, villages: pl.DataFrame) -> TpsParse:
     return TpsParse(tps=tps, problems=problems.sort("row"))
 
 
+def locate_tps_table(grid: pl.DataFrame) -> pl.DataFrame:
+    """Find the header row (the first of the top rows naming desa and TPS) and name the columns.
+
+    grid: String columns plus ``_row`` (Excel row numbers). Title rows above the header and
+    blank rows are dropped; what remains keeps its ``_row``.
+    """
+    cells = [c for c in grid.columns if c != "_row"]
+    top = [
+        [(text or "").strip() for text in row] for row in grid.head(30).select(cells).iter_rows()
+    ]
+    found = (
+        i
+        for i, labels in enumerate(top)
+        if {"desa", "tps_number"} <= set(map_tps_columns(labels).values())
+    )
+    index = next(found, None)
+    if index is None:
+        first = next((labels for labels in top if any(labels)), [])
+        msg = (
+            "Judul kolom Desa/Kelurahan dan Nomor TPS tidak ditemukan. Baris pertama berisi: "
+            f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: Kecamatan, "
+            "Desa/Kelurahan, Nomor TPS, Rawan, Alamat."
+        )
+        raise ReadinessError(msg, code="tps_columns_missing")
+    labels = top[index]
+    names, seen = [], set()
+    for position, label in enumerate(labels):
+        name = label or f"kolom {position + 1}"
+        while name in seen:
+            name += " "
+        seen.add(name)
+        names.append(name)
+    body = grid.slice(index + 1).rename(dict(zip(cells, names, strict=True)))
+    return body.filter(pl.any_horizontal(pl.col(n).str.strip_chars() != "" for n in names))
+
+
 def check_tps_file(store: Store, data: bytes, file_name: str) -> TpsParse:
     """Read a KPU TPS file and match it to this kabupaten's villages; nothing is stored."""
     try:
-        raw = read_table(data, file_name, max_bytes=store.settings.max_upload_bytes)
+        grid = read_grid(data, file_name, max_bytes=store.settings.max_upload_bytes)
     except RosterFileError as error:
         raise ReadinessError(error.message, code=error.code) from None
-    return parse_tps(raw.frame, store.villages(Scope(store.settings.kabupaten_code)))
-
-
-def _keys(names: pl.Series) -> pl.Series:
-    """Unicode-aware name keys for the (small) reference list."""
-    return pl.Series([name_key(n or "") for n in names.to_list()], dtype=pl.String)
+    villages = store.villages(Scope(store.settings.kabupaten_code))
+    return parse_tps(locate_tps_table(grid), villages, load_aliases(store.settings.alias_file))
