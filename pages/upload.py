@@ -24,13 +24,13 @@ desa = right.selectbox("Desa/Kelurahan", in_kecamatan, format_func=names.get, ke
 with st.expander("Belum punya format? Unduh templat daftar linmas"):
     st.download_button(
         "Templat Excel (.xlsx)",
-        templates.roster_template_xlsx(),
+        templates.template_xlsx(),
         "templat_daftar_linmas.xlsx",
         key="template_xlsx",
     )
     st.download_button(
         "Templat CSV",
-        templates.roster_template_csv(),
+        templates.template_csv(),
         "templat_daftar_linmas.csv",
         key="template_csv",
     )

@@ -7,6 +7,7 @@ bundled reference data. Errors print one Indonesian line and exit non-zero, neve
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import logging
@@ -17,9 +18,9 @@ from pathlib import Path
 
 from readiness import reports
 from readiness.config import PROJECT_DIR, database_path, load_settings
-from readiness.errors import ReadinessError
+from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import Actor, DatabaseFileError, Store
+from readiness.storage import WIB, Actor, DatabaseFileError, Store
 
 log = logging.getLogger("readiness")
 
@@ -27,7 +28,12 @@ EXIT_OK, EXIT_ERROR, EXIT_FILE_REJECTED = 0, 1, 2
 
 
 def cli_actor() -> Actor:
-    """The CLI runs on the server itself, as the operating-system user, with full scope."""
+    """The CLI runs on the server itself, as the operating-system user, with full scope.
+
+    With ``--user NAME`` it acts as that account instead (issue 8: role and region apply).
+    """
+    if _account_actor is not None:
+        return _account_actor
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
@@ -104,9 +110,12 @@ def serve(path: Path, port: int) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the overview numbers (the same the Ringkasan page shows)."""
     store = open_store(args)
-    scope = Scope(args.kecamatan or "")
+    scope = cli_scope(store, args.kecamatan)  # issue 8: --user limits the region
     view = reports.overview(store, scope)
     data = reports.summary_json(view)
+    # issue 6: BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
+    today = dt.datetime.now(WIB).date()
+    data = reports.with_readiness(data, reports.readiness(store, scope, today))
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -114,6 +123,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     print(f"{store.settings.kabupaten_name} — {store.settings.election_name}")
     print(f"Kecamatan lengkap : {data['kecamatan_complete']} dari {data['kecamatan_total']}")
+    print(f"Kec. terverifikasi: {data['kecamatan_verified']} dari {data['kecamatan_total']}")
     print(
         f"Desa mengirim     : {fmt.number(data['desa_submitted'])} dari {fmt.number(data['desa_total'])}"
     )
@@ -229,7 +239,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readiness import formatting as fmt
 
     store = open_store(args)
-    scope = Scope(args.kecamatan or store.settings.kabupaten_code)
+    scope = cli_scope(store, args.kecamatan)  # issue 8: --user limits the region
+    if not scope.code:
+        scope = Scope(store.settings.kabupaten_code)
     if args.kecamatan and (scope.level != "kecamatan" or store.region_name(scope.code) is None):
         msg = (
             f"Kode kecamatan {args.kecamatan!r} tidak dikenal di {store.settings.kabupaten_name}. "
@@ -276,6 +288,179 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
 # -- end of exports (issue 7) --------------------------------------------------------------------
 
 
+# -- accounts and personal data (issue 8) --------------------------------------------------------
+
+# Set by ``--user NAME``: the CLI then acts as that account (its role and region), not as admin.
+_account_actor: Actor | None = None
+
+
+def use_account(args: argparse.Namespace) -> None:
+    """Scope this command to the account named by ``--user`` (refused when unknown/disabled)."""
+    global _account_actor
+    _account_actor = None
+    name = getattr(args, "user", None)
+    if not name:
+        return
+    from readiness import auth
+
+    record = open_store(args).user_record(auth.normalize_username(name))
+    if record is None or record["disabled"]:
+        msg = f"Akun {name} tidak ada atau dinonaktifkan. Lihat `user list`."
+        raise ReadinessError(msg, code="user_unknown")
+    _account_actor = auth.actor_from_record(record)
+
+
+def cli_scope(store: Store, requested: str | None) -> Scope:
+    """The region a command reads: ``requested`` if the acting account covers it."""
+    actor = cli_actor()
+    if not requested:
+        return actor.scope
+    if not actor.scope.covers(requested):
+        msg = (
+            f"Akun {actor.username} tidak berwenang atas wilayah {requested}. "
+            "Pilih wilayah Anda sendiri."
+        )
+        raise AccessDenied(msg)
+    return Scope(requested)
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create one account and print its one-time password."""
+    from readiness import auth
+
+    store = open_store(args)
+    secret = auth.add_user(
+        store,
+        cli_actor(),
+        args.username,
+        args.role,
+        args.region,
+        full_name=args.name,
+        phone=args.phone,
+    )
+    name = auth.normalize_username(args.username)
+    print(f"Akun {name} dibuat. Kata sandi sekali pakai: {secret}")
+    print("Berikan langsung kepada pemiliknya; kata sandi wajib diganti saat pertama masuk.")
+    return EXIT_OK
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    """A new one-time password for an account (also lifts a lockout)."""
+    from readiness import auth
+
+    secret = auth.reset_password(open_store(args), cli_actor(), args.username)
+    print(f"Kata sandi sekali pakai baru untuk {args.username}: {secret}")
+    return EXIT_OK
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    """Disable an account (``enable`` turns it on again)."""
+    from readiness import auth
+
+    disabled = args.user_command == "disable"
+    auth.set_disabled(open_store(args), cli_actor(), args.username, disabled=disabled)
+    print(f"Akun {args.username} {'dinonaktifkan' if disabled else 'diaktifkan lagi'}.")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """Every account (never a password hash)."""
+    from readiness import auth
+
+    users = open_store(args).users(cli_actor())
+    if args.json:
+        _print_json(users.to_dicts())
+        return EXIT_OK
+    for row in auth.users_table(users).iter_rows():
+        print(" · ".join(str(v) for v in row if v is not None))
+    return EXIT_OK
+
+
+def cmd_user_bulk(args: argparse.Namespace) -> int:
+    """Create every missing kecamatan and desa account; write their one-time passwords as XLSX."""
+    from readiness import auth
+
+    out = Path(args.out)
+    if out.exists():
+        msg = f"Berkas {out} sudah ada. Pilih nama lain; tidak ada akun dibuat."
+        raise ReadinessError(msg, code="output_exists")
+    store = open_store(args)
+    created = auth.bulk_create_operators(store, cli_actor())
+    if not created.height:
+        print("Semua kecamatan dan desa/kelurahan sudah punya akun; tidak ada yang dibuat.")
+        return EXIT_OK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(auth.credentials_xlsx(created, title="Akun operator"))
+    print(f"{created.height} akun dibuat; kata sandi sekali pakai ditulis ke {out}.")
+    print("Cetak dan bagikan berkas itu, lalu hapus; simpan seperti kunci.")
+    return EXIT_OK
+
+
+def cmd_forget_nik(args: argparse.Namespace) -> int:
+    """Delete one person's NIK everywhere on their request (UU 27/2022); logged, masked."""
+    from readiness import privacy
+
+    nik = args.nik.strip()
+    if not (len(nik) == 16 and nik.isdigit()):
+        msg = f"NIK harus 16 angka, tertulis {nik!r}. Salin ulang NIK dari permintaan tertulis."
+        raise ReadinessError(msg, code="nik_invalid")
+    if not args.yes:
+        msg = "Penghapusan tidak bisa dibatalkan. Ulangi perintah dengan --yes untuk menghapus."
+        raise ReadinessError(msg, code="confirmation_needed")
+    store = open_store(args)
+    counts = store.forget_nik(cli_actor(), nik, masked=privacy.mask_nik(nik))
+    if args.json:
+        _print_json(counts)
+    else:
+        print(
+            f"NIK {privacy.mask_nik(nik)} dihapus: {counts['officers']} baris daftar linmas, "
+            f"{counts['bpjs_records']} data BPJS, {counts['attendance']} kehadiran, "
+            f"{counts['findings']} temuan; {counts['audit_log']} catatan audit disamarkan."
+        )
+    return EXIT_OK
+
+
+def _add_account_commands(commands, db: argparse.ArgumentParser) -> None:
+    from readiness.auth import ROLES
+
+    user = commands.add_parser("user", help="akun pengguna")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", parents=[db], help="buat satu akun")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--region", required=True, help="kode wilayah, mis. 17.02.06 atau 17.02")
+    add.add_argument("--name", help="nama lengkap")
+    add.add_argument("--phone", help="nomor HP")
+    add.set_defaults(handler=cmd_user_add)
+    reset = user_commands.add_parser(
+        "reset-password", parents=[db], help="kata sandi sekali pakai baru"
+    )
+    reset.add_argument("username")
+    reset.set_defaults(handler=cmd_user_reset)
+    for name, text in (("disable", "nonaktifkan akun"), ("enable", "aktifkan lagi")):
+        sub = user_commands.add_parser(name, parents=[db], help=text)
+        sub.add_argument("username")
+        sub.set_defaults(handler=cmd_user_disable)
+    listing = user_commands.add_parser("list", parents=[db], help="daftar akun")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_user_list)
+    bulk = user_commands.add_parser(
+        "bulk-create", parents=[db], help="akun semua kecamatan dan desa + XLSX kata sandi"
+    )
+    bulk.add_argument("--out", required=True, help="berkas XLSX tujuan, mis. akun.xlsx")
+    bulk.set_defaults(handler=cmd_user_bulk)
+    forget = commands.add_parser(
+        "forget-nik", parents=[db], help="hapus data satu orang (NIK) atas permintaannya"
+    )
+    forget.add_argument("nik")
+    forget.add_argument("--yes", action="store_true", help="ya, hapus (tidak bisa dibatalkan)")
+    forget.add_argument("--json", action="store_true")
+    forget.set_defaults(handler=cmd_forget_nik)
+
+
+# -- end of accounts and personal data (issue 8) -------------------------------------------------
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -283,10 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
     """One parser; ``--db`` is accepted before or after the command."""
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", default=argparse.SUPPRESS, help="berkas DuckDB (bawaan: READINESS_DB)")
+    db.add_argument("--user", default=argparse.SUPPRESS, help="bertindak sebagai akun ini")
     parser = argparse.ArgumentParser(
         prog="python -m readiness", description="Kesiapan Linmas: dasbor kesiapan Satlinmas."
     )
     parser.add_argument("--db", default=None, help="berkas DuckDB (bawaan: READINESS_DB)")
+    parser.add_argument("--user", default=None, help="bertindak sebagai akun ini (peran, wilayah)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser(
@@ -319,15 +506,17 @@ def build_parser() -> argparse.ArgumentParser:
     roster.set_defaults(handler=cmd_import)
     _add_backup_commands(commands, db)  # issue 10
     _add_export_command(commands, db)  # issue 7
+    _add_account_commands(commands, db)  # issue 8
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse, run, and turn every error into one Indonesian line and an exit code."""
-    logging.basicConfig(level=os.environ.get("READINESS_LOG_LEVEL", "WARNING"))
+    logging.basicConfig(level=os.environ.get("READINESS_LOG_LEVEL", "WARNING"), force=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        use_account(args)  # issue 8: --user NAME
         return args.handler(args)
     except DatabaseFileError as error:  # issue 10: name the newest backup
         from readiness.backup import unreadable_database_message

@@ -16,7 +16,7 @@ from readiness.storage import Store
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 OFFICER_SCHEMA = {
-    "row_number": pl.Int32,
+    "row_number": pl.Int64,
     "nama": pl.String,
     "nik": pl.String,
     "jenis_kelamin": pl.String,
@@ -24,7 +24,7 @@ OFFICER_SCHEMA = {
     "tanggal_lahir": pl.Date,
     "alamat": pl.String,
     "no_hp": pl.String,
-    "nomor_tps": pl.Int32,
+    "nomor_tps": pl.Int64,
     "status_bpjs": pl.Boolean,
     "no_kpj": pl.String,
     "status_pelatihan": pl.Boolean,
@@ -145,3 +145,36 @@ def demo_store(demo_template, tmp_path) -> Store:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_template.path, path)
     return Store.open(path, demo_template.settings)
+
+
+# -- logging in for page tests (issue 8) ---------------------------------------------------------
+# Every page needs a login now. A page test logs in by putting an Actor in session state before
+# the first run (nothing else is needed; no account row is required):
+#
+#     def test_my_page(env_db, app_as):
+#         at = app_as("operator_kecamatan", "17.02.06").run()
+#         at.switch_page("pages/my_page.py").run()
+#
+# ``app_as()`` with no arguments is the kabupaten admin, which sees every page.
+
+
+def actor_for(role: str = "admin", region_code: str | None = None):
+    """An Actor of ``role`` scoped to ``region_code`` (default: the bundled kabupaten, 17.02)."""
+    from readiness.scope import Scope
+    from readiness.storage import Actor
+
+    code = region_code or load_settings().kabupaten_code
+    return Actor(f"test.{role}.{code}", role, Scope(code))
+
+
+@pytest.fixture
+def app_as():
+    """``app_as(role="admin", region_code=None)`` -> an AppTest of dashboard.py, logged in."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(role: str = "admin", region_code: str | None = None) -> AppTest:
+        at = AppTest.from_file(DASHBOARD, default_timeout=60)
+        at.session_state["actor"] = actor_for(role, region_code)
+        return at
+
+    return make

@@ -150,3 +150,32 @@ def test_cli_error_is_one_indonesian_line(tmp_path, capsys):
     assert err.startswith("Galat: Berkas")
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_malformed_region_file_stops_start_up_with_file_and_row(tmp_path, monkeypatch, capsys):
+    from readiness.config import DEFAULT_SETTINGS_FILE
+
+    regions = tmp_path / "wilayah.csv"
+    regions.write_text(
+        "kode_kecamatan,nama_kecamatan,kode_desa,nama_desa,jenis\n"
+        "17.02.06,Kota Padang,17.02.06.2001,Derati,desa\n"
+        "17.02.06,Kota Padang,17.02.07.2002,Salah,desa\n",
+        encoding="utf-8",
+    )
+    settings = tmp_path / "settings.toml"
+    settings.write_text(
+        DEFAULT_SETTINGS_FILE.read_text(encoding="utf-8").replace(
+            'region_file = "wilayah_rejang_lebong.csv"', 'region_file = "wilayah.csv"'
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("READINESS_SETTINGS", str(settings))
+    monkeypatch.setenv("READINESS_DB", str(tmp_path / "x.duckdb"))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not at.exception
+    assert "wilayah.csv, baris 3" in at.error[0].value
+    capsys.readouterr()  # drop what the in-process Streamlit run logged; judge the CLI alone
+    assert main(["summary", "--db", str(tmp_path / "y.duckdb")]) == 1
+    err = capsys.readouterr().err
+    assert "wilayah.csv, baris 3" in err
+    assert "Traceback" not in err

@@ -1,0 +1,966 @@
+"""Uploaded roster bytes (CSV, XLSX, XLS, ODS, HTML/XML "xls") -> all-string frame + what was seen.
+
+The reader never trusts the file name: the bytes decide the format. It finds the header row among
+titles and blank rows, merges a two-level header, and sets aside (and lists) blank, total,
+repeated-header and signature rows so they are never stored as people. Row numbers are the row a
+person sees in Excel. A file that cannot be used at all raises ``RosterFileError``.
+
+To re-validate rows an operator edited in the page, build the table yourself::
+
+    RawTable(frame=edited_frame, detected=raw.detected, skipped=raw.skipped)
+
+where ``edited_frame`` keeps the header-named String columns and the Int64 ``_row`` column.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from xml.etree import ElementTree
+
+import polars as pl
+
+from readiness import messages
+from readiness.errors import ReadinessError
+
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "nama",
+    "nik",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "alamat",
+    "no_hp",
+    "nomor_tps",
+    "status_bpjs",
+    "no_kpj",
+    "status_pelatihan",
+    "tanggal_pelatihan",
+    "keterangan",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("nama", "nik", "jenis_kelamin", "tanggal_lahir")
+# Pseudo-canonical names the validator resolves: a combined "Tempat/Tgl Lahir" cell, and sex
+# written as two tick columns "L" and "P" under a "Jenis Kelamin" group header.
+PSEUDO_COLUMNS: tuple[str, ...] = ("ttl", "jk_l", "jk_p")
+# What an operator would write as header for each canonical column, shown in error messages.
+EXPECTED_HEADERS: dict[str, str] = {
+    "nama": "Nama",
+    "nik": "NIK",
+    "jenis_kelamin": "Jenis Kelamin (L/P)",
+    "tempat_lahir": "Tempat Lahir",
+    "tanggal_lahir": "Tanggal Lahir",
+    "alamat": "Alamat",
+    "no_hp": "No. HP",
+    "nomor_tps": "No. TPS",
+    "status_bpjs": "Status BPJS",
+    "no_kpj": "No. KPJ",
+    "status_pelatihan": "Pelatihan",
+    "tanggal_pelatihan": "Tanggal Pelatihan",
+    "keterangan": "Keterangan",
+}
+# Whole-file rejection codes (RosterFileError.code); messages live in readiness.messages.
+FILE_EMPTY = "file_empty"
+FILE_ENCRYPTED = "file_encrypted"
+FILE_NO_DATA = "file_no_data"
+FILE_TOO_LARGE = "file_too_large"
+FILE_UNREADABLE = "file_unreadable"
+FILE_UNSUPPORTED = "file_unsupported"
+COLUMNS_MISSING = "columns_missing"  # raised by readiness.validation
+ROW_COLUMN = "_row"
+GROUP_SEPARATOR = " › "  # joins a two-level header: "Tempat/Tgl Lahir › Tanggal"
+
+_HEADER_SCAN_ROWS = 30  # the header is looked for among this many rows at the top
+_MAX_COLUMNS = 200  # wider sheets are cut; rosters have about 15 columns
+_MAX_SHEETS = 20
+_UNZIPPED_FACTOR = 40  # an .xlsx may unpack to 40 x the upload limit; more looks like a zip bomb
+
+_SKIP_BLANK = "Baris kosong"
+_SKIP_HEADER_AGAIN = "Judul kolom yang berulang"
+_SKIP_NUMBERING = "Baris nomor kolom (1, 2, 3, ...)"
+_SKIP_TOTAL = "Baris jumlah/total"
+_SKIP_SIGNATURE = "Tanda tangan, tanggal atau catatan di bawah tabel"
+_SKIP_EXAMPLE = "Baris contoh dari templat"
+_SKIP_SUBTITLE = "Subjudul di antara data (bukan data orang)"
+_SKIP_NO_PERSON = "Tidak ada nama maupun NIK (hanya nomor urut atau kolom lain)"
+
+
+class RosterFileError(ReadinessError):
+    """The whole file cannot be used; ``code`` names why and ``message`` says how to fix it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        """Keep the code for tests and JSON, the message for people."""
+        super().__init__(message, code=code)
+
+
+def _file_error(code: str, **fields: object) -> RosterFileError:
+    return RosterFileError(code, messages.render(code, **fields))
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Data rows under their own header text (all String) plus ``_row``, the Excel row number."""
+
+    frame: pl.DataFrame
+    detected: dict = field(default_factory=dict)
+    skipped: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"row": pl.Int64, "reason": pl.String})
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Column names: one alias table for what people write above each column.
+# ---------------------------------------------------------------------------------------------
+
+_EXACT_ALIASES: dict[str, str | None] = {
+    "nama": "nama",
+    "name": "nama",
+    "nik": "nik",
+    "jk": "jenis_kelamin",
+    "j k": "jenis_kelamin",
+    "l p": "jenis_kelamin",
+    "lp": "jenis_kelamin",
+    "p l": "jenis_kelamin",
+    "gender": "jenis_kelamin",
+    "sex": "jenis_kelamin",
+    "jns kel": "jenis_kelamin",
+    "jenis kel": "jenis_kelamin",
+    "l": "jk_l",
+    "lk": "jk_l",
+    "laki laki": "jk_l",
+    "p": "jk_p",
+    "pr": "jk_p",
+    "perempuan": "jk_p",
+    "tempat": "tempat_lahir",
+    "lahir": "tanggal_lahir",
+    "dob": "tanggal_lahir",
+    "date of birth": "tanggal_lahir",
+    "birth date": "tanggal_lahir",
+    "ttl": "ttl",
+    "hp": "no_hp",
+    "wa": "no_hp",
+    "tps": "nomor_tps",
+    "ket": "keterangan",
+    "alamat": "alamat",
+}
+_PLACE_WORDS = frozenset({"tempat", "tmp", "tmpt", "tpt", "place"})
+_DATE_WORDS = frozenset({"tanggal", "tgl", "tangal", "date", "waktu", "tahun", "bulan"})
+_BIRTH_WORDS = frozenset({"lahir", "lhr", "kelahiran", "birth"})
+_PHONE_WORDS = frozenset(
+    {"hp", "wa", "whatsapp", "telp", "telepon", "telpon", "tlp", "handphone", "ponsel", "phone"}
+)
+_BPJS_WORDS = frozenset({"bpjs", "bpjamsostek", "jamsostek", "bpjstk", "ketenagakerjaan"})
+_NUMBER_WORDS = frozenset({"no", "nomor", "nmr", "nomer", "kartu", "peserta", "number"})
+_TRAINING_WORDS = frozenset({"pelatihan", "bimtek", "diklat", "training", "latihan"})
+_NOTE_WORDS = frozenset({"keterangan", "ket", "catatan", "keteranga", "remarks", "note"})
+_NOT_A_PERSON_NAME = frozenset(
+    {
+        "desa",
+        "kelurahan",
+        "kecamatan",
+        "ibu",
+        "ayah",
+        "bank",
+        "kades",
+        "dusun",
+        "ketua",
+        "ahli",
+        "waris",
+        "tps",
+        "pasangan",
+        "istri",
+        "suami",
+        "kepala",
+        "kabupaten",
+        "daftar",
+    }
+)
+_MALE_WORDS = frozenset({"l", "lk", "laki", "laki laki", "pria", "male", "m"})
+_FEMALE_WORDS = frozenset({"p", "pr", "perempuan", "wanita", "female", "w"})
+
+
+def _norm(text: str) -> str:
+    """Lower-case words only: "No. HP/WA" -> "no hp wa"."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+
+
+def _canonical_for(label: str) -> str | None:
+    """Canonical column for one header text, or None when the column is not ours."""
+    if GROUP_SEPARATOR in label:
+        group, sub = label.split(GROUP_SEPARATOR, 1)
+        return _canonical_for_group(group, sub)
+    text = _norm(label)
+    if not text or len(text) > 60:
+        return None
+    if text in _EXACT_ALIASES:
+        return _EXACT_ALIASES[text]
+    words = set(text.split())
+    # A family card number (No. KK, also 16 digits) must never be taken for the NIK.
+    if "kk" in words or "kartu keluarga" in text or words & {"nip", "nrp", "npwp"}:
+        return None
+    if words & {"nik", "ktp", "nomorinduk"} or "induk kependudukan" in text:
+        return "nik"
+    if "kpj" in words:
+        return "no_kpj"
+    if words & _BPJS_WORDS:
+        return "no_kpj" if words & _NUMBER_WORDS else "status_bpjs"
+    if words & _TRAINING_WORDS:
+        return "tanggal_pelatihan" if words & _DATE_WORDS else "status_pelatihan"
+    if (words & _PLACE_WORDS and words & _DATE_WORDS) or "ttl" in words:
+        return "ttl"
+    if words & _BIRTH_WORDS:
+        if words & _PLACE_WORDS or "kota" in words:
+            return "tempat_lahir"
+        if words & {"umur", "usia"}:
+            return None
+        return "tanggal_lahir"
+    if "kelamin" in words or "gender" in words:
+        return "jenis_kelamin"
+    if "alamat" in words or "domisili" in words:
+        return "alamat"
+    if words & _PHONE_WORDS or "no hp" in text:
+        return "no_hp"
+    if "tps" in words and not words & {"jumlah", "jml", "total", "nama"}:
+        return "nomor_tps"
+    if words & _NOTE_WORDS:
+        return "keterangan"
+    if "nama" in words and not words & _NOT_A_PERSON_NAME:
+        return "nama"
+    return None
+
+
+def _canonical_for_group(group: str, sub: str) -> str | None:
+    """Resolve a two-level header where the sub-label alone ("Tanggal", "No") is ambiguous."""
+    parent = _canonical_for(group)
+    words = set(_norm(sub).split())
+    sub_text = _norm(sub)
+    if parent in ("ttl", "tempat_lahir", "tanggal_lahir"):
+        if words & _PLACE_WORDS:
+            return "tempat_lahir"
+        if words & _DATE_WORDS or words & _BIRTH_WORDS:
+            return "tanggal_lahir"
+    if parent in ("jenis_kelamin", "jk_l", "jk_p"):
+        if sub_text in _MALE_WORDS:
+            return "jk_l"
+        if sub_text in _FEMALE_WORDS:
+            return "jk_p"
+    if parent in ("status_bpjs", "no_kpj"):
+        if words & _NUMBER_WORDS or "kpj" in words:
+            return "no_kpj"
+        if words & _DATE_WORDS:
+            return None
+        return "status_bpjs"
+    if parent in ("status_pelatihan", "tanggal_pelatihan"):
+        return "tanggal_pelatihan" if words & _DATE_WORDS else "status_pelatihan"
+    own = _canonical_for(sub)
+    if own is not None:
+        return own
+    return _canonical_for(f"{group} {sub}")
+
+
+def guess_mapping(columns: list[str]) -> dict[str, str | None]:
+    """Header text -> canonical column (first column wins a name); None means "ignore".
+
+    >>> guess_mapping(["No", "Nama Lengkap", "No. KK", "NIK", "L/P", "Tempat/Tgl Lahir"])
+    {'No': None, 'Nama Lengkap': 'nama', 'No. KK': None, 'NIK': 'nik', 'L/P': 'jenis_kelamin', 'Tempat/Tgl Lahir': 'ttl'}
+    """  # noqa: E501
+    mapping: dict[str, str | None] = {}
+    taken: set[str] = set()
+    for column in columns:
+        if column == ROW_COLUMN:
+            continue
+        canonical = _canonical_for(column)
+        if canonical in taken:
+            canonical = None
+        if canonical is not None:
+            taken.add(canonical)
+        mapping[column] = canonical
+    if "jenis_kelamin" in taken or not {"jk_l", "jk_p"} <= taken:
+        mapping = {k: (None if v in ("jk_l", "jk_p") else v) for k, v in mapping.items()}
+    return mapping
+
+
+def _header_score(cells: list[str | None]) -> int:
+    """How many distinct roster columns a candidate header row names."""
+    found = {_canonical_for(c) for c in cells if c and len(c) <= 60}
+    found.discard(None)
+    return len(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bytes -> grid (String columns c0.. plus _row) for each format.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Grid:
+    frame: pl.DataFrame  # c0..cN String, plus _row Int64
+    letters: list[str]  # Excel column letter of each c-column
+    detected: dict
+
+
+def _letter(index: int) -> str:
+    """0 -> A, 27 -> AB: how Excel names a column."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _grid_from_records(records: list[list[str]], first_row: int = 1) -> pl.DataFrame:
+    """Ragged rows of text -> c0..cN String columns plus the Excel row number."""
+    # zip_longest transposes in C: no per-row Python work even for 50,000 rows.
+    columns = list(itertools.islice(itertools.zip_longest(*records), _MAX_COLUMNS))
+    frame = pl.DataFrame(
+        {f"c{i}": pl.Series(values, dtype=pl.String) for i, values in enumerate(columns)},
+        height=len(records),
+    )
+    return frame.with_columns(
+        pl.int_range(first_row, first_row + frame.height, dtype=pl.Int64).alias(ROW_COLUMN)
+    )
+
+
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """Pick the delimiter whose parse shows the best header, else the most regular row width."""
+    best: tuple[tuple[int, int], str] = ((-1, -1), ",")
+    for delimiter in _DELIMITERS:
+        if delimiter not in sample:
+            continue
+        try:
+            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))[:60]
+        except csv.Error:
+            continue
+        widths = [sum(1 for c in r if c.strip()) for r in rows]
+        score = max((_header_score(r) for r in rows[:_HEADER_SCAN_ROWS]), default=0)
+        wide = [w for w in widths if w >= 2]
+        regular = max((wide.count(w) for w in set(wide)), default=0)
+        key = (score if score >= 2 else 0, regular)
+        if key > best[0]:
+            best = (key, delimiter)
+    return best[1]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> text; UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text") or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if len(data) > 3 and data[1::2][:200].count(0) > 0.9 * len(data[1::2][:200]):
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is lost.
+        return data.decode("latin-1"), "latin-1"
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab and line breaks mean this is not a text table."""
+    sample = text[:20000]
+    if "\x00" in sample:
+        return True
+    controls = len(re.findall(r"[\x01-\x08\x0b\x0e-\x1f]", sample))
+    return controls > max(2, len(sample) // 200)
+
+
+def _read_csv(text: str, filename: str, encoding: str) -> _Grid:
+    """Delimited text: comma, semicolon (Indonesian-locale Excel), tab or pipe."""
+    first_row = 1
+    delimiter = None
+    # Excel writes and honours a first line "sep=;" and does not show it as a row.
+    hint = re.match(r"\s*sep=(.)\s*?\r?\n", text)
+    if hint:
+        delimiter = hint.group(1)
+        text = text[hint.end() :]
+    if delimiter is None:
+        delimiter = _sniff_delimiter(text[:65536])
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise _file_error(FILE_UNREADABLE, file=filename, detail=f"CSV rusak: {error}") from None
+    detected = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
+    frame = _grid_from_records(records, first_row)
+    return _Grid(frame, [_letter(i) for i in range(frame.width - 1)], detected)
+
+
+class _TableParser(HTMLParser):
+    """Collects every <table> as rows of cell text, expanding colspan and rowspan."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._stack: list[dict] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._stack.append({"rows": [], "row": None, "spans": {}})
+        elif not self._stack:
+            return
+        elif tag == "tr":
+            self._end_row()
+            self._stack[-1]["row"] = []
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self._stack[-1]["row"] is None:
+                self._stack[-1]["row"] = []
+            attributes = dict(attrs)
+            self._spans = (_span(attributes.get("colspan")), _span(attributes.get("rowspan")))
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._stack:
+            return
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "table":
+            self._end_row()
+            self.tables.append(self._stack.pop()["rows"])
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _end_cell(self) -> None:
+        if self._cell is None or not self._stack:
+            return
+        table = self._stack[-1]
+        row = table["row"]
+        text = " ".join("".join(self._cell).replace("\xa0", " ").split(" ")).strip()
+        colspan, rowspan = self._spans
+        self._fill_spans(table, row)
+        column = len(row)
+        row.append(text)
+        row.extend([""] * (colspan - 1))
+        if rowspan > 1:
+            for offset in range(1, rowspan):
+                for c in range(column, column + colspan):
+                    table["spans"][(len(table["rows"]) + offset, c)] = ""
+        self._cell = None
+
+    @staticmethod
+    def _fill_spans(table: dict, row: list[str]) -> None:
+        index = len(table["rows"])
+        while (index, len(row)) in table["spans"]:
+            row.append(table["spans"].pop((index, len(row))))
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if not self._stack:
+            return
+        table = self._stack[-1]
+        if table["row"] is not None:
+            self._fill_spans(table, table["row"])
+            table["rows"].append(table["row"])
+            table["row"] = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), _MAX_COLUMNS))
+    except ValueError:
+        return 1
+
+
+def _best_of(candidates: list[tuple[str, list[list[str]]]]) -> tuple[str, list[list[str]]]:
+    """Among tables or sheets, the one whose top rows look most like a roster header."""
+
+    def key(item: tuple[str, list[list[str]]]) -> tuple[int, int]:
+        rows = item[1]
+        return (max((_header_score(r) for r in rows[:_HEADER_SCAN_ROWS]), default=0), len(rows))
+
+    return max(candidates, key=key)
+
+
+def _read_html(text: str, filename: str, encoding: str) -> _Grid:
+    """Read an HTML table: what many web applications export as "xls"."""
+    parser = _TableParser()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as error:  # html.parser is lenient; anything left is a broken file
+        raise _file_error(FILE_UNREADABLE, file=filename, detail=f"HTML rusak: {error}") from None
+    tables = [(str(i + 1), t) for i, t in enumerate(parser.tables) if t]
+    if not tables:
+        raise _file_error(FILE_UNSUPPORTED, file=filename, kind="halaman web tanpa tabel")
+    name, rows = _best_of(tables)
+    frame = _grid_from_records(rows)
+    detected = {"format": "html", "encoding": encoding, "table": int(name), "tables": len(tables)}
+    return _Grid(frame, [_letter(i) for i in range(frame.width - 1)], detected)
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def _read_spreadsheetml(text: str, filename: str, encoding: str) -> _Grid:
+    """Excel 2003 XML ("XML Spreadsheet"), another common web export saved as .xls."""
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))  # noqa: S314 - size is capped
+    except ElementTree.ParseError as error:
+        raise _file_error(FILE_UNREADABLE, file=filename, detail=f"XML rusak: {error}") from None
+    sheets = []
+    for sheet in root.iter(f"{_SS}Worksheet"):
+        rows: list[list[str]] = []
+        for row in sheet.iter(f"{_SS}Row"):
+            index = int(row.get(f"{_SS}Index", len(rows) + 1))
+            rows.extend([] for _ in range(index - 1 - len(rows)))
+            cells: list[str] = []
+            for cell in row.iter(f"{_SS}Cell"):
+                at = int(cell.get(f"{_SS}Index", len(cells) + 1))
+                cells.extend("" for _ in range(min(at, _MAX_COLUMNS) - 1 - len(cells)))
+                data = cell.find(f"{_SS}Data")
+                value = "".join(data.itertext()) if data is not None else ""
+                if data is not None and data.get(f"{_SS}Type") == "DateTime":
+                    value = value.replace("T00:00:00.000", "").replace("T", " ")
+                cells.append(value)
+                cells.extend("" for _ in range(int(cell.get(f"{_SS}MergeAcross", 0) or 0)))
+            rows.append(cells)
+        sheets.append((sheet.get(f"{_SS}Name", str(len(sheets) + 1)), rows))
+    sheets = [s for s in sheets if s[1]]
+    if not sheets:
+        raise _file_error(FILE_EMPTY, file=filename)
+    name, rows = _best_of(sheets)
+    frame = _grid_from_records(rows)
+    detected = {"format": "xml-spreadsheet", "encoding": encoding, "sheet": name}
+    return _Grid(frame, [_letter(i) for i in range(frame.width - 1)], detected)
+
+
+def _read_excel(data: bytes, filename: str, kind: str, max_bytes: int) -> _Grid:
+    """XLSX/XLSM/XLSB/ODS/XLS through calamine (fastexcel): cells as text, dates as ISO dates."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        names = reader.sheet_names[:_MAX_SHEETS]
+        candidates = []
+        for index, name in enumerate(names):
+            sheet = reader.load_sheet(
+                index, header_row=None, skip_rows=0, n_rows=_HEADER_SCAN_ROWS, dtypes="string"
+            )
+            visible = str(sheet.visible).lower() == "visible"
+            top = sheet.to_polars()
+            rows = [[c if c is not None else "" for c in r] for r in top.iter_rows()]
+            score = max((_header_score(r) for r in rows), default=0)
+            candidates.append(((score, visible, top.height), index, name))
+        if not candidates:
+            raise _file_error(FILE_EMPTY, file=filename)
+        _, index, name = max(candidates, key=lambda c: (c[0], -c[1]))
+        sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
+        frame = sheet.to_polars()
+        columns = sheet.available_columns()
+        letters = [_letter(c.absolute_index) for c in columns][: frame.width]
+    except RosterFileError:
+        raise
+    except Exception as error:  # calamine raises several types for broken workbooks
+        detail = f"{kind.upper()} rusak: {str(error).splitlines()[0][:120] if str(error) else ''}"
+        raise _file_error(FILE_UNREADABLE, file=filename, detail=detail) from None
+    frame = frame.select(frame.columns[:_MAX_COLUMNS])
+    letters = letters[:_MAX_COLUMNS]
+    frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+    frame = frame.with_columns(
+        [
+            # A date cell arrives as "1990-01-01 00:00:00"; midnight adds nothing.
+            pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1")
+            for c in frame.columns
+        ]
+    ).with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW_COLUMN))
+    if kind == "xlsx":
+        frame = _mark_lost_digits(data, name, frame, letters)
+    detected = {"format": kind, "sheet": name, "sheets": list(names)}
+    return _Grid(frame, letters, detected)
+
+
+_BIG_NUMBER = re.compile(rb"<(?:\w+:)?v>\s*-?(?:\d{16,}|\d(?:\.\d+)?[eE]\+?(?:1[5-9]|[2-9]\d))\s*<")
+_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*?)>\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?"
+    rb"\s*<(?:\w+:)?v>\s*([^<]*?)\s*</"
+)
+
+
+def _mark_lost_digits(data: bytes, sheet_name: str, frame: pl.DataFrame, letters: list[str]):
+    """Show a NIK typed as a number the way Excel does ("1.70202E+15"), because digits are gone.
+
+    Excel keeps 15 significant digits, so a 16-digit number typed in Excel always ends in 0 and
+    its real last digit is lost: we render it in scientific form so validation rejects it with
+    the "format as Text and retype" message. A 16-digit integer whose last digit is not 0 can only
+    have been written by software at full precision (and is below 2**53, so exact): kept as is.
+    """
+    xml = _sheet_xml(data, sheet_name)
+    if xml is None or not _BIG_NUMBER.search(xml):
+        return frame
+    fixes: dict[str, list[tuple[int, str]]] = {}
+    column_of = {letter: f"c{i}" for i, letter in enumerate(letters)}
+    for match in _CELL.finditer(xml):
+        attrs, value = match.group(1), match.group(2).decode("ascii", "replace")
+        if not re.fullmatch(r"-?(\d{16,}|\d(\.\d+)?[eE]\+?\d+)", value):
+            continue
+        kind = re.search(rb'\bt="([^"]*)"', attrs)
+        if kind and kind.group(1) not in (b"n", b""):
+            continue
+        ref = re.search(rb'\br="([A-Z]+)(\d+)"', attrs)
+        if not ref or ref.group(1).decode() not in column_of:
+            continue
+        number = float(value)
+        digits = f"{number:.0f}"
+        if re.fullmatch(r"\d{16}", value) and not value.endswith("0") and number < 2**53:
+            shown = value
+        elif len(digits) >= 16:
+            shown = f"{number:.5E}".replace("E+0", "E+")
+            shown = re.sub(r"\.?0+E", "E", shown)
+        else:
+            continue
+        fixes.setdefault(column_of[ref.group(1).decode()], []).append((int(ref.group(2)), shown))
+    for column, values in fixes.items():
+        patch = pl.DataFrame(
+            {ROW_COLUMN: [r for r, _ in values], "_fix": [v for _, v in values]},
+            schema={ROW_COLUMN: pl.Int64, "_fix": pl.String},
+        ).unique(ROW_COLUMN)
+        frame = (
+            frame.join(patch, on=ROW_COLUMN, how="left")
+            .with_columns(pl.coalesce("_fix", column).alias(column))
+            .drop("_fix")
+        )
+    return frame
+
+
+def _sheet_xml(data: bytes, sheet_name: str) -> bytes | None:
+    """Return the worksheet XML of one named sheet inside an .xlsx, or None if not found."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            rel_id = None
+            for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", book):
+                name = re.search(rb'\bname="([^"]*)"', tag)
+                if name and html.unescape(name.group(1).decode("utf-8")) == sheet_name:
+                    found = re.search(rb'\b\w+:id="([^"]*)"', tag)
+                    rel_id = found.group(1) if found else None
+                    break
+            if rel_id is None:
+                return None
+            for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+                if re.search(rb'\bId="' + re.escape(rel_id) + rb'"', tag):
+                    target = re.search(rb'\bTarget="([^"]*)"', tag).group(1).decode()
+                    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    return archive.read(path)
+    except (KeyError, zipfile.BadZipFile, AttributeError, OSError, ValueError):
+        return None
+    return None
+
+
+def _zip_kind(data: bytes, filename: str, max_bytes: int) -> str:
+    """Name what a ZIP container holds: a workbook we read, or something we refuse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            unpacked = sum(i.file_size for i in infos)
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+        raise _file_error(
+            FILE_UNREADABLE, file=filename, detail=f"arsip ZIP/XLSX rusak: {error}"
+        ) from None
+    if unpacked > _UNZIPPED_FACTOR * max_bytes:
+        raise _file_error(
+            FILE_TOO_LARGE,
+            file=filename,
+            size=_megabytes(unpacked),
+            limit=_megabytes(_UNZIPPED_FACTOR * max_bytes),
+        )
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if "word/document.xml" in names or b"opendocument.text" in mimetype:
+        raise _file_error(FILE_UNSUPPORTED, file=filename, kind="dokumen Word/teks")
+    if any(n.startswith("ppt/") for n in names):
+        raise _file_error(FILE_UNSUPPORTED, file=filename, kind="berkas presentasi")
+    raise _file_error(FILE_UNSUPPORTED, file=filename, kind="arsip ZIP")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f}".replace(".", ",")
+
+
+_OTHER_MAGIC = (
+    (b"%PDF", "dokumen PDF"),
+    (b"\x89PNG", "gambar (PNG)"),
+    (b"\xff\xd8\xff", "gambar (JPEG/foto)"),
+    (b"GIF8", "gambar (GIF)"),
+    (b"Rar!", "arsip RAR"),
+    (b"7z\xbc\xaf", "arsip 7-Zip"),
+    (b"\x1f\x8b", "arsip GZIP"),
+    (b"{\\rtf", "dokumen RTF"),
+)
+
+
+def _read_grid(data: bytes, filename: str, max_bytes: int) -> _Grid:
+    """Dispatch on the bytes, not the file name."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        kind = _zip_kind(data, filename, max_bytes)
+        grid = _read_excel(data, filename, kind, max_bytes)
+    elif data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        head = data[: 1 << 20]
+        if "EncryptedPackage".encode("utf-16-le") in head:
+            raise _file_error(FILE_ENCRYPTED, file=filename)
+        if "WordDocument".encode("utf-16-le") in head:
+            raise _file_error(FILE_UNSUPPORTED, file=filename, kind="dokumen Word (.doc)")
+        grid = _read_excel(data, filename, "xls", max_bytes)
+    else:
+        for magic, kind in _OTHER_MAGIC:
+            if data.startswith(magic):
+                raise _file_error(FILE_UNSUPPORTED, file=filename, kind=kind)
+        text, encoding = _decode(data)
+        if _looks_binary(text):
+            raise _file_error(
+                FILE_UNREADABLE, file=filename, detail="isinya data biner, bukan teks atau Excel"
+            )
+        head = text[:4096].lstrip().lower()
+        if head.startswith("<"):
+            if "urn:schemas-microsoft-com:office:spreadsheet" in text[:20000]:
+                grid = _read_spreadsheetml(text, filename, encoding)
+            elif "<table" in text.lower():
+                grid = _read_html(text, filename, encoding)
+            else:
+                raise _file_error(
+                    FILE_UNSUPPORTED, file=filename, kind="halaman web/XML tanpa tabel"
+                )
+        else:
+            grid = _read_csv(text, filename, encoding)
+    stated = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    grid.detected["extension"] = stated
+    if (
+        stated
+        and stated != grid.detected["format"]
+        and not (stated in ("xls", "xlsm") and grid.detected["format"] in ("xlsx", "xls", "html"))
+    ):
+        grid.detected["extension_mismatch"] = True
+    return grid
+
+
+# ---------------------------------------------------------------------------------------------
+# Grid -> header + data rows + skipped rows.
+# ---------------------------------------------------------------------------------------------
+
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?\.?$")
+_TOTAL = r"(?i)^\s*(jumlah|jml\.?|total|sub\s*total|grand\s*total)\b"
+_SIGNATURE = (
+    r"(?i)^\s*(mengetahui|menyetujui|disetujui|disahkan|dibuat\s+oleh|yang\s+membuat|pembuat|"
+    r"kepala\s+(desa|kelurahan|dusun|seksi|satuan|bidang)|kades|lurah|camat|sekretaris|sekdes|"
+    r"kasat|plt\.?|pj\.?\b|an\.|a\.n\.?|ttd|tanda\s+tangan|nip\b|nip\.|nrp\b|"
+    r"catatan|keterangan\s*:|ket\s*:|note|dicetak|sumber\s*:|\(\s*\.{3,}|\.{5,})"
+    r"|^[\w .'-]{2,40},\s*\d{1,2}\s+[a-z]+\s+\d{4}\s*$"  # "Curup, 10 Oktober 2024"
+)
+_PERSON_ID = r"\d[\d .\-']{10,}\d"  # a NIK-like run of digits marks a real data row
+_IDENTITY = ("nama", "nik", "tanggal_lahir", "ttl", "tempat_lahir", "alamat", "no_hp")
+
+
+def _is_label_row(cells: list[str]) -> bool:
+    """Tell a second header row: short labels ("Tempat", "Tgl", "L", "P"), no data values."""
+    filled = [c for c in cells if c]
+    if not filled or any(re.search(r"\d{4,}|\d+[-/.]\d+[-/.]\d+", c) for c in filled):
+        return False
+    labelish = sum(
+        1
+        for c in filled
+        if _canonical_for(c)
+        or _norm(c) in _MALE_WORDS | _FEMALE_WORDS
+        or set(_norm(c).split()) & (_DATE_WORDS | _PLACE_WORDS | _NUMBER_WORDS | {"status", "kpj"})
+    )
+    return labelish >= max(1, len(filled) // 2 + 1) if len(filled) > 1 else labelish == 1
+
+
+def _is_numbering_row(cells: list[str]) -> bool:
+    """Tell the "(1) (2) (3)" row that government forms print under the header."""
+    filled = [c for c in cells if c]
+    if len(filled) < 3 or not all(_NUMBERING.match(c) for c in filled):
+        return False
+    numbers = [int(re.sub(r"\D", "", c)) for c in filled]
+    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+def _header_names(top: list[str], sub: list[str] | None, letters: list[str]) -> list[str]:
+    """Header text per column; a two-level header becomes "Group › Sub"; blanks get "Kolom E"."""
+    names = []
+    group = ""
+    for i, text in enumerate(top):
+        label = sub[i] if sub else ""
+        if text:
+            group = text
+        elif not label:
+            group = ""
+        if label and group and group != label:
+            name = f"{group}{GROUP_SEPARATOR}{label}"
+        else:
+            name = text or label
+        names.append(" ".join(name.split()) or f"Kolom {letters[i]}")
+    unique: list[str] = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in unique or candidate == ROW_COLUMN:
+            candidate, n = f"{name} ({n})", n + 1
+        unique.append(candidate)
+    return unique
+
+
+def _locate_table(grid: _Grid, filename: str) -> RawTable:
+    """Find the header among the top rows, then split the rest into data and skipped rows."""
+    cells = [c for c in grid.frame.columns if c != ROW_COLUMN]
+    frame = grid.frame.with_columns(
+        [
+            pl.col(c)
+            .str.strip_chars()
+            .str.strip_chars("\u200b\ufeff")
+            # ="0812..." is how web exports keep digits as text in Excel; keep the text only.
+            .str.replace(r'^="(.*)"$', "$1")
+            .replace("", None)
+            .alias(c)
+            for c in cells
+        ]
+    )
+    filled = pl.sum_horizontal([pl.col(c).is_not_null() for c in cells]) if cells else pl.lit(0)
+    frame = frame.with_columns(filled.alias("_filled"))
+    last = frame.filter(pl.col("_filled") > 0).select(pl.len()).item()
+    if not cells or last == 0:
+        raise _file_error(FILE_EMPTY, file=filename)
+    # Trailing blank rows (formatted but empty) are dropped silently, not listed.
+    last_index = frame.with_row_index("_i").filter(pl.col("_filled") > 0)["_i"].max()
+    frame = frame.head(last_index + 1)
+
+    top_rows = [
+        [c if c is not None else "" for c in r]
+        for r in frame.head(_HEADER_SCAN_ROWS).select(cells).iter_rows()
+    ]
+    scores = [_header_score(r) for r in top_rows]
+    best = max(scores)
+    if best >= 2:
+        header = scores.index(best)
+    else:  # no known header: take the first row with two or more cells, validation names it
+        header = next(
+            (i for i, r in enumerate(top_rows) if sum(1 for c in r if c) >= 2),
+            next(i for i, r in enumerate(top_rows) if any(r)),
+        )
+    sub = None
+    body_start = header + 1
+    if body_start < len(top_rows) and best >= 2 and _is_label_row(top_rows[body_start]):
+        sub = top_rows[body_start]
+        body_start += 1
+    names = _header_names(top_rows[header], sub, grid.letters)
+    rename = dict(zip(cells, names, strict=True))
+    mapping = guess_mapping(names)
+    row_of = frame[ROW_COLUMN]
+    header_row = int(row_of[header])
+
+    # Titles above the header are not data rows: reported in ``detected``, not in ``skipped``.
+    title_rows = frame.head(header).filter(pl.col("_filled") > 0)[ROW_COLUMN].to_list()
+    body = frame.slice(body_start)
+
+    # Per-row features, all vectorised over the body.
+    identity = [c for c in cells if mapping.get(rename[c]) in _IDENTITY]
+    text_cells = [pl.col(c).fill_null("") for c in cells]
+    header_again = pl.sum_horizontal(
+        [
+            pl.col(c).str.to_lowercase() == top_rows[header][i].lower()
+            for i, c in enumerate(cells)
+            if top_rows[header][i]
+        ]
+    )
+    any_match = lambda pattern: pl.any_horizontal([t.str.contains(pattern) for t in text_cells])  # noqa: E731
+    numbering = pl.all_horizontal(
+        [pl.col(c).is_null() | pl.col(c).str.contains(_NUMBERING.pattern) for c in cells]
+    ) & (pl.col("_filled") >= 3)
+    has_id = any_match(_PERSON_ID) & ~any_match(r"(?i)^\s*(nip|nrp)\b")
+    is_total = any_match(_TOTAL) & ~has_id
+    is_signature = any_match(_SIGNATURE) & ~has_id & (pl.col("_filled") <= 3)
+    trailer_start = (is_total | is_signature).cum_max()
+    no_person = (
+        pl.all_horizontal([pl.col(c).is_null() for c in identity]) if identity else pl.lit(False)
+    )
+    single_text = (pl.col("_filled") == 1) & ~any_match(r"^\d+\.?$")
+    reason = (
+        pl.when(pl.col("_filled") == 0)
+        .then(pl.lit(_SKIP_BLANK))
+        .when(header_again >= max(2, min(3, best)))
+        .then(pl.lit(_SKIP_HEADER_AGAIN))
+        .when(numbering)
+        .then(pl.lit(_SKIP_NUMBERING))
+        .when(is_total)
+        .then(pl.lit(_SKIP_TOTAL))
+        .when(is_signature | (trailer_start & ~has_id & (pl.col("_filled") <= 3)))
+        .then(pl.lit(_SKIP_SIGNATURE))
+        .when(any_match(r"(?i)^contoh\s*:"))
+        .then(pl.lit(_SKIP_EXAMPLE))
+        .when(no_person & single_text)
+        .then(pl.lit(_SKIP_SUBTITLE))
+        .when(no_person)
+        .then(pl.lit(_SKIP_NO_PERSON))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    body = body.with_columns(reason.alias("_reason"))
+    skipped = body.filter(pl.col("_reason").is_not_null()).select(
+        pl.col(ROW_COLUMN).alias("row"), pl.col("_reason").alias("reason")
+    )
+    data = body.filter(pl.col("_reason").is_null()).select([*cells, ROW_COLUMN]).rename(rename)
+    # Columns with neither a header nor any value are spreadsheet noise.
+    empty = [
+        rename[c]
+        for c in cells
+        if rename[c].startswith("Kolom ") and data[rename[c]].null_count() == data.height
+    ]
+    data = data.drop(empty)
+    if data.height == 0:
+        raise _file_error(FILE_NO_DATA, file=filename, header_row=header_row)
+    detected = {
+        **grid.detected,
+        "header_row": header_row,
+        "header_rows": [header_row, int(row_of[header + 1])] if sub else [header_row],
+        "title_rows": title_rows,
+        "columns": [c for c in data.columns if c != ROW_COLUMN],
+        "mapping": {k: v for k, v in mapping.items() if k in data.columns},
+        "data_rows": data.height,
+    }
+    return RawTable(frame=data, detected=detected, skipped=skipped)
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> RawTable:
+    """Read an uploaded roster whatever its format; raises ``RosterFileError`` if unusable."""
+    if len(data) > max_bytes:
+        raise _file_error(
+            FILE_TOO_LARGE, file=filename, size=_megabytes(len(data)), limit=_megabytes(max_bytes)
+        )
+    if not data.strip(b" \t\r\n\x00\x1a,;|\xef\xbb\xbf\xff\xfe"):
+        raise _file_error(FILE_EMPTY, file=filename)
+    grid = _read_grid(data, filename, max_bytes)
+    return _locate_table(grid, filename)
+
+
+def read_grid(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> pl.DataFrame:
+    """Any table file as raw cells (String columns plus ``_row``), for non-roster lists (TPS)."""
+    if len(data) > max_bytes:
+        raise _file_error(
+            FILE_TOO_LARGE, file=filename, size=_megabytes(len(data)), limit=_megabytes(max_bytes)
+        )
+    if not data.strip(b" \t\r\n\x00\x1a,;|\xef\xbb\xbf\xff\xfe"):
+        raise _file_error(FILE_EMPTY, file=filename)
+    return _read_grid(data, filename, max_bytes).frame
