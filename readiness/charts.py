@@ -117,3 +117,261 @@ def registered_vs_required(kecamatan: pl.DataFrame) -> alt.Chart:
     return alt.layer(required, registered).properties(
         title="Linmas terdaftar (biru) terhadap kebutuhan (abu-abu)", height=alt.Step(22)
     )
+
+
+# -- readiness charts (issue 6) ------------------------------------------------------------------
+
+STATE_COLOURS.update(
+    {
+        "perlu diperiksa": "#8d6e63",
+        "perlu perhatian": "#ef6c00",
+        "kritis": "#c62828",
+    }
+)
+READINESS_STATES = ("siap", "belum BPJS", "belum pelatihan", "perlu diperiksa", "belum terdaftar")
+UNIT_STATUSES = ("siap", "perlu perhatian", "kritis")
+_SLOTS = {
+    "siap": "slots_siap",
+    "belum BPJS": "slots_belum_bpjs",
+    "belum pelatihan": "slots_belum_pelatihan",
+    "perlu diperiksa": "slots_perlu_diperiksa",
+    "belum terdaftar": "slots_belum_terdaftar",
+}
+INDICATORS = {
+    "submitted_rate": "Desa mengirim",
+    "registered_rate": "Terdaftar",
+    "bpjs_rate": "BPJS",
+    "trained_rate": "Pelatihan",
+    "ready_rate": "Siap",
+    "tps_covered_rate": "TPS tercukupi",
+}
+
+
+def _percent_labels(values: pl.Series) -> pl.Series:
+    return pl.Series([fmt.percent(v) for v in values.to_list()], dtype=pl.String)
+
+
+def _behind_first(kecamatan: pl.DataFrame) -> list[str]:
+    """Kecamatan names, furthest behind (lowest % ready) first: the order of every chart."""
+    return kecamatan.sort(pl.col("ready_rate").fill_null(-1.0), "kecamatan_name")[
+        "kecamatan_name"
+    ].to_list()
+
+
+def readiness_by_kecamatan(kecamatan: pl.DataFrame) -> alt.Chart:
+    """Stacked bars per kecamatan: the required linmas split by readiness state.
+
+    kecamatan: kecamatan_name, ready_rate, officers_required and the slots_<state> columns of
+    ``metrics.kecamatan_readiness``.
+    """
+    long = (
+        kecamatan.select(
+            "kecamatan_name",
+            pl.col("officers_required").fill_null(0),
+            *(pl.col(c).alias(s) for s, c in _SLOTS.items()),
+        )
+        .unpivot(
+            index=["kecamatan_name", "officers_required"],
+            on=list(READINESS_STATES),
+            variable_name="keadaan",
+            value_name="jumlah",
+        )
+        .with_columns(
+            pl.col("jumlah").map_batches(_labels, return_dtype=pl.String).alias("jumlah_label"),
+            pl.col("officers_required")
+            .map_batches(_labels, return_dtype=pl.String)
+            .alias("kebutuhan_label"),
+            pl.col("keadaan")
+            .replace({s: i for i, s in enumerate(READINESS_STATES)})
+            .cast(pl.Int8)
+            .alias("urutan"),
+        )
+    )
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("kecamatan_name:N", title="Kecamatan", sort=_behind_first(kecamatan)),
+            x=alt.X("jumlah:Q", title="Kebutuhan linmas", stack="zero", axis=alt.Axis(format="d")),
+            color=alt.Color("keadaan:N", title="Keadaan", scale=_scale(READINESS_STATES)),
+            order=alt.Order("urutan:O"),
+            tooltip=[
+                alt.Tooltip("kecamatan_name:N", title="Kecamatan"),
+                alt.Tooltip("keadaan:N", title="Keadaan"),
+                alt.Tooltip("jumlah_label:N", title="Linmas"),
+                alt.Tooltip("kebutuhan_label:N", title="Kebutuhan"),
+            ],
+        )
+    )
+    return bars.properties(title="Kesiapan linmas per kecamatan", height=alt.Step(22))
+
+
+def ready_rate_vs_target(kecamatan: pl.DataFrame, target: float) -> alt.LayerChart:
+    """Per kecamatan, % of required linmas ready, coloured by status, against the target rule."""
+    data = kecamatan.select(
+        "kecamatan_name",
+        pl.col("ready_rate").fill_null(0.0),
+        "status",
+        pl.col("ready_rate").map_batches(_percent_labels, return_dtype=pl.String).alias("label"),
+    )
+    y = alt.Y("kecamatan_name:N", title="Kecamatan", sort=_behind_first(kecamatan))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("ready_rate:Q", title="% linmas siap", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("status:N", title="Status", scale=_scale(UNIT_STATUSES)),
+            tooltip=[
+                alt.Tooltip("kecamatan_name:N", title="Kecamatan"),
+                alt.Tooltip("label:N", title="Siap"),
+                alt.Tooltip("status:N", title="Status"),
+            ],
+        )
+    )
+    target_frame = pl.DataFrame(
+        {"target": [float(target)], "target_label": [f"Target {fmt.percent(target)}"]}
+    )
+    rule = (
+        alt.Chart(target_frame)
+        .mark_rule(color="#263238", strokeDash=[4, 3], size=2)
+        .encode(x="target:Q", tooltip=[alt.Tooltip("target_label:N", title="Target")])
+    )
+    return alt.layer(bars, rule).properties(
+        title=f"% linmas siap per kecamatan (target {fmt.percent(target)})", height=alt.Step(22)
+    )
+
+
+def readiness_heatmap(kecamatan: pl.DataFrame) -> alt.LayerChart:
+    """Kecamatan × indicator, each cell a percentage from red (0) through amber to green (100)."""
+    long = (
+        kecamatan.select(
+            "kecamatan_name", *(pl.col(c).alias(label) for c, label in INDICATORS.items())
+        )
+        .unpivot(
+            index="kecamatan_name",
+            on=list(INDICATORS.values()),
+            variable_name="indikator",
+            value_name="persen",
+        )
+        .with_columns(
+            pl.col("persen")
+            .map_batches(_percent_labels, return_dtype=pl.String)
+            .alias("persen_label"),
+            pl.col("persen")
+            .map_batches(
+                lambda s: pl.Series([fmt.percent(v, 0) for v in s.to_list()], dtype=pl.String),
+                return_dtype=pl.String,
+            )
+            .alias("sel_label"),
+        )
+    )
+    base = alt.Chart(long).encode(
+        x=alt.X("indikator:N", title=None, sort=list(INDICATORS.values()),
+                axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("kecamatan_name:N", title="Kecamatan", sort=_behind_first(kecamatan)),
+    )  # fmt: skip
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "persen:Q",
+            title="%",
+            scale=alt.Scale(
+                domain=[0, 50, 100],
+                range=[
+                    STATE_COLOURS["belum terdaftar"],
+                    STATE_COLOURS["belum BPJS"],
+                    STATE_COLOURS["siap"],
+                ],
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("kecamatan_name:N", title="Kecamatan"),
+            alt.Tooltip("indikator:N", title="Indikator"),
+            alt.Tooltip("persen_label:N", title="Persen"),
+        ],
+    )
+    text = base.mark_text(fontSize=11, color="white").encode(text="sel_label:N")
+    return alt.layer(cells, text).properties(
+        title="Indikator kesiapan per kecamatan (%)", width=alt.Step(84), height=alt.Step(22)
+    )
+
+
+def readiness_over_time(
+    timeline: pl.DataFrame, *, desa_total: int, officers_required: int, voting_date
+) -> alt.LayerChart:
+    """Cumulative % of villages submitted, linmas registered and ready, up to the voting date.
+
+    timeline: date, desa_submitted, registered, ready (``metrics.readiness_timeline``).
+    """
+    series = {
+        "desa mengirim": ("desa_submitted", desa_total),
+        "linmas terdaftar": ("registered", officers_required),
+        "linmas siap": ("ready", officers_required),
+    }
+    colours = {
+        "desa mengirim": STATE_COLOURS["terdaftar"],
+        "linmas terdaftar": STATE_COLOURS["belum BPJS"],
+        "linmas siap": STATE_COLOURS["siap"],
+    }
+    long = pl.concat(
+        [
+            timeline.select(
+                "date",
+                pl.lit(name).alias("ukuran"),
+                pl.col(column).alias("jumlah"),
+                (pl.col(column) * 100.0 / total if total else pl.lit(None, pl.Float64)).alias(
+                    "persen"
+                ),
+            )
+            for name, (column, total) in series.items()
+        ]
+    ).with_columns(
+        pl.col("jumlah").map_batches(_labels, return_dtype=pl.String).alias("jumlah_label"),
+        pl.col("persen").map_batches(_percent_labels, return_dtype=pl.String).alias("persen_label"),
+        pl.col("date")
+        .map_batches(
+            lambda s: pl.Series([fmt.date(d) for d in s.to_list()], dtype=pl.String),
+            return_dtype=pl.String,
+        )
+        .alias("tanggal"),
+    )
+    start = timeline["date"].min() if timeline.height else voting_date
+    x = alt.X(
+        "date:T",
+        title="Tanggal",
+        scale=alt.Scale(domain=[str(start), str(voting_date)]),
+        axis=alt.Axis(format="%d/%m"),
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("persen:Q", title="% dari kebutuhan", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "ukuran:N",
+                title="Ukuran",
+                scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("tanggal:N", title="Tanggal"),
+                alt.Tooltip("ukuran:N", title="Ukuran"),
+                alt.Tooltip("jumlah_label:N", title="Jumlah"),
+                alt.Tooltip("persen_label:N", title="Persen"),
+            ],
+        )
+    )
+    vote = pl.DataFrame(
+        {"date": [voting_date], "label": [f"Pemungutan suara {fmt.date(voting_date)}"]}
+    )
+    rule = (
+        alt.Chart(vote)
+        .mark_rule(color=STATE_COLOURS["belum terdaftar"], strokeDash=[4, 3])
+        .encode(x="date:T", tooltip=[alt.Tooltip("label:N", title="Hari H")])
+    )
+    return alt.layer(lines, rule).properties(
+        title="Kiriman dan kesiapan dari waktu ke waktu menuju hari pemungutan suara"
+    )
+
+
+# -- end of readiness charts (issue 6) -------------------------------------------------------------

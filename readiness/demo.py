@@ -21,6 +21,8 @@ TOTAL_TPS = 445
 SEED = 20241127
 COMPLETE_KECAMATAN = ("17.02.06", "17.02.09", "17.02.16", "17.02.17", "17.02.19")
 SILENT_KECAMATAN = ("17.02.20",)
+# Issue 6: one complete kecamatan fully insured and trained, so the "siap" status shows too.
+READY_KECAMATAN = ("17.02.06",)
 
 MEN = (
     "Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko", "Rahmat", "Syahrial",
@@ -210,10 +212,17 @@ def build_demo(store: Store) -> dict[str, int]:
             "enrolled_on": settings.voting_date - dt.timedelta(days=rng.randint(5, 30)),
         }
         for code, r in everyone
-        if rng.random() < (0.85 if code[:8] in COMPLETE_KECAMATAN else 0.45)
+        if rng.random()
+        < (1.0 if code[:8] in READY_KECAMATAN else 0.85 if code[:8] in COMPLETE_KECAMATAN else 0.45)
     ]
+    # Backdated (issue 6) so the readiness-over-time chart shows the weeks before the vote.
     store.record_bpjs_batch(
-        SYSTEM, pl.DataFrame(enrolled), file_name="DATA CONTOH: daftar peserta BPJS TK"
+        SYSTEM,
+        pl.DataFrame(enrolled),
+        file_name="DATA CONTOH: daftar peserta BPJS TK",
+        created_at=dt.datetime.combine(
+            settings.voting_date - dt.timedelta(days=4), dt.time(10), tzinfo=WIB
+        ),
     )
     modules = list(settings.training_modules)
     for kec_code in sorted({code[:8] for code, _ in everyone}):
@@ -234,9 +243,105 @@ def build_demo(store: Store) -> dict[str, int]:
         )
         local = [r["nik"] for code, r in everyone if code.startswith(kec_code)]
         share = 0.9 if kec_code in COMPLETE_KECAMATAN else 0.5
+        share = 1.0 if kec_code in READY_KECAMATAN else share
         day_one = [nik for nik in local if rng.random() < share]
-        day_two = [nik for nik in day_one if rng.random() < 0.9]
-        store.record_attendance(SYSTEM, first, day_one, file_name="DATA CONTOH: absensi hari 1")
-        store.record_attendance(SYSTEM, second, day_two, file_name="DATA CONTOH: absensi hari 2")
+        day_two = [nik for nik in day_one if rng.random() < (share if share == 1.0 else 0.9)]
+        recorded = dt.datetime.combine(held_on + dt.timedelta(days=2), dt.time(16), tzinfo=WIB)
+        store.record_attendance(
+            SYSTEM, first, day_one, file_name="DATA CONTOH: absensi hari 1", created_at=recorded
+        )
+        store.record_attendance(
+            SYSTEM, second, day_two, file_name="DATA CONTOH: absensi hari 2", created_at=recorded
+        )
+    add_demo_reviews(store)
+    add_demo_accounts(store)
     store.set_meta(SYSTEM, "mode", "demo")
     return {"tps": tps.height, "officers": stored, "villages": len(officers_by_desa)}
+
+
+# -- accounts and verification (issue 8) ---------------------------------------------------------
+
+VERIFIED_KECAMATAN = ("17.02.06", "17.02.16")
+DEMO_KECAMATAN = "17.02.09"
+DEMO_DESA = "17.02.09.1012"
+# Labelled on the login page in demo mode only; a real database has no built-in password.
+DEMO_ACCOUNTS = (
+    ("admin", "admin", "17.02", "demo-admin-2024", "Admin Kesbangpol (contoh)"),
+    ("pimpinan", "pimpinan", "17.02", "demo-pimpinan-2024", "Kepala Satpol PP (contoh)"),
+    (
+        f"kec.{DEMO_KECAMATAN}",
+        "operator_kecamatan",
+        DEMO_KECAMATAN,
+        "demo-kecamatan-2024",
+        "Operator Kecamatan Curup (contoh)",
+    ),
+    (f"desa.{DEMO_DESA}", "operator_desa", DEMO_DESA, "demo-desa-2024", "Operator Dwi Tunggal"),
+)
+RETURN_NOTES = (
+    "Dua NIK tertukar antara baris 3 dan 4; cocokkan dengan KTP lalu unggah ulang.",
+    "Linmas TPS 2 baru satu orang; tambahkan satu lagi lalu unggah ulang.",
+    "Nomor HP beberapa linmas kosong; lengkapi agar bisa dihubungi, lalu unggah ulang.",
+)
+
+
+def add_demo_reviews(store: Store) -> None:
+    """The kecamatan's word on the demo uploads: two kecamatan verified, Curup in progress."""
+    rng = random.Random(SEED + 8)
+    active = store.submissions(Scope(store.settings.kabupaten_code))
+    for row in active.iter_rows(named=True):
+        desa_code, kec_code = row["desa_code"], row["desa_code"][:8]
+        if kec_code in VERIFIED_KECAMATAN:
+            status = "terverifikasi"
+        elif desa_code == DEMO_DESA:
+            status = "dikembalikan"
+        elif kec_code == DEMO_KECAMATAN:
+            status = "terverifikasi" if rng.random() < 0.5 else None
+        else:
+            roll = rng.random()
+            status = "terverifikasi" if roll < 0.4 else "dikembalikan" if roll < 0.48 else None
+        if status is None:
+            continue
+        reviewer = Actor(f"kec.{kec_code}", "operator_kecamatan", Scope(kec_code))
+        note = None if status == "terverifikasi" else rng.choice(RETURN_NOTES)
+        if desa_code == DEMO_DESA:
+            note = RETURN_NOTES[1]
+        store.review_submission(
+            reviewer,
+            row["id"],
+            status,
+            note,
+            reviewed_at=row["uploaded_at"] + dt.timedelta(hours=rng.randint(4, 60)),
+        )
+
+
+def add_demo_accounts(store: Store) -> None:
+    """One account per role with the passwords of :data:`DEMO_ACCOUNTS`."""
+    from readiness.auth import hash_password
+
+    accounts = pl.DataFrame(
+        {
+            "username": [a[0] for a in DEMO_ACCOUNTS],
+            "full_name": [a[4] for a in DEMO_ACCOUNTS],
+            "role": [a[1] for a in DEMO_ACCOUNTS],
+            "region_code": [a[2] for a in DEMO_ACCOUNTS],
+            "password_hash": [hash_password(a[3]) for a in DEMO_ACCOUNTS],
+            "phone": [None] * len(DEMO_ACCOUNTS),
+            "must_change_password": [False] * len(DEMO_ACCOUNTS),
+        },
+        schema_overrides={"phone": pl.String},
+    )
+    store.add_users(SYSTEM, accounts, action="user.demo_accounts")
+
+
+def demo_accounts_table() -> pl.DataFrame:
+    """The demo accounts as the login page lists them (demo mode only)."""
+    from readiness.auth import ROLE_LABELS
+
+    return pl.DataFrame(
+        {
+            "Peran": [ROLE_LABELS[a[1]] for a in DEMO_ACCOUNTS],
+            "Nama pengguna": [a[0] for a in DEMO_ACCOUNTS],
+            "Kata sandi": [a[3] for a in DEMO_ACCOUNTS],
+            "Wilayah": [a[2] for a in DEMO_ACCOUNTS],
+        }
+    )

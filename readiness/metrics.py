@@ -197,3 +197,519 @@ def villages_not_submitted(desa: pl.DataFrame) -> pl.DataFrame:
         "tps_count",
         "officers_required",
     )
+
+
+# -- readiness: BPJS, training, TPS coverage (issue 6) -------------------------------------------
+
+# How a required post is filled, best first; one colour each in ``charts.STATE_COLOURS``.
+READINESS_STATES = ("siap", "belum BPJS", "belum pelatihan", "perlu diperiksa", "belum terdaftar")
+UNIT_STATUSES = ("siap", "perlu perhatian", "kritis")
+_SLOT_COLUMNS = {
+    "siap": "slots_siap",
+    "belum BPJS": "slots_belum_bpjs",
+    "belum pelatihan": "slots_belum_pelatihan",
+    "perlu diperiksa": "slots_perlu_diperiksa",
+    "belum terdaftar": "slots_belum_terdaftar",
+}
+
+
+@dataclass(frozen=True)
+class ReadinessRules:
+    """The settings readiness depends on (a slice of ``config.Settings``)."""
+
+    officers_per_tps: int = 2
+    rawan_extra_officers: int = 0
+    required_modules: tuple[str, ...] = (
+        "prosedur pemungutan suara",
+        "penanganan kerumunan",
+        "komunikasi efektif",
+    )
+    ready_target: float = 90.0
+    critical_below: float = 50.0
+    # Roster warnings that stop an officer counting as ready until someone checks them: a NIK
+    # whose birth date or sex disagrees with the roster is likely mistyped, and BPJS enrols by NIK.
+    blocking_codes: tuple[str, ...] = ("nik_birthdate_mismatch", "nik_sex_mismatch")
+
+
+def officer_states(officers: pl.DataFrame, rules: ReadinessRules) -> pl.DataFrame:
+    """One row per officer row with its readiness; a person listed twice counts once.
+
+    officers: desa_code, nik, bpjs_enrolled, modules_attended (list), status_pelatihan,
+    warning_codes (list), submission_id (the rows of the active roster versions).
+    Adds desa_listed (how many villages list this NIK), counted (True on exactly one row per
+    NIK: the earliest submission), trained (every required module attended), trained_self_reported
+    (the roster says trained, attendance does not), blocked (a blocking warning, or listed in two
+    villages), ready, state (siap / belum BPJS / belum pelatihan / perlu diperiksa) and
+    modules_missing (list).
+
+    >>> o = pl.DataFrame({"desa_code": ["a", "a"], "nik": ["1", "2"], "submission_id": [1, 1],
+    ...     "bpjs_enrolled": [True, False], "modules_attended": [["m"], []],
+    ...     "status_pelatihan": [None, True], "warning_codes": [[], []]})
+    >>> officer_states(o, ReadinessRules(required_modules=("m",)))["state"].to_list()
+    ['siap', 'belum BPJS']
+    """
+    attended = pl.col("modules_attended").fill_null([])
+    has = [attended.list.contains(m) for m in rules.required_modules]
+    codes = pl.col("warning_codes").fill_null([])
+    flagged = [codes.list.contains(c) for c in rules.blocking_codes]
+    missing = [
+        pl.when(~h).then(pl.lit(m)).otherwise(pl.lit(None, dtype=pl.String))
+        for h, m in zip(has, rules.required_modules, strict=True)
+    ]
+    frame = officers.with_columns(
+        pl.col("desa_code").n_unique().over("nik").cast(pl.Int64).alias("desa_listed"),
+        (pl.struct("submission_id", "desa_code").rank("ordinal").over("nik") == 1).alias("counted"),
+        (pl.all_horizontal(has) if has else pl.lit(True)).alias("trained"),
+        (
+            pl.concat_list(missing).list.drop_nulls() if missing else pl.lit([], pl.List(pl.String))
+        ).alias("modules_missing"),
+        pl.col("bpjs_enrolled").fill_null(False),
+    )
+    return frame.with_columns(
+        (pl.col("status_pelatihan").fill_null(False) & ~pl.col("trained")).alias(
+            "trained_self_reported"
+        ),
+        (
+            (pl.any_horizontal(flagged) if flagged else pl.lit(False)) | (pl.col("desa_listed") > 1)
+        ).alias("blocked"),
+    ).with_columns(
+        (pl.col("bpjs_enrolled") & pl.col("trained") & ~pl.col("blocked")).alias("ready"),
+        pl.when(pl.col("blocked"))
+        .then(pl.lit("perlu diperiksa"))
+        .when(~pl.col("bpjs_enrolled"))
+        .then(pl.lit("belum BPJS"))
+        .when(~pl.col("trained"))
+        .then(pl.lit("belum pelatihan"))
+        .otherwise(pl.lit("siap"))
+        .alias("state"),
+    )
+
+
+def tps_coverage(tps: pl.DataFrame, states: pl.DataFrame, rules: ReadinessRules) -> pl.DataFrame:
+    """One row per TPS: how many linmas its roster assigns to it against what it needs.
+
+    tps: desa_code, tps_number, rawan, rawan_reason. states: :func:`officer_states`
+    (desa_code, nik, nomor_tps, counted, ready). Returns tps' columns plus officers_required
+    (per TPS, plus the rawan extra), officers_assigned, officers_ready, covered, shortfall.
+
+    >>> t = pl.DataFrame({"desa_code": ["a", "a"], "tps_number": [1, 2], "rawan": [False, True],
+    ...     "rawan_reason": [None, "jauh"]})
+    >>> s = pl.DataFrame({"desa_code": ["a"] * 3, "nik": ["1", "2", "3"], "nomor_tps": [1, 1, 2],
+    ...     "counted": [True] * 3, "ready": [True, False, True]})
+    >>> tps_coverage(t, s, ReadinessRules())["covered"].to_list()
+    [True, False]
+    """
+    assigned = (
+        states.filter(pl.col("counted") & pl.col("nomor_tps").is_not_null())
+        .group_by("desa_code", pl.col("nomor_tps").cast(pl.Int64).alias("tps_number"))
+        .agg(
+            pl.col("nik").n_unique().cast(pl.Int64).alias("officers_assigned"),
+            pl.col("ready").sum().cast(pl.Int64).alias("officers_ready"),
+        )
+    )
+    return (
+        tps.select(
+            "desa_code",
+            pl.col("tps_number").cast(pl.Int64),
+            pl.col("rawan").fill_null(False),
+            pl.col("rawan_reason").cast(pl.String),
+        )
+        .join(assigned, on=["desa_code", "tps_number"], how="left")
+        .with_columns(
+            pl.col("officers_assigned").fill_null(0),
+            pl.col("officers_ready").fill_null(0),
+            (
+                rules.officers_per_tps + pl.col("rawan").cast(pl.Int64) * rules.rawan_extra_officers
+            ).alias("officers_required"),
+        )
+        .with_columns(
+            (pl.col("officers_assigned") >= pl.col("officers_required")).alias("covered"),
+            (pl.col("officers_required") - pl.col("officers_assigned"))
+            .clip(lower_bound=0)
+            .alias("shortfall"),
+        )
+        .sort("desa_code", "tps_number")
+    )
+
+
+def unit_status(rate: pl.Expr, rules: ReadinessRules) -> pl.Expr:
+    """siap at or above the target, kritis below the critical line, perlu perhatian between.
+
+    An unknown rate (no TPS yet, so no requirement) needs attention.
+    """
+    return (
+        pl.when(rate >= rules.ready_target)
+        .then(pl.lit("siap"))
+        .when(rate < rules.critical_below)
+        .then(pl.lit("kritis"))
+        .otherwise(pl.lit("perlu perhatian"))
+    )
+
+
+def _capped(count: str, required: str = "officers_required") -> pl.Expr:
+    return (
+        pl.when(pl.col(required).is_not_null())
+        .then(pl.min_horizontal(count, required))
+        .otherwise(0)
+        .cast(pl.Int64)
+    )
+
+
+def desa_readiness(
+    desa: pl.DataFrame, states: pl.DataFrame, coverage: pl.DataFrame, rules: ReadinessRules
+) -> pl.DataFrame:
+    """Per desa: the :func:`desa_overview` row plus BPJS, training, readiness and TPS coverage.
+
+    desa: :func:`desa_overview`. states: :func:`officer_states`. coverage: :func:`tps_coverage`.
+    Adds registered (persons counted once), surplus (registered - required; null without
+    TPS), bpjs_enrolled, trained, trained_self_reported, blocked, ready (counts of persons),
+    bpjs_counted / trained_counted / ready_counted (capped at required), slots_<state> (the
+    required posts split by state; they sum to officers_required), tps_covered, rawan_uncovered,
+    bpjs_rate, trained_rate, ready_rate, tps_covered_rate (0–100) and status.
+    """
+    persons = states.filter(pl.col("counted"))
+    counts = persons.group_by("desa_code").agg(
+        pl.len().cast(pl.Int64).alias("registered"),
+        pl.col("bpjs_enrolled").sum().cast(pl.Int64).alias("bpjs_enrolled"),
+        pl.col("trained").sum().cast(pl.Int64).alias("trained"),
+        pl.col("trained_self_reported").sum().cast(pl.Int64).alias("trained_self_reported"),
+        pl.col("blocked").sum().cast(pl.Int64).alias("blocked"),
+        pl.col("ready").sum().cast(pl.Int64).alias("ready"),
+        *(
+            (pl.col("state") == s).sum().cast(pl.Int64).alias(f"_n_{c}")
+            for s, c in _SLOT_COLUMNS.items()
+            if s != "belum terdaftar"
+        ),
+    )
+    cover = coverage.group_by("desa_code").agg(
+        pl.col("covered").sum().cast(pl.Int64).alias("tps_covered"),
+        (pl.col("rawan") & ~pl.col("covered")).sum().cast(pl.Int64).alias("rawan_uncovered"),
+    )
+    count_columns = [c for c in counts.columns if c != "desa_code"]
+    frame = (
+        desa.join(counts, on="desa_code", how="left")
+        .join(cover, on="desa_code", how="left")
+        .with_columns(
+            *(pl.col(c).fill_null(0) for c in count_columns),
+            pl.col("tps_covered").fill_null(0),
+            pl.col("rawan_uncovered").fill_null(0),
+        )
+        .with_columns(
+            (pl.col("registered") - pl.col("officers_required")).alias("surplus"),
+            _capped("bpjs_enrolled").alias("bpjs_counted"),
+            _capped("trained").alias("trained_counted"),
+            _capped("ready").alias("ready_counted"),
+        )
+    )
+    # Fill the required posts best state first: surplus officers never hide a gap.
+    left = pl.col("officers_required").fill_null(0)
+    slots = []
+    for state, column in _SLOT_COLUMNS.items():
+        if state == "belum terdaftar":
+            slots.append(left.alias(column))
+            break
+        take = pl.min_horizontal(pl.col(f"_n_{column}"), left)
+        slots.append(take.alias(column))
+        left = left - take
+    helpers = [f"_n_{c}" for c in _SLOT_COLUMNS.values() if c != "slots_belum_terdaftar"]
+    frame = frame.with_columns(slots).drop(helpers)
+    return frame.with_columns(
+        _rate("bpjs_counted", "officers_required").alias("bpjs_rate"),
+        _rate("trained_counted", "officers_required").alias("trained_rate"),
+        _rate("ready_counted", "officers_required").alias("ready_rate"),
+        _rate("tps_covered", "tps_count").alias("tps_covered_rate"),
+    ).with_columns(unit_status(pl.col("ready_rate"), rules).alias("status"))
+
+
+_READINESS_SUMS = (
+    "tps_count",
+    "rawan_count",
+    "officers_required",
+    "registered",
+    "bpjs_enrolled",
+    "trained",
+    "trained_self_reported",
+    "blocked",
+    "ready",
+    "officers_counted",
+    "bpjs_counted",
+    "trained_counted",
+    "ready_counted",
+    "tps_covered",
+    "rawan_uncovered",
+    *_SLOT_COLUMNS.values(),
+)
+
+
+def kecamatan_readiness(desa: pl.DataFrame, rules: ReadinessRules) -> pl.DataFrame:
+    """One row per kecamatan summed from :func:`desa_readiness`, with a status and its main gap.
+
+    Returns kecamatan_code, kecamatan_name, desa_total, desa_submitted, desa_not_submitted,
+    the sums of the desa counts, surplus, the rates (0–100), status and main_gap (the
+    unready state holding most required posts, e.g. "belum BPJS"; null when none).
+    """
+    unready = [s for s in READINESS_STATES if s != "siap"]
+    biggest = pl.max_horizontal([pl.col(_SLOT_COLUMNS[s]) for s in unready])
+    main_gap = pl.lit(None, dtype=pl.String)
+    for state in reversed(unready):  # ties go to the earliest state in READINESS_STATES
+        main_gap = (
+            pl.when((pl.col(_SLOT_COLUMNS[state]) == biggest) & (biggest > 0))
+            .then(pl.lit(state))
+            .otherwise(main_gap)
+        )
+    return (
+        desa.group_by("kecamatan_code", "kecamatan_name")
+        .agg(
+            pl.len().cast(pl.Int64).alias("desa_total"),
+            pl.col("submitted").sum().cast(pl.Int64).alias("desa_submitted"),
+            *(pl.col(c).sum().cast(pl.Int64) for c in _READINESS_SUMS),
+        )
+        .with_columns(
+            (pl.col("desa_total") - pl.col("desa_submitted")).alias("desa_not_submitted"),
+            (pl.col("registered") - pl.col("officers_required")).alias("surplus"),
+            _rate("desa_submitted", "desa_total").alias("submitted_rate"),
+            _rate("officers_counted", "officers_required").alias("registered_rate"),
+            _rate("bpjs_counted", "officers_required").alias("bpjs_rate"),
+            _rate("trained_counted", "officers_required").alias("trained_rate"),
+            _rate("ready_counted", "officers_required").alias("ready_rate"),
+            _rate("tps_covered", "tps_count").alias("tps_covered_rate"),
+            main_gap.alias("main_gap"),
+        )
+        .with_columns(unit_status(pl.col("ready_rate"), rules).alias("status"))
+        .sort("kecamatan_code")
+    )
+
+
+def _percent(numerator: int, denominator: int) -> float | None:
+    return round(numerator * 100.0 / denominator, 1) if denominator else None
+
+
+def kabupaten_readiness(
+    kecamatan: pl.DataFrame, rules: ReadinessRules, *, today: dt.date, voting_date: dt.date
+) -> dict[str, int | float | str | None]:
+    """Headline readiness numbers (the keys ``summary --json`` adds).
+
+    >>> k = pl.DataFrame({"desa_total": [2], "desa_submitted": [1], "tps_count": [3],
+    ...     "rawan_count": [1], "officers_required": [6], "registered": [5], "bpjs_enrolled": [4],
+    ...     "trained": [3], "trained_self_reported": [0], "blocked": [0], "ready": [3],
+    ...     "officers_counted": [5], "bpjs_counted": [4], "trained_counted": [3],
+    ...     "ready_counted": [3], "tps_covered": [2], "rawan_uncovered": [1],
+    ...     "status": ["perlu perhatian"]})
+    >>> s = kabupaten_readiness(k, ReadinessRules(), today=dt.date(2024, 11, 20),
+    ...     voting_date=dt.date(2024, 11, 27))
+    >>> s["ready"], s["ready_rate"], s["tps_covered"], s["days_to_vote"], s["status"]
+    (3, 50.0, 2, 7, 'perlu perhatian')
+    """
+    sums = kecamatan.select(
+        pl.len().alias("kecamatan_total"),
+        *(
+            pl.col(c).sum()
+            for c in (
+                "desa_total",
+                "desa_submitted",
+                "tps_count",
+                "rawan_count",
+                "officers_required",
+                "registered",
+                "bpjs_enrolled",
+                "trained",
+                "trained_self_reported",
+                "blocked",
+                "ready",
+                "officers_counted",
+                "bpjs_counted",
+                "trained_counted",
+                "ready_counted",
+                "tps_covered",
+                "rawan_uncovered",
+            )
+        ),
+        (pl.col("status") == "siap").sum().alias("kecamatan_siap"),
+        (pl.col("status") == "kritis").sum().alias("kecamatan_kritis"),
+    ).row(0, named=True)
+    s: dict[str, int | float | str | None] = {k: int(v or 0) for k, v in sums.items()}
+    required = int(s["officers_required"] or 0)
+    s["tps_total"] = s.pop("tps_count")
+    s["rawan_total"] = s.pop("rawan_count")
+    s["desa_not_submitted"] = int(s["desa_total"] or 0) - int(s["desa_submitted"] or 0)
+    s["surplus"] = int(s["registered"] or 0) - required
+    s["registered_rate"] = _percent(int(s["officers_counted"] or 0), required)
+    s["bpjs_rate"] = _percent(int(s["bpjs_counted"] or 0), required)
+    s["trained_rate"] = _percent(int(s["trained_counted"] or 0), required)
+    s["ready_rate"] = _percent(int(s["ready_counted"] or 0), required)
+    s["tps_covered_rate"] = _percent(int(s["tps_covered"] or 0), int(s["tps_total"] or 0))
+    s["days_to_vote"] = (voting_date - today).days
+    rate = s["ready_rate"]
+    s["status"] = (
+        "perlu perhatian"
+        if rate is None
+        else "siap"
+        if rate >= rules.ready_target
+        else "kritis"
+        if rate < rules.critical_below
+        else "perlu perhatian"
+    )
+    return s
+
+
+def readiness_timeline(
+    desa: pl.DataFrame, submissions: pl.DataFrame, states: pl.DataFrame, days: list[dt.date]
+) -> pl.DataFrame:
+    """Cumulative figures at the end of each day (WIB), each capped per desa like the headline.
+
+    desa: :func:`desa_readiness` (desa_code, officers_required). submissions: desa_code,
+    uploaded_at. states: :func:`officer_states` plus listed_at, bpjs_at, trained_at.
+    Returns date, desa_submitted, registered, ready (0 before anything happened). An officer is
+    ready from the latest of listed_at, bpjs_at and trained_at.
+
+    >>> d = pl.DataFrame({"desa_code": ["a"], "officers_required": [2]})
+    >>> at = dt.datetime(2024, 11, 2, 9, tzinfo=WIB)
+    >>> sub = pl.DataFrame({"desa_code": ["a"], "uploaded_at": [at]})
+    >>> st = pl.DataFrame({"desa_code": ["a"] * 3, "counted": [True] * 3,
+    ...     "ready": [True, True, True], "listed_at": [at] * 3, "bpjs_at": [at] * 3,
+    ...     "trained_at": [at] + [at + dt.timedelta(days=1)] * 2})
+    >>> readiness_timeline(d, sub, st, [dt.date(2024, 11, 1), dt.date(2024, 11, 2),
+    ...     dt.date(2024, 11, 3)])["ready"].to_list()
+    [0, 1, 2]
+    """
+
+    def day_of(column: str) -> pl.Expr:
+        return pl.col(column).dt.convert_time_zone("Asia/Jakarta").dt.date()
+
+    grid = pl.DataFrame({"date": days}, schema={"date": pl.Date}).join(
+        desa.select("desa_code", "officers_required"), how="cross"
+    )
+    persons = states.filter(pl.col("counted"))
+    events = pl.concat(
+        [
+            submissions.group_by("desa_code")
+            .agg(pl.col("uploaded_at").min())
+            .select("desa_code", day_of("uploaded_at").alias("day"), pl.lit("desa").alias("k")),
+            persons.select(
+                "desa_code", day_of("listed_at").alias("day"), pl.lit("registered").alias("k")
+            ),
+            persons.filter(pl.col("ready")).select(
+                "desa_code",
+                pl.max_horizontal(
+                    day_of("listed_at"), day_of("bpjs_at"), day_of("trained_at")
+                ).alias("day"),
+                pl.lit("ready").alias("k"),
+            ),
+        ]
+    )
+    per_day = (
+        grid.join(events, on="desa_code", how="left")
+        .group_by("date", "desa_code", "officers_required")
+        .agg(
+            *(
+                ((pl.col("k") == k) & (pl.col("day") <= pl.col("date"))).sum().alias(k)
+                for k in ("desa", "registered", "ready")
+            )
+        )
+    )
+    required = pl.col("officers_required")
+    return (
+        per_day.group_by("date")
+        .agg(
+            (pl.col("desa") > 0).sum().cast(pl.Int64).alias("desa_submitted"),
+            pl.when(required.is_not_null())
+            .then(pl.min_horizontal("registered", required))
+            .otherwise(0)
+            .sum()
+            .cast(pl.Int64)
+            .alias("registered"),
+            pl.when(required.is_not_null())
+            .then(pl.min_horizontal("ready", required))
+            .otherwise(0)
+            .sum()
+            .cast(pl.Int64)
+            .alias("ready"),
+        )
+        .sort("date")
+    )
+
+
+# -- verification berjenjang (issue 8) -----------------------------------------------------------
+
+VERIFICATION_STATES = ("belum mengirim", "sebagian", "lengkap", "terverifikasi")
+
+
+def desa_verification(submissions: pl.DataFrame) -> pl.DataFrame:
+    """The kecamatan's word on each desa's newest upload.
+
+    submissions: desa_code, version, status, reviewed_at, review_note (any versions).
+    Returns desa_code, review_status (menunggu_verifikasi / terverifikasi / dikembalikan),
+    reviewed_at, review_note: one row per desa that uploaded.
+
+    >>> s = pl.DataFrame({"desa_code": ["a", "a"], "version": [1, 2],
+    ...     "status": ["dikembalikan", "menunggu_verifikasi"], "reviewed_at": [None, None],
+    ...     "review_note": ["NIK salah", None]})
+    >>> desa_verification(s)["review_status"].to_list()
+    ['menunggu_verifikasi']
+    """
+    return (
+        submissions.sort("desa_code", "version")
+        .group_by("desa_code", maintain_order=True)
+        .last()
+        .select(
+            "desa_code",
+            pl.col("status").alias("review_status"),
+            "reviewed_at",
+            "review_note",
+        )
+    )
+
+
+def kecamatan_verification(desa: pl.DataFrame, reviews: pl.DataFrame) -> pl.DataFrame:
+    """Per kecamatan: belum mengirim / sebagian / lengkap / terverifikasi, with dates.
+
+    desa: kecamatan_code, kecamatan_name, desa_code, submitted, last_uploaded_at (from
+    :func:`desa_overview`); reviews: from :func:`desa_verification`.
+    Returns kecamatan_code, kecamatan_name, desa_total, desa_submitted, desa_verified,
+    desa_returned, desa_waiting, verification_state, last_uploaded_at, verified_at (the last
+    review date once every desa is verified, else null). The kabupaten counts a kecamatan as
+    submitted (berjenjang) only when it is terverifikasi.
+
+    >>> d = pl.DataFrame({"kecamatan_code": ["k", "k"], "kecamatan_name": ["K", "K"],
+    ...     "desa_code": ["k.1", "k.2"], "submitted": [True, True],
+    ...     "last_uploaded_at": [dt.datetime(2024, 11, 1), dt.datetime(2024, 11, 2)]})
+    >>> r = pl.DataFrame({"desa_code": ["k.1", "k.2"],
+    ...     "review_status": ["terverifikasi", "menunggu_verifikasi"],
+    ...     "reviewed_at": [dt.datetime(2024, 11, 3), None], "review_note": [None, None]})
+    >>> kecamatan_verification(d, r)["verification_state"].to_list()
+    ['lengkap']
+    """
+    joined = desa.select(
+        "kecamatan_code", "kecamatan_name", "desa_code", "submitted", "last_uploaded_at"
+    ).join(reviews.select("desa_code", "review_status", "reviewed_at"), on="desa_code", how="left")
+    status = pl.col("review_status")
+    return (
+        joined.group_by("kecamatan_code", "kecamatan_name")
+        .agg(
+            pl.len().cast(pl.Int64).alias("desa_total"),
+            pl.col("submitted").sum().cast(pl.Int64).alias("desa_submitted"),
+            (status == "terverifikasi").sum().cast(pl.Int64).alias("desa_verified"),
+            (status == "dikembalikan").sum().cast(pl.Int64).alias("desa_returned"),
+            (status == "menunggu_verifikasi").sum().cast(pl.Int64).alias("desa_waiting"),
+            pl.col("last_uploaded_at").max(),
+            pl.col("reviewed_at").max().alias("last_reviewed_at"),
+        )
+        .with_columns(
+            pl.when(pl.col("desa_submitted") == 0)
+            .then(pl.lit("belum mengirim"))
+            .when(pl.col("desa_submitted") < pl.col("desa_total"))
+            .then(pl.lit("sebagian"))
+            .when(pl.col("desa_verified") < pl.col("desa_total"))
+            .then(pl.lit("lengkap"))
+            .otherwise(pl.lit("terverifikasi"))
+            .alias("verification_state"),
+        )
+        .with_columns(
+            pl.when(pl.col("verification_state") == "terverifikasi")
+            .then(pl.col("last_reviewed_at"))
+            .otherwise(None)
+            .alias("verified_at")
+        )
+        .drop("last_reviewed_at")
+        .sort("kecamatan_code")
+    )

@@ -13,7 +13,7 @@ import polars as pl
 from readiness import metrics
 from readiness.config import Settings
 from readiness.scope import Scope
-from readiness.storage import Store
+from readiness.storage import Store, one_connection
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ def rules(settings: Settings) -> metrics.Rules:
     )
 
 
+@one_connection  # issue 9: one connection for all reads of the page
 def overview(store: Store, scope: Scope) -> Overview:
     """Submission and registration figures for everything inside ``scope``."""
     submissions = store.submissions(scope, active_only=False)
@@ -48,7 +49,27 @@ def overview(store: Store, scope: Scope) -> Overview:
     )
     kecamatan = metrics.kecamatan_overview(desa)
     as_of = submissions["uploaded_at"].max() if submissions.height else None
-    return Overview(desa, kecamatan, metrics.kabupaten_summary(kecamatan), as_of, scope)
+    # Verification berjenjang (issue 8): the kecamatan's word next to "lengkap".
+    reviews = metrics.desa_verification(submissions)
+    desa = desa.join(reviews, on="desa_code", how="left")
+    verification = metrics.kecamatan_verification(desa, reviews)
+    kecamatan = kecamatan.join(
+        verification.select(
+            "kecamatan_code",
+            "desa_verified",
+            "desa_returned",
+            "desa_waiting",
+            "verification_state",
+            "verified_at",
+        ),
+        on="kecamatan_code",
+        how="left",
+    )
+    summary = metrics.kabupaten_summary(kecamatan)
+    summary["kecamatan_verified"] = int(
+        (verification["verification_state"] == "terverifikasi").sum()
+    )
+    return Overview(desa, kecamatan, summary, as_of, scope)
 
 
 def summary_json(view: Overview) -> dict:
@@ -59,6 +80,8 @@ def summary_json(view: Overview) -> dict:
             "nama": row["kecamatan_name"],
             "status": row["submission_state"],
             "complete": row["submission_state"] == "lengkap",
+            "verified": row["verification_state"] == "terverifikasi",
+            "verification_status": row["verification_state"],
             "desa_total": row["desa_total"],
             "desa_submitted": row["desa_submitted"],
             "officers_registered": row["officers_registered"],
@@ -68,3 +91,145 @@ def summary_json(view: Overview) -> dict:
         for row in view.kecamatan.iter_rows(named=True)
     ]
     return {**view.summary, "kecamatan": per_kecamatan}
+
+
+# -- readiness view (issue 6): BPJS, training, TPS coverage, change since yesterday ----------------
+
+
+def readiness_rules(settings: Settings) -> metrics.ReadinessRules:
+    """The slice of settings the readiness metrics need."""
+    return metrics.ReadinessRules(
+        officers_per_tps=settings.officers_per_tps,
+        rawan_extra_officers=settings.rawan_extra_officers,
+        required_modules=tuple(settings.training_modules),
+        ready_target=settings.ready_target,
+        critical_below=settings.critical_below,
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What the Kesiapan page, the BPJS/Pelatihan pages and ``summary --json`` share."""
+
+    desa: pl.DataFrame  # metrics.desa_readiness + names + contact_name/contact_phone
+    kecamatan: pl.DataFrame  # metrics.kecamatan_readiness
+    summary: dict  # metrics.kabupaten_readiness + bpjs premium
+    yesterday: dict  # the same, as of the end of yesterday (WIB)
+    officers: pl.DataFrame  # metrics.officer_states + kecamatan/desa names
+    tps: pl.DataFrame  # metrics.tps_coverage + names
+    timeline: pl.DataFrame  # metrics.readiness_timeline
+    scope: Scope
+    today: dt.date
+
+
+def _readiness_at(store: Store, scope: Scope, as_of: dt.datetime | None, today: dt.date):
+    settings = store.settings
+    rr = readiness_rules(settings)
+    villages = store.villages(scope)
+    submissions = store.submissions(scope, active_only=False)
+    if as_of is not None:
+        # Compare as epoch microseconds so the column's time zone never matters.
+        limit = int(as_of.timestamp() * 1_000_000)
+        submissions = submissions.filter(pl.col("uploaded_at").dt.epoch("us") <= limit)
+    officers = store.officer_readiness(scope, as_of)
+    tps = store.tps(scope)
+    overview_desa = metrics.desa_overview(
+        villages, tps, submissions, officers.select("desa_code", "nik"), rules(settings)
+    )
+    states = metrics.officer_states(officers, rr)
+    coverage = metrics.tps_coverage(tps, states, rr)
+    desa = metrics.desa_readiness(overview_desa, states, coverage, rr)
+    kecamatan = metrics.kecamatan_readiness(desa, rr)
+    summary = metrics.kabupaten_readiness(
+        kecamatan, rr, today=today, voting_date=settings.voting_date
+    )
+    summary["bpjs_premium_per_month"] = int(summary["bpjs_enrolled"] or 0) * (
+        settings.bpjs_premium_per_month
+    )
+    summary["bpjs_premium_total"] = summary["bpjs_premium_per_month"] * settings.bpjs_premium_months
+    return desa, kecamatan, summary, states, coverage, submissions
+
+
+@one_connection  # issue 9: one connection for all reads of the page
+def readiness(store: Store, scope: Scope, today: dt.date) -> Readiness:
+    """Readiness figures for ``scope`` now, and as of the end of yesterday for the deltas.
+
+    Yesterday is recomputed from timestamps (roster uploads, BPJS/attendance batches created
+    and undone) rather than a stored snapshot; the TPS list has no history, so today's is used.
+    """
+    settings = store.settings
+    desa, kecamatan, summary, states, coverage, submissions = _readiness_at(
+        store, scope, None, today
+    )
+    end_of_yesterday = dt.datetime.combine(today, dt.time(), tzinfo=metrics.WIB)
+    yesterday = _readiness_at(store, scope, end_of_yesterday, today - dt.timedelta(days=1))[2]
+    names = desa.select("kecamatan_code", "kecamatan_name", "desa_code", "desa_name")
+    desa = desa.join(store.operator_contacts(scope), on="desa_code", how="left")
+    starts = [
+        d.date()
+        for d in (
+            submissions["uploaded_at"].min() if submissions.height else None,
+            states["listed_at"].min() if states.height else None,
+        )
+        if d is not None
+    ]
+    end = min(today, settings.voting_date)
+    start = min([*starts, end - dt.timedelta(days=14)])
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    timeline = metrics.readiness_timeline(desa, submissions, states, days)
+    return Readiness(
+        desa=desa,
+        kecamatan=kecamatan,
+        summary=summary,
+        yesterday=yesterday,
+        officers=states.join(names, on="desa_code", how="left"),
+        tps=coverage.join(names, on="desa_code", how="left"),
+        timeline=timeline,
+        scope=scope,
+        today=today,
+    )
+
+
+READINESS_JSON_KEYS = ("bpjs_enrolled", "trained", "ready", "tps_total", "tps_covered")
+
+
+def readiness_json(view: Readiness) -> dict:
+    """The readiness keys ``summary --json`` adds, overall and per kecamatan code."""
+    s = view.summary
+    overall = {
+        **{k: s[k] for k in READINESS_JSON_KEYS},
+        "rawan_uncovered": s["rawan_uncovered"],
+        "registered": s["registered"],
+        "bpjs_rate": s["bpjs_rate"],
+        "trained_rate": s["trained_rate"],
+        "ready_rate": s["ready_rate"],
+        "tps_covered_rate": s["tps_covered_rate"],
+        "bpjs_premium_per_month": s["bpjs_premium_per_month"],
+        "days_to_vote": s["days_to_vote"],
+        "readiness_status": s["status"],
+    }
+    per_kecamatan = {
+        row["kecamatan_code"]: {
+            "bpjs_enrolled": row["bpjs_enrolled"],
+            "trained": row["trained"],
+            "ready": row["ready"],
+            "tps_total": row["tps_count"],
+            "tps_covered": row["tps_covered"],
+            "rawan_uncovered": row["rawan_uncovered"],
+            "ready_rate": None if row["ready_rate"] is None else round(row["ready_rate"], 1),
+            "readiness_status": row["status"],
+            "main_gap": row["main_gap"],
+        }
+        for row in view.kecamatan.iter_rows(named=True)
+    }
+    return {"overall": overall, "kecamatan": per_kecamatan}
+
+
+def with_readiness(data: dict, view: Readiness) -> dict:
+    """``summary_json`` output plus the readiness keys, overall and in each kecamatan entry."""
+    extra = readiness_json(view)
+    kecamatan = [{**row, **extra["kecamatan"].get(row["kode"], {})} for row in data["kecamatan"]]
+    return {**data, **extra["overall"], "kecamatan": kecamatan}
+
+
+# -- end of readiness view (issue 6) ---------------------------------------------------------------

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -148,6 +150,17 @@ def _rollback_quietly(con) -> None:
         con.execute("ROLLBACK")
 
 
+def one_connection(fn: Callable[..., T]) -> Callable[..., T]:
+    """Decorator for page-data builders ``fn(store, ...)``: all reads on one connection (issue 9)."""
+
+    @functools.wraps(fn)
+    def wrapper(store: Store, *args, **kwargs) -> T:
+        with store.reading():
+            return fn(store, *args, **kwargs)
+
+    return wrapper
+
+
 def now_wib() -> dt.datetime:
     """The wall clock in Bengkulu's time zone, for timestamps people read."""
     return dt.datetime.now(WIB)
@@ -179,7 +192,19 @@ class StoredRoster:
 
 def _is_lock_error(error: Exception) -> bool:
     text = str(error).lower()
-    return "lock" in text or "conflicting" in text or "being used by another process" in text
+    # "unique file handle conflict" (issue 10): two threads of this process opening/closing the
+    # file at the same moment race in DuckDB's instance cache; retrying resolves it.
+    return (
+        "lock" in text
+        or "conflicting" in text
+        or "being used by another process" in text
+        or "unique file handle conflict" in text
+    )
+
+
+def _quote_identifier(name: str) -> str:
+    """A SQL identifier in double quotes (issue 10: catalog names read from a file)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _is_retryable_conflict(error: Exception) -> bool:
@@ -226,7 +251,7 @@ class Store:
             try:
                 con = duckdb.connect(str(self.path))
                 break
-            except duckdb.IOException as error:
+            except (duckdb.IOException, duckdb.ResourceInUseException) as error:
                 if not _is_lock_error(error) or time.monotonic() > deadline:
                     if _is_lock_error(error):
                         msg = (
@@ -246,8 +271,37 @@ class Store:
 
     def read(self, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
         """Run one parameterised query and return a Polars frame."""
+        shared = getattr(self._readers, "cons", {}).get(str(self.path))
+        if shared is not None:  # inside reading(): reuse its connection (issue 9)
+            return _frame(shared, sql, params)
         with self.connect() as con:
             return _frame(con, sql, params)
+
+    # -- one connection per page build (issue 9) ---------------------------------------------
+
+    _readers = threading.local()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Serve every ``read`` of this thread inside the block from one connection.
+
+        Opening the file costs 15-30 ms and a page's data takes five or more reads, so at one
+        kabupaten the opening was most of the time (docs/benchmarks.md). The reads also share
+        one snapshot, so the figures of one page always agree. Nested blocks reuse the outer.
+        """
+        cons = self._readers.__dict__.setdefault("cons", {})
+        key = str(self.path)
+        if key in cons:
+            yield
+            return
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            cons[key] = con
+            try:
+                yield
+            finally:
+                del cons[key]
+                _rollback_quietly(con)
 
     def write(self, actor: Actor, action: str, target: str, fn: Callable[[Any], T], **detail) -> T:
         """Run ``fn(con)`` in one transaction with an audit row; retried whole on a conflict."""
@@ -374,8 +428,12 @@ class Store:
             pl.col("desa_kind").alias("kind"),
         )
         wanted = pl.concat([province, kabupaten, kecamatan, desa])
+        # Issue 9: compare only this kabupaten and its province row; a province or national
+        # database also holds other kabupaten, which must not force a rewrite at every start.
         current = self.read(
-            "SELECT code, level, name, parent_code, kind FROM regions ORDER BY code"
+            "SELECT code, level, name, parent_code, kind FROM regions "
+            "WHERE $kab = code OR starts_with(code, $kab || '.') OR code = $prov ORDER BY code",
+            {"kab": settings.kabupaten_code, "prov": settings.province_code},
         )
         if current.sort("code").equals(wanted.sort("code")):
             return
@@ -875,13 +933,14 @@ class Store:
         self._check_permission(actor, "manage_readiness")  # issue 8: admin only
 
         def undo(con) -> None:
+            # A boolean, not the TIMESTAMPTZ itself: fetching that needs pytz (issue 6).
             row = con.execute(
-                "SELECT undone_at FROM batches WHERE id = $id", {"id": batch_id}
+                "SELECT undone_at IS NOT NULL FROM batches WHERE id = $id", {"id": batch_id}
             ).fetchone()
             if row is None:
                 msg = f"Impor nomor {batch_id} tidak ditemukan."
                 raise ReadinessError(msg, code="batch_unknown")
-            if row[0] is not None:
+            if row[0]:
                 msg = f"Impor nomor {batch_id} sudah dibatalkan sebelumnya."
                 raise ReadinessError(msg, code="batch_already_undone")
             con.execute(
@@ -1023,6 +1082,15 @@ class Store:
             reason=reason,
         )
 
+    def session_attendees(self, session_id: int) -> list[str]:
+        """NIKs recorded as present at one session (batches not undone)."""
+        frame = self.read(
+            "SELECT DISTINCT a.nik FROM attendance a JOIN batches b ON b.id = a.batch_id "
+            "WHERE a.session_id = $session AND b.undone_at IS NULL ORDER BY a.nik",
+            {"session": session_id},
+        )
+        return frame["nik"].to_list()
+
     # -- end of readiness (issue 6) ------------------------------------------------------------
 
     # -- accounts, verification and personal data (issue 8) ------------------------------------
@@ -1072,7 +1140,7 @@ class Store:
             taken = con.execute(
                 "SELECT min(username) FROM users WHERE username IN "
                 "(SELECT username FROM staged_users)"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if taken is not None:
                 con.unregister("staged_users")
                 msg = f"Nama pengguna {taken} sudah dipakai. Pilih nama lain; tidak ada akun dibuat."
@@ -1138,14 +1206,15 @@ class Store:
 
     def register_failed_login(
         self, username: str, *, max_attempts: int, lock_until: dt.datetime, role: str | None
-    ) -> tuple[int, dt.datetime | None]:
+    ) -> tuple[int, bool]:
         """Count one wrong password; at ``max_attempts`` lock the account until ``lock_until``.
 
-        Returns (failed attempts now, locked_until). The counter restarts once a lock is set.
+        Returns (failed attempts now, whether this failure set the lock). The counter restarts
+        once a lock is set.
         """
         actor = Actor(username, role or "-", Scope("-"))
 
-        def count(con) -> tuple[int, dt.datetime | None]:
+        def count(con) -> tuple[int, bool]:
             row = con.execute(
                 """UPDATE users SET
                        locked_until = CASE WHEN failed_attempts + 1 >= $max THEN $until
@@ -1153,10 +1222,10 @@ class Store:
                        failed_attempts = CASE WHEN failed_attempts + 1 >= $max THEN 0
                                          ELSE failed_attempts + 1 END
                    WHERE username = $u
-                   RETURNING failed_attempts, locked_until""",
+                   RETURNING failed_attempts, failed_attempts = 0""",
                 {"u": username, "max": max_attempts, "until": lock_until},
-            ).fetchone()
-            return (row[0], row[1]) if row else (0, None)
+            ).fetchall()
+            return (row[0][0], bool(row[0][1])) if row else (0, False)
 
         return self.write(actor, "auth.login_failed", username, count)
 
@@ -1197,7 +1266,7 @@ class Store:
         def review(con) -> dict[str, Any]:
             newest = con.execute(
                 "SELECT max(version) FROM submissions WHERE desa_code = $d", {"d": desa_code}
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if newest != version:
                 msg = (
                     f"Desa ini sudah mengunggah versi {newest} setelah versi {version}. "
@@ -1266,7 +1335,7 @@ class Store:
         the NIK go; audit details that quote it are rewritten with ``masked``. The audit row of
         this deletion names only the masked NIK.
         """
-        self._check_permission(actor, "manage_users")
+        self._check_permission(actor, "forget_personal_data")
 
         def forget(con) -> dict[str, int]:
             counts: dict[str, int] = {}
@@ -1290,6 +1359,192 @@ class Store:
 
     # -- end of accounts, verification and personal data (issue 8) -----------------------------
 
+    # -- backups and integrity (issue 10) --------------------------------------------------------
+
+    def snapshot_to(self, target: Path) -> None:
+        """Copy every table, view and sequence into the new DuckDB file ``target`` at one moment.
+
+        One statement is one transaction: a write landing meanwhile is wholly in or wholly out.
+        A failure raises ``ReadinessError`` with code ``snapshot_failed`` and DuckDB's text.
+        """
+        alias = f"snapshot_{uuid.uuid4().hex}"  # generated identifier, never user input
+        with self.connect() as con:
+            try:
+                (source,) = con.execute("SELECT current_database()").fetchall()[0]
+                con.execute(f"ATTACH $target AS {alias}", {"target": str(target)})
+                try:
+                    con.execute(f"COPY FROM DATABASE {_quote_identifier(source)} TO {alias}")
+                finally:
+                    con.execute(f"DETACH {alias}")
+            except duckdb.Error as error:
+                raise ReadinessError(str(error), code="snapshot_failed") from error
+
+    @staticmethod
+    def inspect_file(path: Path) -> dict[str, Any]:
+        """Tables, migrations, kabupaten codes, data version of a file, reading every row.
+
+        Raises ``DatabaseFileError`` when the file is not a DuckDB database or a block is damaged.
+        """
+        try:
+            return Store._inspect(path)
+        except duckdb.Error as error:
+            raise DatabaseFileError(Path(path), str(error)) from error
+
+    @staticmethod
+    def _inspect(path: Path) -> dict[str, Any]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            tables = [
+                row[0]
+                for row in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                    "ORDER BY table_name"
+                ).fetchall()
+            ]
+            counts = {}
+            for table in tables:  # names come from the file's catalog; quoted, never executed
+                (rows, _) = con.execute(
+                    f"SELECT count(*), sum(hash(t)) FROM {_quote_identifier(table)} t"
+                ).fetchall()[0]
+                counts[table] = int(rows)
+            info: dict[str, Any] = {"tables": counts, "migrations": [], "kabupaten": []}
+            if "schema_migrations" in counts:
+                info["migrations"] = [
+                    row[0]
+                    for row in con.execute(
+                        "SELECT version FROM schema_migrations ORDER BY version"
+                    ).fetchall()
+                ]
+            if "regions" in counts:
+                info["kabupaten"] = [
+                    row[0]
+                    for row in con.execute(
+                        "SELECT code FROM regions WHERE level = 'kabupaten' ORDER BY code"
+                    ).fetchall()
+                ]
+            if "audit_log" in counts:
+                info["data_version"] = int(
+                    con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchall()[0][0]
+                )
+            return info
+        finally:
+            con.close()
+
+    def mark_restored(self, actor: Actor, source: str, *, newer_than: int) -> int:
+        """Audit a restore, first moving the audit sequence past ``newer_than``.
+
+        Page caches are keyed on the newest audit id; moving past the replaced file's id keeps
+        a cache entry of the old file from ever matching the restored one.
+        """
+
+        def bump(con) -> int:
+            (current,) = con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchall()[0]
+            steps = max(0, newer_than - current)
+            if steps:
+                con.execute(
+                    "SELECT max(nextval('audit_id_seq')) FROM range($n)", {"n": steps}
+                ).fetchall()
+            return steps
+
+        self.write(actor, "backup.restore", source, bump, newer_than=newer_than)
+        return self.data_version()
+
+    # -- end of backups and integrity (issue 10) -------------------------------------------------
+
+    # -- bulk load (issue 9: province and national databases) ----------------------------------
+
+    def bulk_load(self, actor: Actor, files: dict[str, Path]) -> dict[str, int]:
+        """Append CSV files to regions, tps, submissions, officers in one audited transaction.
+
+        ``files`` maps a table name to a CSV whose header is ``BULK_COLUMNS[table]``. Regions
+        already present are kept; submissions get fresh ids and officers find theirs by
+        (desa_code, version). DuckDB reads the files itself: no row passes through Python.
+        Returns the rows added per table. Only a whole-country account may bulk-load.
+        """
+        unknown = sorted(set(files) - set(BULK_COLUMNS))
+        if unknown:
+            msg = f"bulk_load: unknown tables {unknown}; allowed: {list(BULK_COLUMNS)}"
+            raise ValueError(msg)
+        if actor.scope.code:
+            msg = f"Akun {actor.username} tidak berwenang memuat data massal; perlu admin pusat."
+            raise AccessDenied(msg)
+
+        def load(con) -> dict[str, int]:
+            added: dict[str, int] = {}
+            for table in BULK_COLUMNS:  # dependency order: officers need their submissions
+                if table in files:
+                    sql = _BULK_SQL[table].format(source=_bulk_source(table))
+                    params = {"path": str(files[table])}
+                    if table == "tps":
+                        params["at"] = now_wib()
+                    try:
+                        added[table] = int(con.execute(sql, params).fetchall()[0][0])
+                    except duckdb.ConstraintException as error:
+                        msg = (
+                            f"Berkas {Path(files[table]).name} tidak dapat dimuat ke {table}: "
+                            f"{error}. Tidak ada data yang disimpan."
+                        )
+                        raise ReadinessError(msg, code="bulk_load_rejected") from None
+            return added
+
+        return self.write(
+            actor, "bulk.load", ",".join(files), load, files={k: str(v) for k, v in files.items()}
+        )
+
+    # -- end of bulk load (issue 9) ------------------------------------------------------------
+
+
+# -- bulk load statements (issue 9) ---------------------------------------------------------------
+
+BULK_COLUMNS: dict[str, dict[str, str]] = {
+    "regions": {
+        "code": "VARCHAR", "level": "VARCHAR", "name": "VARCHAR", "parent_code": "VARCHAR",
+        "kind": "VARCHAR",
+    },
+    "tps": {"desa_code": "VARCHAR", "tps_number": "INTEGER", "rawan": "BOOLEAN"},
+    "submissions": {
+        "desa_code": "VARCHAR", "version": "INTEGER", "uploaded_at": "TIMESTAMPTZ",
+        "uploader": "VARCHAR", "uploader_role": "VARCHAR", "file_name": "VARCHAR",
+        "rows_total": "INTEGER", "rows_accepted": "INTEGER",
+    },
+    "officers": {
+        "desa_code": "VARCHAR", "version": "INTEGER", "row_number": "INTEGER", "nama": "VARCHAR",
+        "nik": "VARCHAR", "jenis_kelamin": "VARCHAR", "tempat_lahir": "VARCHAR",
+        "tanggal_lahir": "DATE", "alamat": "VARCHAR", "no_hp": "VARCHAR", "nomor_tps": "INTEGER",
+        "status_bpjs": "BOOLEAN", "no_kpj": "VARCHAR", "status_pelatihan": "BOOLEAN",
+        "tanggal_pelatihan": "DATE", "keterangan": "VARCHAR",
+    },
+}  # fmt: skip
+
+
+def _bulk_source(table: str) -> str:
+    """``read_csv($path, ...)`` with the fixed column types of one bulk table (no user values)."""
+    columns = ", ".join(f"'{name}': '{kind}'" for name, kind in BULK_COLUMNS[table].items())
+    return f"read_csv($path, header = true, columns = {{{columns}}})"
+
+
+_BULK_SQL = {
+    "regions": """INSERT INTO regions (code, level, name, parent_code, kind)
+        SELECT code, level, name, parent_code, kind FROM {source}
+        WHERE code NOT IN (SELECT code FROM regions)""",
+    "tps": """INSERT INTO tps (desa_code, tps_number, rawan, updated_at)
+        SELECT desa_code, tps_number, coalesce(rawan, false), $at FROM {source}""",
+    "submissions": """INSERT INTO submissions (desa_code, version, uploaded_at, uploader,
+            uploader_role, file_name, rows_total, rows_accepted, rows_warned, rows_rejected,
+            rows_skipped, detected)
+        SELECT desa_code, version, uploaded_at, uploader, uploader_role, file_name, rows_total,
+            rows_accepted, 0, 0, 0, '{{"bulk_load": true}}' FROM {source}""",
+    "officers": """INSERT INTO officers (submission_id, desa_code, row_number, nama, nik,
+            jenis_kelamin, tempat_lahir, tanggal_lahir, alamat, no_hp, nomor_tps, status_bpjs,
+            no_kpj, status_pelatihan, tanggal_pelatihan, keterangan, warning_codes)
+        SELECT s.id, o.desa_code, o.row_number, o.nama, o.nik, o.jenis_kelamin, o.tempat_lahir,
+            o.tanggal_lahir, o.alamat, o.no_hp, o.nomor_tps, o.status_bpjs, o.no_kpj,
+            o.status_pelatihan, o.tanggal_pelatihan, o.keterangan, []::VARCHAR[]
+        FROM {source} o
+        LEFT JOIN submissions s ON s.desa_code = o.desa_code AND s.version = o.version""",
+}
+
+# -- end of bulk load statements (issue 9) --------------------------------------------------------
 
 
 _COMPARED = (

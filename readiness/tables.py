@@ -5,9 +5,12 @@ Pages and exports share these so a table looks the same on screen and on paper.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import polars as pl
 
 from readiness import formatting as fmt
+from readiness.privacy import mask_nik_expr, mask_phone_expr  # issue 6
 
 STATE_LABELS = {"lengkap": "Lengkap", "sebagian": "Sebagian", "belum mengirim": "Belum mengirim"}
 
@@ -66,3 +69,407 @@ def desa_submission_table(desa: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("Terlambat"))
         .alias("Ketepatan"),
     )
+
+
+# -- readiness tables and action lists (issue 6) -------------------------------------------------
+
+READINESS_STATUS_LABELS = {"siap": "Siap", "perlu perhatian": "Perlu perhatian", "kritis": "Kritis"}
+NO_CONTACT = "kontak belum ada"
+
+
+def _wa_url(phone: str | None, text: str | None) -> str | None:
+    """``https://wa.me/62…?text=…`` for an Indonesian mobile number, None without a number."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    if len(digits) < 10 or not digits.startswith("62"):
+        return None
+    return f"https://wa.me/{digits}?text={quote(text or '')}"
+
+
+def _contact(frame: pl.DataFrame, reminder: pl.Expr) -> pl.DataFrame:
+    """Add the operator's contact and a WhatsApp link carrying ``reminder`` to each row."""
+    with_text = frame.with_columns(reminder.alias("_pesan"))
+    links = [
+        _wa_url(phone, text)
+        for phone, text in zip(
+            with_text["contact_phone"].to_list(), with_text["_pesan"].to_list(), strict=True
+        )
+    ]
+    return with_text.with_columns(
+        pl.when(pl.col("contact_name").is_null())
+        .then(pl.lit(NO_CONTACT))
+        .otherwise(pl.format("{} ({})", "contact_name", "contact_phone"))
+        .alias("Kontak operator"),
+        pl.Series("WhatsApp", links, dtype=pl.String),
+    ).drop("_pesan")
+
+
+def _ensure_contacts(desa: pl.DataFrame) -> pl.DataFrame:
+    for column in ("contact_name", "contact_phone"):
+        if column not in desa.columns:
+            desa = desa.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    return desa
+
+
+def readiness_kecamatan_table(kecamatan: pl.DataFrame) -> pl.DataFrame:
+    """One row per kecamatan, furthest behind first, with its status and main gap."""
+    return kecamatan.sort(pl.col("ready_rate").fill_null(-1.0), "kecamatan_name").select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("status").replace_strict(READINESS_STATUS_LABELS, default="").alias("Status"),
+        _text("ready_rate", fmt.percent).alias("Siap"),
+        pl.col("main_gap").fill_null("–").alias("Kekurangan terbesar"),
+        pl.format("{} dari {}", "desa_submitted", "desa_total").alias("Desa mengirim"),
+        pl.col("officers_required").alias("Kebutuhan"),
+        pl.col("registered").alias("Terdaftar"),
+        pl.col("surplus").alias("Lebih/kurang"),
+        pl.col("bpjs_enrolled").alias("BPJS"),
+        pl.col("trained").alias("Terlatih"),
+        pl.col("ready").alias("Siap (orang)"),
+        pl.format("{} dari {}", "tps_covered", "tps_count").alias("TPS tercukupi"),
+        pl.col("rawan_uncovered").alias("TPS rawan belum tercukupi"),
+    )
+
+
+def readiness_desa_table(desa: pl.DataFrame) -> pl.DataFrame:
+    """One row per desa of a kecamatan, furthest behind first."""
+    return desa.sort(pl.col("ready_rate").fill_null(-1.0), "desa_name").select(
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("desa_code").alias("Kode desa"),
+        pl.col("status").replace_strict(READINESS_STATUS_LABELS, default="").alias("Status"),
+        pl.when(pl.col("submitted")).then(pl.lit("Sudah")).otherwise(pl.lit("Belum"))
+        .alias("Mengirim"),
+        pl.col("tps_count").alias("TPS"),
+        pl.col("officers_required").alias("Kebutuhan"),
+        pl.col("registered").alias("Terdaftar"),
+        pl.col("bpjs_enrolled").alias("BPJS"),
+        pl.col("trained").alias("Terlatih"),
+        pl.col("trained_self_reported").alias("Pelatihan dilaporkan sendiri"),
+        pl.col("ready").alias("Siap"),
+        _text("ready_rate", fmt.percent).alias("% siap"),
+        pl.col("rawan_uncovered").alias("TPS rawan belum tercukupi"),
+    )  # fmt: skip
+
+
+def officers_readiness_table(officers: pl.DataFrame) -> pl.DataFrame:
+    """Officers of one desa with NIK and phone masked (UU 27/2022) and what each still lacks."""
+    return officers.sort("state", "nama").select(
+        pl.col("nama").alias("Nama"),
+        mask_nik_expr(pl.col("nik")).alias("NIK"),
+        mask_phone_expr(pl.col("no_hp")).alias("No. HP"),
+        pl.col("nomor_tps").alias("TPS"),
+        pl.col("state").alias("Keadaan"),
+        pl.when(pl.col("bpjs_enrolled")).then(pl.lit("Terdaftar")).otherwise(pl.lit("Belum"))
+        .alias("BPJS"),
+        pl.col("kpj").alias("No. KPJ"),
+        pl.col("modules_missing").list.join(", ").replace("", "–").alias("Modul belum diikuti"),
+        pl.when(pl.col("trained_self_reported"))
+        .then(pl.lit("Ya (belum ada absensi)"))
+        .otherwise(pl.lit("–"))
+        .alias("Pelatihan dilaporkan sendiri"),
+        pl.when(pl.col("desa_listed") > 1)
+        .then(pl.lit("Terdaftar di lebih dari satu desa"))
+        .when(pl.col("blocked"))
+        .then(pl.lit("Data NIK perlu diperiksa"))
+        .otherwise(pl.lit("–"))
+        .alias("Catatan"),
+    )  # fmt: skip
+
+
+def action_not_submitted(desa: pl.DataFrame, *, deadline: str, sender: str) -> pl.DataFrame:
+    """Villages that sent no roster yet, with contact and a WhatsApp reminder."""
+    rows = _ensure_contacts(desa).filter(~pl.col("submitted")).sort("kecamatan_name", "desa_name")
+    reminder = pl.format(
+        "Yth. operator {} {}: daftar linmas belum kami terima (kebutuhan {} linmas untuk {} TPS). "
+        "Mohon diunggah di dasbor Kesiapan Linmas paling lambat {}. Terima kasih. {}",
+        pl.col("desa_kind").fill_null("desa"),
+        "desa_name",
+        pl.col("officers_required").fill_null(0),
+        pl.col("tps_count").fill_null(0),
+        pl.lit(deadline),
+        pl.lit(sender),
+    )
+    return _contact(rows, reminder).select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("tps_count").alias("TPS"),
+        pl.col("officers_required").alias("Kebutuhan linmas"),
+        "Kontak operator",
+        "WhatsApp",
+    )
+
+
+def action_tps_short(tps: pl.DataFrame, desa: pl.DataFrame, *, sender: str) -> pl.DataFrame:
+    """TPS without enough linmas assigned, rawan first, with the desa contact and a reminder."""
+    short = tps.filter(~pl.col("covered"))
+    per_desa = short.group_by("desa_code").agg(
+        pl.format(
+            "TPS {}{} kurang {}",
+            "tps_number",
+            pl.when(pl.col("rawan")).then(pl.lit(" (rawan)")).otherwise(pl.lit("")),
+            "shortfall",
+        )
+        .sort_by("tps_number")
+        .str.join("; ")
+        .alias("_kurang")
+    )
+    rows = (
+        short.join(per_desa, on="desa_code", how="left")
+        .join(_ensure_contacts(desa).select("desa_code", "desa_kind", "contact_name",
+                                            "contact_phone"), on="desa_code", how="left")
+        .sort(pl.col("rawan"), "kecamatan_name", "desa_name", "tps_number",
+              descending=[True, False, False, False])
+    )  # fmt: skip
+    reminder = pl.format(
+        "Yth. operator {} {}: linmas per TPS belum cukup ({} orang). Mohon lengkapi dan "
+        "unggah ulang daftar linmas. Terima kasih. {}",
+        pl.col("desa_kind").fill_null("desa"),
+        "desa_name",
+        "_kurang",
+        pl.lit(sender),
+    )
+    return _contact(rows, reminder).select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("tps_number").alias("TPS"),
+        pl.when(pl.col("rawan")).then(pl.lit("Rawan")).otherwise(pl.lit("–")).alias("Rawan"),
+        pl.col("rawan_reason").fill_null("–").alias("Alasan rawan"),
+        pl.col("officers_required").alias("Kebutuhan"),
+        pl.col("officers_assigned").alias("Ditugaskan"),
+        pl.col("shortfall").alias("Kurang"),
+        "Kontak operator",
+        "WhatsApp",
+    )
+
+
+def _officers_action(
+    officers: pl.DataFrame, desa: pl.DataFrame, missing: pl.Expr, what: str, sender: str
+) -> pl.DataFrame:
+    rows = officers.filter(pl.col("counted") & missing)
+    counts = rows.group_by("desa_code").agg(pl.len().alias("_n"))
+    rows = (
+        rows.join(counts, on="desa_code", how="left")
+        .join(_ensure_contacts(desa).select("desa_code", "desa_kind", "contact_name",
+                                            "contact_phone"), on="desa_code", how="left")
+        .sort("kecamatan_name", "desa_name", "nama")
+    )  # fmt: skip
+    reminder = pl.format(
+        "Yth. operator {} {}: {} linmas {}. Mohon dibantu sebelum hari pemungutan suara. "
+        "Terima kasih. {}",
+        pl.col("desa_kind").fill_null("desa"),
+        "desa_name",
+        "_n",
+        pl.lit(what),
+        pl.lit(sender),
+    )
+    return _contact(rows, reminder)
+
+
+def action_missing_bpjs(officers: pl.DataFrame, desa: pl.DataFrame, *, sender: str):
+    """Officers (counted once) not yet enrolled in BPJS Ketenagakerjaan, NIK/phone masked."""
+    rows = _officers_action(
+        officers, desa, ~pl.col("bpjs_enrolled"), "belum terdaftar BPJS Ketenagakerjaan", sender
+    )
+    return rows.select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("nama").alias("Nama"),
+        mask_nik_expr(pl.col("nik")).alias("NIK"),
+        pl.col("nomor_tps").alias("TPS"),
+        "Kontak operator",
+        "WhatsApp",
+    )
+
+
+def action_missing_training(officers: pl.DataFrame, desa: pl.DataFrame, *, sender: str):
+    """Officers (counted once) who have not attended every required module."""
+    rows = _officers_action(
+        officers, desa, ~pl.col("trained"), "belum lengkap mengikuti pelatihan (bimtek)", sender
+    )
+    return rows.select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("nama").alias("Nama"),
+        mask_nik_expr(pl.col("nik")).alias("NIK"),
+        pl.col("modules_missing").list.join(", ").alias("Modul belum diikuti"),
+        pl.when(pl.col("trained_self_reported"))
+        .then(pl.lit("Ya"))
+        .otherwise(pl.lit("–"))
+        .alias("Dilaporkan sendiri sudah"),
+        "Kontak operator",
+        "WhatsApp",
+    )
+
+
+def bpjs_enrolment_export(officers: pl.DataFrame, *, unmasked: bool) -> pl.DataFrame:
+    """Officers not yet enrolled, in the columns a collective BPU enrolment asks for.
+
+    The columns BPJS asks for are [unv] (docs/DOMAIN.md): NIK, name, place and date of birth,
+    sex, address and phone are the safe set. NIK and phone stay masked unless ``unmasked``.
+    """
+    rows = officers.filter(pl.col("counted") & ~pl.col("bpjs_enrolled")).sort(
+        "kecamatan_name", "desa_name", "nama"
+    )
+    nik = pl.col("nik") if unmasked else mask_nik_expr(pl.col("nik"))
+    phone = pl.col("no_hp") if unmasked else mask_phone_expr(pl.col("no_hp"))
+    return rows.select(
+        nik.alias("NIK"),
+        pl.col("nama").alias("Nama"),
+        pl.col("tempat_lahir").alias("Tempat lahir"),
+        pl.col("tanggal_lahir").dt.strftime("%d-%m-%Y").alias("Tanggal lahir"),
+        pl.col("jenis_kelamin").alias("Jenis kelamin"),
+        pl.col("alamat").alias("Alamat"),
+        phone.alias("No. HP"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("kecamatan_name").alias("Kecamatan"),
+    )
+
+
+def batches_table(batches: pl.DataFrame) -> pl.DataFrame:
+    """BPJS / attendance imports, newest first, with whether each was undone."""
+    return batches.select(
+        pl.col("id").alias("No. impor"),
+        _text("created_at", fmt.timestamp).alias("Waktu"),
+        pl.col("username").alias("Oleh"),
+        pl.col("file_name").fill_null("dicentang di halaman").alias("Berkas"),
+        pl.col("rows_applied").alias("Baris diterapkan"),
+        pl.col("rows_rejected").alias("Baris ditolak"),
+        pl.when(pl.col("undone_at").is_null())
+        .then(pl.lit("Berlaku"))
+        .otherwise(pl.format("Dibatalkan oleh {}", "undone_by"))
+        .alias("Keadaan"),
+    )
+
+
+def import_problems_table(problems: pl.DataFrame) -> pl.DataFrame:
+    """Refused / warned rows of an import plan as people read them."""
+    return problems.select(
+        pl.col("row").alias("Baris"),
+        pl.col("nik").alias("NIK"),
+        pl.col("nama").alias("Nama"),
+        pl.col("severity").str.to_titlecase().alias("Keputusan"),
+        pl.col("message").alias("Alasan"),
+    )
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV with a UTF-8 byte-order mark so Excel opens it with the right characters."""
+    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+
+
+# -- readiness page helpers (issue 6) --------------------------------------------------------------
+
+
+def readiness_headline(kecamatan: pl.DataFrame, summary: dict) -> str:
+    """One paragraph that answers: how many are ready, who is furthest behind and why."""
+    text = (
+        f"**{fmt.number(summary['ready'])} dari {fmt.number(summary['officers_required'])} "
+        f"linmas siap ({fmt.percent(summary['ready_rate'])}).** "
+    )
+    if kecamatan.height:
+        worst = kecamatan.sort(pl.col("ready_rate").fill_null(-1.0), "kecamatan_name").row(
+            0, named=True
+        )
+        gap = worst["main_gap"]
+        slot = {
+            "belum BPJS": "slots_belum_bpjs",
+            "belum pelatihan": "slots_belum_pelatihan",
+            "perlu diperiksa": "slots_perlu_diperiksa",
+            "belum terdaftar": "slots_belum_terdaftar",
+        }.get(gap or "")
+        why = f"; terbanyak {gap}: {fmt.number(worst[slot])} linmas" if slot else ""
+        text += (
+            f"Paling tertinggal: **Kecamatan {worst['kecamatan_name']}** "
+            f"({fmt.percent(worst['ready_rate'])} siap{why}). "
+        )
+    text += (
+        f"{fmt.number(summary['desa_not_submitted'])} desa/kelurahan belum mengirim; "
+        f"{fmt.number(summary['rawan_uncovered'])} TPS rawan belum tercukupi."
+    )
+    return text
+
+
+def desa_of(desa: pl.DataFrame, kecamatan_code: str | None) -> pl.DataFrame:
+    """The desa rows of one kecamatan."""
+    return desa.filter(pl.col("kecamatan_code") == (kecamatan_code or ""))
+
+
+def officers_of(officers: pl.DataFrame, desa_code: str | None, states: list[str]) -> pl.DataFrame:
+    """The officers of one desa, optionally only those in the given states."""
+    rows = officers.filter(pl.col("desa_code") == (desa_code or ""))
+    return rows.filter(pl.col("state").is_in(states)) if states else rows
+
+
+def tps_of(tps: pl.DataFrame, desa_code: str | None) -> dict[int, str]:
+    """TPS number -> label ("TPS 3 · rawan: alasan") for one desa."""
+    rows = tps.filter(pl.col("desa_code") == (desa_code or ""))
+    return {
+        row["tps_number"]: f"TPS {row['tps_number']}"
+        + (f" · rawan: {row['rawan_reason'] or '-'}" if row["rawan"] else "")
+        for row in rows.iter_rows(named=True)
+    }
+
+
+def slug(title: str) -> str:
+    """An English-safe snake_case key from a title: "Belum BPJS" -> "belum_bpjs"."""
+    return "_".join("".join(ch if ch.isalnum() else " " for ch in title.lower()).split())
+
+
+def undoable(batches: pl.DataFrame) -> dict[int, str]:
+    """Batch id -> label for the imports that can still be undone (newest first)."""
+    live = batches.filter(pl.col("undone_at").is_null())
+    return {
+        row["id"]: f"Impor {row['id']} · {row['file_name'] or 'dicentang di halaman'} · "
+        f"{fmt.timestamp(row['created_at'])}"
+        for row in live.iter_rows(named=True)
+    }
+
+
+def kecamatan_choices(kecamatan: pl.DataFrame) -> dict[str | None, str]:
+    """Kecamatan code -> name, with "all" (None) first."""
+    choices: dict[str | None, str] = {None: "Semua kecamatan"}
+    choices.update(dict(kecamatan.select("kecamatan_code", "kecamatan_name").iter_rows()))
+    return choices
+
+
+def session_choices(sessions: pl.DataFrame) -> dict[int, str]:
+    """Session id -> "27 November 2024 · Aula … · modules"."""
+    return {
+        row["id"]: f"{fmt.date(row['held_on'])} · {row['place']} · {', '.join(row['modules'])}"
+        for row in sessions.iter_rows(named=True)
+    }
+
+
+def session_kecamatan(sessions: pl.DataFrame, session_id: int | None) -> str | None:
+    """The kecamatan a session was held for (None = open to all)."""
+    rows = sessions.filter(pl.col("id") == session_id)
+    return rows["kecamatan_code"][0] if rows.height else None
+
+
+def attendance_sheet(
+    officers: pl.DataFrame, attendees: list[str], kecamatan_code: str | None
+) -> pl.DataFrame:
+    """Officers (of the session's kecamatan) with a "Hadir" tick; NIK masked, raw nik hidden."""
+    rows = officers.filter(pl.col("counted"))
+    if kecamatan_code:
+        rows = rows.filter(pl.col("desa_code").str.starts_with(kecamatan_code + "."))
+    return rows.sort("desa_name", "nama").select(
+        pl.col("nik").is_in(pl.lit(attendees, dtype=pl.List(pl.String)).first()).alias("Hadir"),
+        pl.col("nama").alias("Nama"),
+        mask_nik_expr(pl.col("nik")).alias("NIK"),
+        pl.col("desa_name").alias("Desa"),
+        "nik",
+    )
+
+
+def ticked(sheet: pl.DataFrame, edited) -> list[str]:
+    """NIKs ticked in the edited sheet that were not ticked before."""
+    frame = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    now = frame.filter(pl.col("Hadir"))["nik"].to_list()
+    before = set(sheet.filter(pl.col("Hadir"))["nik"].to_list())
+    return [nik for nik in now if nik not in before]
+
+
+# -- end of readiness tables (issue 6) -------------------------------------------------------------

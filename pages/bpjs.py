@@ -1,0 +1,88 @@
+"""BPJS Ketenagakerjaan: import the participant list BPJS sends back, undo it, export who is missing."""
+
+import streamlit as st
+
+from readiness import formatting as fmt
+from readiness import readiness_imports as imports
+from readiness import tables, ui
+from readiness.privacy import shows_personal_data
+
+ui.page_header("BPJS Ketenagakerjaan Linmas")
+settings = ui.settings()
+actor = ui.current_actor()
+store = ui.store()
+
+with ui.guard():
+    view = ui.readiness(actor.scope)
+    s = view.summary
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        "Terdaftar BPJS TK",
+        f"{fmt.number(s['bpjs_enrolled'])} dari {fmt.number(s['registered'])} linmas terdaftar",
+        border=True,
+    )
+    c2.metric(
+        "Iuran per bulan",
+        fmt.rupiah(s["bpjs_premium_per_month"]),
+        border=True,
+        help=f"{fmt.rupiah(settings.bpjs_premium_per_month)} per orang per bulan: BPU JKK "
+        "Rp10.000 + JKM Rp6.800 (PP 44/2015); diatur di [bpjs] pengaturan.",
+    )
+    c3.metric(
+        f"Iuran {settings.bpjs_premium_months} bulan",
+        fmt.rupiah(s["bpjs_premium_total"]),
+        border=True,
+    )
+
+    st.subheader("Impor daftar peserta dari BPJS")
+    upload = st.file_uploader(
+        "Daftar peserta (CSV/XLSX) dengan kolom NIK, Nama, No. KPJ, Status, Tanggal",
+        type=["csv", "xlsx", "xls"],
+        key="bpjs_file",
+    )
+    if upload is not None:
+        plan = imports.bpjs_plan_from_file(store, actor.scope, upload.getvalue(), upload.name)
+        st.info(
+            f"{fmt.number(plan.records.height)} baris cocok dengan NIK linmas dan siap "
+            f"diterapkan; {fmt.number(plan.rows_rejected)} baris ditolak (lihat alasannya)."
+        )
+        if plan.problems.height:
+            st.dataframe(
+                tables.import_problems_table(plan.problems), hide_index=True, key="bpjs_problems"
+            )
+        if st.button(
+            f"Terapkan {plan.records.height} baris",
+            key="bpjs_apply",
+            type="primary",
+            disabled=plan.records.height == 0,
+        ):
+            batch = imports.apply_bpjs(store, actor, plan)
+            st.success(f"Impor nomor {batch} disimpan. Bisa dibatalkan di bawah.")
+
+    st.subheader("Riwayat impor")
+    batches = store.batches("bpjs")
+    st.dataframe(tables.batches_table(batches), hide_index=True, key="bpjs_batches")
+    live = tables.undoable(batches)
+    chosen = st.selectbox(
+        "Impor yang dibatalkan", list(live), format_func=live.get, key="bpjs_undo_batch"
+    )
+    if st.button("Batalkan impor", key="bpjs_undo", disabled=chosen is None):
+        imports.undo(store, actor, chosen)
+        st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+
+    st.subheader("Linmas belum terdaftar (untuk pendaftaran kolektif)")
+    full = shows_personal_data(actor.role, "export") and st.checkbox(
+        "Unduh dengan NIK dan No. HP lengkap (dicatat di log audit)", key="bpjs_unmasked"
+    )
+    st.dataframe(
+        tables.bpjs_enrolment_export(view.officers, unmasked=False),
+        hide_index=True,
+        key="bpjs_missing",
+    )
+    st.download_button(
+        "Unduh daftar (CSV)",
+        imports.enrolment_csv(store, actor, view.officers, unmasked=bool(full)),
+        "belum_bpjs.csv",
+        "text/csv",
+        key="bpjs_download",
+    )

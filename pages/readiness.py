@@ -1,0 +1,119 @@
+"""Kesiapan: how many linmas are ready, which kecamatan is furthest behind and why, whom to call."""
+
+import streamlit as st
+
+from readiness import charts, tables, ui
+from readiness import formatting as fmt
+
+ui.page_header("Kesiapan Linmas")
+settings = ui.settings()
+actor = ui.current_actor()
+LINK = st.column_config.LinkColumn("WhatsApp", display_text="Kirim pengingat")
+
+
+def delta(key: str, unit: str = "") -> str | None:
+    """Change since the end of yesterday, e.g. "+12 orang"; None when nothing changed."""
+    change = (view.summary[key] or 0) - (view.yesterday[key] or 0)
+    return f"{change:+d}{unit} sejak kemarin" if change else None
+
+
+with ui.guard():
+    view = ui.readiness(actor.scope)
+    s = view.summary
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        "Linmas siap",
+        fmt.percent(s["ready_rate"]),
+        delta("ready", " orang"),
+        help=f"{fmt.number(s['ready'])} dari {fmt.number(s['officers_required'])} "
+        "kebutuhan: terdaftar, ikut BPJS, semua modul pelatihan, data NIK beres.",
+        border=True,
+    )
+    c2.metric(
+        "Terdaftar BPJS TK",
+        fmt.percent(s["bpjs_rate"]),
+        delta("bpjs_enrolled", " orang"),
+        help=f"{fmt.number(s['bpjs_enrolled'])} orang; iuran BPU "
+        f"{fmt.rupiah(s['bpjs_premium_per_month'])} per bulan.",
+        border=True,
+    )
+    c3.metric(
+        "Pelatihan lengkap",
+        fmt.percent(s["trained_rate"]),
+        delta("trained", " orang"),
+        help=f"{fmt.number(s['trained'])} orang hadir di semua modul (menurut absensi).",
+        border=True,
+    )
+    c4.metric(
+        "TPS tercukupi",
+        f"{fmt.number(s['tps_covered'])} dari {fmt.number(s['tps_total'])}",
+        delta("tps_covered", " TPS"),
+        help=f"TPS rawan belum tercukupi: {fmt.number(s['rawan_uncovered'])}.",
+        border=True,
+    )
+    st.markdown(tables.readiness_headline(view.kecamatan, s))
+
+    left, right = st.columns(2)
+    left.altair_chart(charts.readiness_by_kecamatan(view.kecamatan), width="stretch")
+    right.altair_chart(
+        charts.ready_rate_vs_target(view.kecamatan, settings.ready_target), width="stretch"
+    )
+    left, right = st.columns(2)
+    left.altair_chart(charts.readiness_heatmap(view.kecamatan), width="stretch")
+    right.altair_chart(
+        charts.readiness_over_time(
+            view.timeline,
+            desa_total=s["desa_total"],
+            officers_required=s["officers_required"],
+            voting_date=settings.voting_date,
+        ),
+        width="stretch",
+    )
+
+    st.subheader("Rincian: kecamatan → desa → linmas")
+    st.dataframe(
+        tables.readiness_kecamatan_table(view.kecamatan),
+        hide_index=True,
+        key="readiness_kecamatan_table",
+    )
+    names = dict(view.kecamatan.select("kecamatan_code", "kecamatan_name").iter_rows())
+    kec = st.selectbox("Kecamatan", list(names), format_func=names.get, key="drill_kecamatan")
+    desa = tables.desa_of(view.desa, kec)
+    st.dataframe(tables.readiness_desa_table(desa), hide_index=True, key="readiness_desa_table")
+    desa_names = dict(desa.select("desa_code", "desa_name").iter_rows())
+    desa_code = st.selectbox(
+        "Desa/kelurahan", list(desa_names), format_func=desa_names.get, key="drill_desa"
+    )
+    states = st.multiselect("Keadaan", list(charts.READINESS_STATES[:4]), key="drill_states")
+    people = tables.officers_of(view.officers, desa_code, states)
+    st.dataframe(tables.officers_readiness_table(people), hide_index=True, key="drill_officers")
+    with st.expander("Tandai TPS rawan di desa ini"):
+        tps = tables.tps_of(view.tps, desa_code)
+        number = st.selectbox("TPS", list(tps), format_func=tps.get, key="rawan_tps")
+        flag = st.checkbox("TPS rawan", key="rawan_flag")
+        reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
+        if st.button("Simpan tanda rawan", key="rawan_save") and number is not None:
+            ui.store().set_tps_rawan(actor, desa_code, number, rawan=flag, reason=reason)
+            st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
+
+    st.subheader("Daftar tindakan hari ini")
+    sender = f"Satpol PP {settings.kabupaten_name}"
+    lists = {
+        "Desa belum mengirim": tables.action_not_submitted(
+            view.desa, deadline=fmt.date(settings.submission_deadline), sender=sender
+        ),
+        "TPS kurang linmas": tables.action_tps_short(view.tps, view.desa, sender=sender),
+        "Belum BPJS": tables.action_missing_bpjs(view.officers, view.desa, sender=sender),
+        "Belum pelatihan": tables.action_missing_training(view.officers, view.desa, sender=sender),
+    }
+    for tab, (title, frame) in zip(st.tabs(list(lists)), lists.items(), strict=True):
+        key = tables.slug(title)
+        tab.caption(f"{fmt.number(frame.height)} baris")
+        tab.dataframe(frame, hide_index=True, column_config={"WhatsApp": LINK}, key=f"act_{key}")
+        tab.download_button(
+            f"Unduh “{title}” (CSV)",
+            tables.csv_bytes(frame),
+            f"{key}.csv",
+            "text/csv",
+            key=f"download_{key}",
+        )

@@ -1,0 +1,111 @@
+"""Pelatihan (bimtek): sessions, attendance by import or ticks, and undo."""
+
+import datetime as dt
+
+import streamlit as st
+
+from readiness import formatting as fmt
+from readiness import readiness_imports as imports
+from readiness import tables, ui
+
+ui.page_header("Pelatihan Linmas")
+settings = ui.settings()
+actor = ui.current_actor()
+store = ui.store()
+
+with ui.guard():
+    view = ui.readiness(actor.scope)
+    s = view.summary
+    c1, c2 = st.columns(2)
+    c1.metric(
+        "Pelatihan lengkap (absensi)",
+        f"{fmt.number(s['trained'])} dari {fmt.number(s['registered'])}",
+        border=True,
+        help="Hadir di semua modul wajib: " + ", ".join(settings.training_modules) + ".",
+    )
+    c2.metric(
+        "Hanya dilaporkan desa",
+        fmt.number(s["trained_self_reported"]),
+        border=True,
+        help="Daftar desa menulis sudah pelatihan, tetapi belum ada absensinya.",
+    )
+
+    with st.expander("Tambah sesi pelatihan"):
+        held_on = st.date_input("Tanggal", value=ui.today(), key="session_date")
+        place = st.text_input("Tempat", key="session_place")
+        modules = st.multiselect("Modul", list(settings.training_modules), key="session_modules")
+        kecamatan = tables.kecamatan_choices(view.kecamatan)
+        kec = st.selectbox(
+            "Kecamatan peserta", list(kecamatan), format_func=kecamatan.get, key="session_kecamatan"
+        )
+        if st.button("Simpan sesi", key="session_save"):
+            new = imports.add_session(
+                store,
+                actor,
+                held_on=held_on or dt.date.today(),
+                place=place,
+                modules=modules,
+                kecamatan_code=kec,
+            )
+            st.success(f"Sesi nomor {new} disimpan.")
+
+    sessions_frame = store.training_sessions()
+    sessions = tables.session_choices(sessions_frame)
+    session = st.selectbox("Sesi", list(sessions), format_func=sessions.get, key="session_pick")
+    if session is not None:
+        st.subheader("Impor absensi (kolom NIK, boleh dengan Nama)")
+        upload = st.file_uploader(
+            "Daftar hadir (CSV/XLSX)", type=["csv", "xlsx", "xls"], key="attendance_file"
+        )
+        if upload is not None:
+            plan = imports.attendance_plan_from_file(
+                store, actor.scope, session, upload.getvalue(), upload.name
+            )
+            st.info(
+                f"{fmt.number(plan.records.height)} linmas akan dicatat hadir; "
+                f"{fmt.number(plan.rows_rejected)} baris ditolak."
+            )
+            if plan.problems.height:
+                st.dataframe(
+                    tables.import_problems_table(plan.problems),
+                    hide_index=True,
+                    key="attendance_problems",
+                )
+            if st.button(
+                f"Terapkan {plan.records.height} baris",
+                key="attendance_apply",
+                type="primary",
+                disabled=plan.records.height == 0,
+            ):
+                batch = imports.apply_attendance(store, actor, session, plan)
+                st.success(f"Impor nomor {batch} disimpan. Bisa dibatalkan di bawah.")
+
+        st.subheader("Atau centang yang hadir")
+        roster = tables.attendance_sheet(
+            view.officers,
+            store.session_attendees(session),
+            tables.session_kecamatan(sessions_frame, session),
+        )
+        edited = st.data_editor(
+            roster,
+            hide_index=True,
+            disabled=["Nama", "NIK", "Desa"],
+            column_config={"nik": None},
+            key="attendance_ticks",
+        )
+        if st.button("Simpan centang", key="attendance_save"):
+            added = imports.tick_attendance(
+                store, actor, actor.scope, session, tables.ticked(roster, edited)
+            )
+            st.success(f"{added} linmas dicatat hadir.")
+
+    st.subheader("Riwayat impor absensi")
+    batches = store.batches("attendance")
+    st.dataframe(tables.batches_table(batches), hide_index=True, key="attendance_batches")
+    live = tables.undoable(batches)
+    chosen = st.selectbox(
+        "Impor yang dibatalkan", list(live), format_func=live.get, key="attendance_undo_batch"
+    )
+    if st.button("Batalkan impor", key="attendance_undo", disabled=chosen is None):
+        imports.undo(store, actor, chosen)
+        st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")

@@ -1,0 +1,150 @@
+"""BPJS and attendance imports (issue 6) on a real DuckDB file: listed problems, apply, exact undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from conftest import make_nik, make_officers, no_findings
+from polars.testing import assert_frame_equal
+
+from readiness import readiness_imports as imports
+from readiness.errors import ReadinessError
+from readiness.scope import Scope
+from readiness.storage import SYSTEM
+
+DESA = "17.02.06.2001"
+SCOPE = Scope("17.02")
+STATE = ["nik", "bpjs_enrolled", "kpj", "enrolled_on", "modules_attended"]
+
+
+@pytest.fixture
+def filled(store):
+    names = ["Budi Santoso", "Siti Aminah", "Joko Susilo"]
+    store.store_roster(SYSTEM, DESA, make_officers([make_nik(i) for i in (1, 2, 3)], nama=names),
+                       no_findings(), file_name="v1.xlsx", sha256="a", counts={"accepted": 3})  # fmt: skip
+    return store
+
+
+def state(store) -> pl.DataFrame:
+    return store.officer_readiness(SCOPE).select(STATE).sort("nik")
+
+
+def bpjs_csv(rows: list[str]) -> bytes:
+    return ("NIK;Nama Peserta;No. KPJ;Status Kepesertaan;Tgl. Daftar\n" + "\n".join(rows)).encode()
+
+
+def test_bpjs_import_lists_bad_rows_applies_the_rest_and_undo_restores_exactly(filled):
+    store = filled
+    store.record_bpjs_batch(SYSTEM, pl.DataFrame({"nik": [make_nik(3)], "kpj": ["33333333333"],
+                            "enrolled": [True], "enrolled_on": [dt.date(2024, 10, 1)]}),
+                            file_name="earlier.csv")  # fmt: skip
+    before = state(store)
+    data = bpjs_csv([
+        f"{make_nik(1)};BUDI SANTOSO;11111111111;Aktif;01-11-2024",
+        f"{make_nik(2)};Siti Aminah;33333333333;Aktif;02-11-2024",  # KPJ of NIK 3
+        f"{make_nik(9)};Orang Lain;44444444444;Aktif;02-11-2024",  # not in any roster
+        f"{make_nik(3)};Joko Susilo;555;Aktif;",  # short KPJ: warned, applied
+        f"{make_nik(3)};Joko Susilo;555;Aktif;",  # the same NIK twice: both refused
+    ])  # fmt: skip
+    plan = imports.bpjs_plan_from_file(store, SCOPE, data, "peserta.csv")
+    assert store.count("bpjs_records") == 1  # planning stores nothing
+    refused = plan.problems.filter(pl.col("severity") == "ditolak")
+    assert dict(zip(refused["row"], refused["code"], strict=True)) == {
+        3: "import_kpj_other_nik", 4: "import_nik_unknown", 5: "import_nik_duplicate",
+        6: "import_nik_duplicate",
+    }  # fmt: skip
+    assert refused.filter(pl.col("row") == 3)["message"][0] == (
+        "Baris 3: nomor KPJ 33333333333 sudah tercatat untuk NIK lain (1702••••••••0003). "
+        "Satu KPJ hanya untuk satu orang: periksa nomor KPJ-nya dengan BPJS Ketenagakerjaan."
+    )
+    assert plan.rows_rejected == 4
+    assert plan.records["nik"].to_list() == [make_nik(1)]
+
+    batch = imports.apply_bpjs(store, SYSTEM, plan)
+    after = state(store)
+    assert after.filter(pl.col("nik") == make_nik(1)).row(0, named=True) == {
+        "nik": make_nik(1), "bpjs_enrolled": True, "kpj": "11111111111",
+        "enrolled_on": dt.date(2024, 11, 1), "modules_attended": [],
+    }  # fmt: skip
+    assert_frame_equal(after.filter(pl.col("nik") != make_nik(1)),
+                       before.filter(pl.col("nik") != make_nik(1)))  # fmt: skip
+    assert store.batches("bpjs")["rows_rejected"].to_list()[0] == 4
+
+    imports.undo(store, SYSTEM, batch)
+    assert_frame_equal(state(store), before)
+    with pytest.raises(ReadinessError) as error:
+        imports.undo(store, SYSTEM, batch)
+    assert error.value.code == "batch_already_undone"
+
+
+def test_bpjs_file_with_wrong_columns_is_refused_whole(filled):
+    before = filled.count("batches")
+    with pytest.raises(ReadinessError) as error:
+        imports.bpjs_plan_from_file(filled, SCOPE, b"Nama;Alamat\nBudi;Curup\n", "salah.csv")
+    assert error.value.code == "import_columns_missing"
+    assert "NIK" in error.value.message
+    assert filled.count("batches") == before
+
+
+def test_a_name_that_does_not_fit_the_nik_is_listed_not_applied(filled):
+    data = bpjs_csv([f"{make_nik(2)};Bambang Pamungkas;22222222222;Aktif;01-11-2024"])
+    plan = imports.bpjs_plan_from_file(filled, SCOPE, data, "x.csv")
+    assert plan.problems["code"].to_list() == ["import_name_mismatch"]
+    with pytest.raises(ReadinessError) as error:
+        imports.apply_bpjs(filled, SYSTEM, plan)
+    assert error.value.code == "import_nothing"
+    assert filled.count("bpjs_records") == 0
+
+
+def test_attendance_import_tick_and_undo(filled):
+    store = filled
+    session = imports.add_session(store, SYSTEM, held_on=dt.date(2024, 11, 15), place="Aula",
+                                  modules=["prosedur pemungutan suara"], kecamatan_code="17.02.06")  # fmt: skip
+    before = state(store)
+    data = f"NIK,Nama\n{make_nik(1)},Budi\n{make_nik(8)},Tamu\n".encode()
+    plan = imports.attendance_plan_from_file(store, SCOPE, session, data, "hadir.csv")
+    assert plan.problems.select("row", "code").rows() == [(3, "import_nik_unknown")]
+    batch = imports.apply_attendance(store, SYSTEM, session, plan)
+    assert store.session_attendees(session) == [make_nik(1)]
+
+    again = imports.attendance_plan_from_file(store, SCOPE, session, data, "hadir.csv")
+    assert again.problems["code"].to_list() == ["import_already_attended", "import_nik_unknown"]
+    assert imports.tick_attendance(store, SYSTEM, SCOPE, session, [make_nik(1), make_nik(2)]) == 1
+    assert store.session_attendees(session) == [make_nik(1), make_nik(2)]
+
+    for batch_id in store.batches("attendance")["id"].to_list():
+        imports.undo(store, SYSTEM, batch_id)
+    assert batch in store.batches("attendance")["id"].to_list()
+    assert_frame_equal(state(store), before)
+
+
+def test_session_needs_place_and_known_modules(store):
+    with pytest.raises(ReadinessError) as error:
+        imports.add_session(store, SYSTEM, held_on=dt.date(2024, 11, 1), place="Aula",
+                            modules=["menembak"], kecamatan_code=None)  # fmt: skip
+    assert error.value.code == "session_modules_invalid"
+    assert store.count("training_sessions") == 0
+
+
+def test_tps_rawan_flag_needs_a_reason_and_an_existing_tps(store):
+    tps = pl.DataFrame({"desa_code": [DESA], "tps_number": [1], "rawan": [False]})
+    store.replace_tps(SYSTEM, tps, file_name="tps.csv")
+    with pytest.raises(ReadinessError) as error:
+        store.set_tps_rawan(SYSTEM, DESA, 1, rawan=True, reason=" ")
+    assert error.value.code == "rawan_reason_missing"
+    with pytest.raises(ReadinessError) as error:
+        store.set_tps_rawan(SYSTEM, DESA, 7, rawan=True, reason="banjir")
+    assert error.value.code == "tps_unknown"
+    store.set_tps_rawan(SYSTEM, DESA, 1, rawan=True, reason="banjir")
+    assert store.tps(Scope(DESA)).select("rawan", "rawan_reason").row(0) == (True, "banjir")
+
+
+def test_import_messages_render():
+    from readiness import messages
+
+    for code in [c for c in messages.MESSAGES if c.startswith("import_")]:
+        text = messages.render(code, **{f: "x" for f in messages.fields(code)})
+        assert text
+        assert "{" not in text
