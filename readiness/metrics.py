@@ -40,7 +40,7 @@ def desa_overview(
     villages: kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind
     tps: desa_code, tps_number, rawan
     submissions: desa_code, version, uploaded_at (all versions; the first one decides on-time)
-    officers: desa_code, nik (active roster versions only)
+    officers: desa_code, nik, optionally submission_id (active roster versions only)
     Returns villages' columns plus tps_count and officers_required (null while the desa has no
     TPS: unknown, never zero), rawan_count, officers_registered (unique NIK),
     officers_counted (registered capped at required, so no rate passes 100 %), submitted,
@@ -60,6 +60,9 @@ def desa_overview(
         pl.len().cast(pl.Int64).alias("tps_count"),
         pl.col("rawan").fill_null(False).sum().cast(pl.Int64).alias("rawan_count"),
     )
+    # A person listed by two villages counts once, for the village whose upload came first.
+    if "submission_id" in officers.columns:
+        officers = officers.sort("submission_id").unique("nik", keep="first")
     registered = officers.group_by("desa_code").agg(
         pl.col("nik").n_unique().cast(pl.Int64).alias("officers_registered")
     )

@@ -44,7 +44,7 @@ def overview(store: Store, scope: Scope) -> Overview:
         store.villages(scope),
         store.tps(scope),
         submissions,
-        store.officers(scope).select("desa_code", "nik"),
+        store.officers(scope).select("desa_code", "nik", "submission_id"),
         rules(store.settings),
     )
     kecamatan = metrics.kecamatan_overview(desa)

@@ -565,6 +565,9 @@ class Store:
             return pl.DataFrame(
                 schema={"nik": pl.String, "desa_code": pl.String, "desa_name": pl.String}
             )
+        shared = getattr(self._readers, "cons", {}).get(str(self.path))
+        if shared is not None:  # importer (issue 5): inside reading(), reuse its connection
+            return self._niks_elsewhere(shared, niks, desa_code)
         with self.connect() as con:
             return self._niks_elsewhere(con, niks, desa_code)
 

@@ -84,6 +84,25 @@ def test_desa_overview_counts_required_unknown_without_tps_and_caps_rate():
     assert summary["officers_registered_rate"] <= 100
 
 
+def test_person_listed_by_two_villages_counts_once_for_the_first():
+    officers = pl.DataFrame(
+        {"desa_code": ["k1.2", "k1.1", "k1.1"], "nik": ["x", "x", "y"], "submission_id": [7, 3, 3]}
+    )
+    tps = pl.DataFrame(
+        {"desa_code": [], "tps_number": [], "rawan": []},
+        schema={"desa_code": pl.String, "tps_number": pl.Int64, "rawan": pl.Boolean},
+    )
+    submissions = pl.DataFrame(
+        schema={
+            "desa_code": pl.String,
+            "version": pl.Int64,
+            "uploaded_at": pl.Datetime("us", "UTC"),
+        }
+    )
+    desa = metrics.desa_overview(_villages(), tps, submissions, officers, metrics.Rules())
+    assert desa["officers_registered"].to_list() == [2, 0, 0]
+
+
 def test_demo_overview_matches_pilkada_2024_facts(demo_template):
     view = reports.overview(demo_template, Scope("17.02"))
     s = view.summary
