@@ -1,12 +1,55 @@
-"""Kesiapan Linmas: the entry script, a list of pages in Bahasa Indonesia."""
+"""Kesiapan Linmas: the entry script, a list of pages in Bahasa Indonesia, shown by role."""
+
+from pathlib import Path
 
 import streamlit as st
 
+from readiness import ui
+
 st.set_page_config(page_title="Kesiapan Linmas", page_icon=":material/shield:", layout="wide")
 
-pages = [
-    st.Page("pages/overview.py", title="Ringkasan", icon=":material/dashboard:", default=True),
-    st.Page("pages/upload.py", title="Unggah Daftar Linmas", icon=":material/upload_file:"),
-    st.Page("pages/tps.py", title="Daftar TPS", icon=":material/how_to_vote:"),
+ALL = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
+UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
+ADMIN = ("admin",)
+# (path, title, icon, roles that see it). The menu shows a role only its pages, so a crafted URL
+# to another page lands on the default page; each page ALSO checks with ui.require_role(...),
+# and storage refuses writes outside the role (issue 8). Add a page by adding one line here.
+PAGES = [
+    ("pages/overview.py", "Ringkasan", ":material/dashboard:", ALL),
+    ("pages/upload.py", "Unggah Daftar Linmas", ":material/upload_file:", UPLOADERS),
+    ("pages/verification.py", "Verifikasi", ":material/fact_check:", ALL),
+    ("pages/readiness.py", "Kesiapan", ":material/checklist:", ALL),
+    # issue 6: BPJS and training management (Satpol PP and kecamatan staff)
+    ("pages/bpjs.py", "BPJS Ketenagakerjaan", ":material/health_and_safety:", ALL[:3]),
+    ("pages/training.py", "Pelatihan", ":material/school:", ALL[:3]),
+    ("pages/tps.py", "Daftar TPS", ":material/how_to_vote:", ALL),
+    ("pages/export.py", "Ekspor", ":material/download:", ALL),
+    ("pages/users.py", "Akun", ":material/manage_accounts:", ADMIN),
+    ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),
 ]
+ROOT = Path(__file__).resolve().parent
+
+actor = ui.session_actor()
+if actor is None or ui.must_change_password():
+    # Every page's URL shows the login form, so a deep link survives the login and a logout or
+    # timeout never meets "page not found"; the pages themselves are not registered at all.
+    pages = [
+        st.Page(
+            "pages/login.py",
+            title="Masuk",
+            icon=":material/login:",
+            url_path=Path(path).stem,
+            default=index == 0,
+            visibility="visible" if index == 0 else "hidden",
+        )
+        for index, (path, *_) in enumerate(PAGES)
+    ]
+else:
+    ui.account_sidebar(actor)
+    # A page another engineer has listed but not yet written is skipped, not an error.
+    visible = [p for p in PAGES if actor.role in p[3] and (ROOT / p[0]).exists()]
+    pages = [
+        st.Page(path, title=title, icon=icon, default=index == 0)
+        for index, (path, title, icon, _) in enumerate(visible)
+    ]
 st.navigation(pages).run()

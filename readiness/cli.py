@@ -158,12 +158,12 @@ def cmd_tps_import(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a roster file for one desa and store the accepted rows as a new version."""
-    from readiness.roster import check_roster_file, store_checked_roster
+    from readiness.roster import CLI_MAX_BYTES, check_roster_file, store_checked_roster
 
     store = open_store(args)
     path = Path(args.file)
     data = read_input_file(path)
-    checked = check_roster_file(store, args.desa, data, path.name)
+    checked = check_roster_file(store, args.desa, data, path.name, max_bytes=CLI_MAX_BYTES)
     result = checked.to_json()
     if checked.verdict is not None and not args.dry_run:
         stored = store_checked_roster(store, cli_actor(), checked)

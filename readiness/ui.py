@@ -11,12 +11,12 @@ from typing import TypeVar
 
 import streamlit as st
 
-from readiness import exports, reports
+from readiness import backup, exports, reports
 from readiness import formatting as fmt
 from readiness.config import Settings, database_path, load_settings
 from readiness.errors import ReadinessError
 from readiness.scope import Scope
-from readiness.storage import WIB, Actor, Store
+from readiness.storage import WIB, Actor, DatabaseFileError, Store
 
 log = logging.getLogger("readiness.ui")
 T = TypeVar("T")
@@ -35,11 +35,26 @@ def _store(path: str) -> Store:
 def store() -> Store:
     """The database named by ``READINESS_DB`` (migrated once per process); stops on bad set-up."""
     try:
-        return _store(str(database_path()))
+        current = _store(str(database_path()))
+    except DatabaseFileError as error:  # issue 10: a damaged file names the newest backup
+        text = backup.unreadable_database_message(error.path, load_settings())
+        st.error(f"Aplikasi tidak dapat dimulai. {text}")
+        st.stop()
+        raise  # unreachable: st.stop() raises
     except ReadinessError as error:
         st.error(f"Aplikasi tidak dapat dimulai. {error.message}")
         st.stop()
         raise  # unreachable: st.stop() raises
+    _daily_backup(current)
+    return current
+
+
+def _daily_backup(current: Store) -> None:
+    """Issue 10: the day's snapshot ([backup] daily); a failure is logged, never shown."""
+    try:
+        backup.daily_snapshot(current, dt.datetime.now(WIB).date())
+    except Exception:
+        log.exception("daily backup failed")
 
 
 def settings() -> Settings:
@@ -60,10 +75,11 @@ def overview(scope: Scope) -> reports.Overview:
 
 
 def current_actor() -> Actor:
-    """Who is using this session (accounts arrive with the login; until then the admin)."""
+    """Who is logged in to this session; a page reached without a login stops here (issue 8)."""
     actor = st.session_state.get("actor")
     if actor is None:
-        actor = Actor("admin", "admin", Scope(settings().kabupaten_code))
+        st.warning("Silakan masuk dulu untuk membuka halaman ini.")
+        st.stop()
     return actor
 
 
@@ -133,6 +149,11 @@ def _recap(path: str, version: int, scope_code: str, unmasked: bool) -> exports.
     )
 
 
+def now() -> dt.datetime:
+    """The wall clock in WIB."""
+    return dt.datetime.now(WIB)
+
+
 def export_recap(scope: Scope, *, unmasked: bool = False) -> exports.Recap:
     """The recap the Ekspor page previews, recomputed only when the data version changes."""
     current = store()
@@ -155,3 +176,114 @@ def export_download(
             raise
 
     return produce
+
+
+# -- accounts and sessions (issue 8): login gate, roles, timeout, logout -------------------------
+# Tests log in by putting an Actor in session state: see ``login_as`` and tests/conftest.py.
+
+
+def login_as(actor: Actor, *, full_name: str | None = None, must_change: bool = False) -> None:
+    """Start this session as ``actor`` (after a checked login, or in a test)."""
+    import time
+
+    st.session_state["actor"] = actor
+    st.session_state["full_name"] = full_name
+    st.session_state["must_change_password"] = must_change
+    st.session_state["last_seen"] = time.time()
+
+
+def _end_session(reason: str, notice: str | None = None) -> None:
+    from readiness import auth
+
+    actor = st.session_state.get("actor")
+    if actor is not None:
+        auth.logout(store(), actor, reason=reason)
+    for key in ("actor", "full_name", "must_change_password", "last_seen"):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state["auth_notice"] = notice
+
+
+def session_actor() -> Actor | None:
+    """The logged-in actor after the idle timeout and account checks; None means log in."""
+    import time
+
+    from readiness import auth
+
+    actor = st.session_state.get("actor")
+    if actor is None:
+        return None
+    now = time.time()
+    minutes = settings().session_timeout_minutes
+    last_seen = st.session_state.get("last_seen")
+    if last_seen is not None and now - last_seen > minutes * 60:
+        _end_session(
+            "timeout", f"Sesi berakhir karena tidak aktif {minutes} menit. Silakan masuk lagi."
+        )
+        return None
+    if not auth.session_still_valid(store(), actor):
+        _end_session("revoked", "Akun Anda diubah atau dinonaktifkan admin. Silakan masuk lagi.")
+        return None
+    st.session_state["last_seen"] = now
+    return actor
+
+
+def must_change_password() -> bool:
+    """True while a one-time password still has to be replaced."""
+    return bool(st.session_state.get("must_change_password"))
+
+
+def pop_auth_notice() -> str | None:
+    """A message for the login page (session ended, password changed), shown once."""
+    return st.session_state.pop("auth_notice", None)
+
+
+def logout() -> None:
+    """End the session (and the identity provider's, in OIDC mode) and show the login page."""
+    _end_session("logout", "Anda telah keluar.")
+    if settings().auth_mode == "oidc" and getattr(st.user, "is_logged_in", False):
+        st.logout()
+    st.rerun()
+
+
+def account_sidebar(actor: Actor) -> None:
+    """Who is logged in, with which role and region, and the logout button."""
+    from readiness import auth
+
+    region = store().region_name(actor.scope.code) or actor.scope.code
+    name = st.session_state.get("full_name") or actor.username
+    st.sidebar.caption(f"**{name}** · {auth.ROLE_LABELS.get(actor.role, actor.role)} · {region}")
+    if st.sidebar.button("Keluar", key="logout", icon=":material/logout:"):
+        logout()
+
+
+def require_role(*roles: str) -> Actor:
+    """The logged-in actor if its role is one of ``roles``; otherwise refuse and stop the page."""
+    from readiness import auth
+
+    actor = current_actor()
+    if actor.role not in roles:
+        allowed = ", ".join(auth.ROLE_LABELS.get(r, r) for r in roles)
+        st.error(f"Halaman ini hanya untuk {allowed}. Pilih halaman lain di menu.")
+        st.stop()
+    return actor
+
+
+def needs_first_admin() -> bool:
+    """A new, empty database outside demo mode asks for its admin account first."""
+    return store().count("users") == 0 and store().meta("mode") != "demo"
+
+
+# -- readiness (issue 6) ---------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _readiness(path: str, version: int, scope_code: str, today_iso: str) -> reports.Readiness:
+    del version  # part of the cache key only: every write bumps it
+    return reports.readiness(_store(path), Scope(scope_code), dt.date.fromisoformat(today_iso))
+
+
+def readiness(scope: Scope) -> reports.Readiness:
+    """Readiness figures (and yesterday's), recomputed only when the data or the day changes."""
+    current = store()
+    return _readiness(str(current.path), current.data_version(), scope.code, today().isoformat())

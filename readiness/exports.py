@@ -1,0 +1,389 @@
+"""Recap exports for the apel: one dataset (:class:`Recap`) rendered as PDF, XLSX or CSV bytes.
+
+``build_recap`` gathers every figure once from the same reports the dashboard shows; the
+renderers (``export_pdf``, ``export_xlsx``, :func:`csv_bytes`) only lay it out. ``export``
+checks the caller's region, renders and writes one audit row (who, what, when).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from readiness import formatting as fmt
+from readiness import privacy, reports
+from readiness.errors import AccessDenied, ReadinessError
+from readiness.scope import Scope
+from readiness.storage import Actor, Store, now_wib
+
+FORMATS = ("pdf", "xlsx", "csv")
+MIME = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP CSV
+# injection): such text gets a leading apostrophe so it stays inert text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+YES_NO = {True: "Ya", False: "Tidak"}
+
+
+@dataclass(frozen=True)
+class Recap:
+    """Everything one export shows; frames carry Indonesian headers and typed values."""
+
+    title: str
+    region_name: str
+    kabupaten_name: str
+    election_name: str
+    voting_date: dt.date
+    generated_at: dt.datetime
+    as_of: dt.datetime | None
+    scope: Scope
+    unmasked: bool
+    demo: bool
+    headline: dict
+    kecamatan_raw: pl.DataFrame
+    sheets: dict[str, pl.DataFrame]
+    signature: tuple[str, str, str]
+
+
+# -- pure figures and sheets (Indonesian headers, typed values) -------------------------------
+
+
+def headline(overview_summary: dict, readiness_summary: dict) -> dict:
+    """The figures of ``summary --json`` (overview, then readiness keys) in one dict.
+
+    Overview keys win where both exist, so "Linmas terdaftar" is the Ringkasan page's figure.
+    """
+    return {**readiness_summary, **overview_summary}
+
+
+def duplicates(officers: pl.DataFrame) -> pl.DataFrame:
+    """Officers whose NIK is listed twice, or whose name and birth date match another NIK's.
+
+    officers: nik, nama, tanggal_lahir (real, unmasked NIKs: masked ones look alike).
+    Adds duplicate_kind.
+    """
+    name = pl.col("nama").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+    same_nik = pl.col("nik").is_duplicated()
+    same_person = (
+        pl.struct(name, "tanggal_lahir").is_duplicated() & pl.col("tanggal_lahir").is_not_null()
+    )
+    return (
+        officers.filter(same_nik | same_person)
+        .with_columns(
+            pl.when(same_nik)
+            .then(pl.lit("NIK sama"))
+            .otherwise(pl.lit("Nama dan tanggal lahir sama"))
+            .alias("duplicate_kind")
+        )
+        .sort("duplicate_kind", "nik", "nama")
+    )
+
+
+def _mask(officers: pl.DataFrame, unmasked: bool) -> pl.DataFrame:
+    if unmasked:
+        return officers
+    return officers.with_columns(
+        privacy.mask_nik_expr("nik").alias("nik"), privacy.mask_phone_expr("no_hp").alias("no_hp")
+    )
+
+
+def _yes_no(column: str) -> pl.Expr:
+    return pl.col(column).replace_strict(YES_NO, default=None, return_dtype=pl.String)
+
+
+def _wib(column: str) -> pl.Expr:
+    """A timestamp as naive WIB wall-clock time (what people read and what Excel stores)."""
+    return pl.col(column).dt.convert_time_zone("Asia/Jakarta").dt.replace_time_zone(None)
+
+
+def _round(column: str) -> pl.Expr:
+    return pl.col(column).round(1)
+
+
+def kecamatan_sheet(kecamatan: pl.DataFrame) -> pl.DataFrame:
+    """Per Kecamatan; columns ending in % hold 0–100 (capped at each desa's requirement).
+
+    kecamatan: ``metrics.kecamatan_readiness`` plus submission_state, desa_late and
+    officers_registered of ``metrics.kecamatan_overview`` (the Ringkasan page's figures).
+    """
+    return kecamatan.select(
+        pl.col("kecamatan_code").alias("Kode"),
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("submission_state").str.to_titlecase().alias("Pengiriman"),
+        pl.col("desa_total").alias("Desa/kel."),
+        pl.col("desa_submitted").alias("Mengirim"),
+        pl.col("desa_late").alias("Terlambat"),
+        pl.col("tps_count").alias("TPS"),
+        pl.col("tps_covered").alias("TPS tercakup"),
+        pl.col("rawan_uncovered").alias("Rawan tak tercakup"),
+        pl.col("officers_required").alias("Kebutuhan"),
+        pl.col("officers_registered").alias("Terdaftar"),
+        pl.col("bpjs_enrolled").alias("BPJS"),
+        pl.col("trained").alias("Pelatihan lengkap"),
+        pl.col("ready").alias("Siap"),
+        _round("registered_rate").alias("Keterisian %"),
+        _round("bpjs_rate").alias("BPJS %"),
+        _round("trained_rate").alias("Pelatihan %"),
+        _round("ready_rate").alias("Siap %"),
+        pl.col("status").alias("Kesiapan"),
+        pl.col("main_gap").alias("Kekurangan utama"),
+    )
+
+
+def desa_sheet(desa: pl.DataFrame) -> pl.DataFrame:
+    """Per Desa: the CSV export and the Excel sheet. desa: ``Readiness.desa``."""
+    return desa.select(
+        pl.col("kecamatan_code").alias("Kode kecamatan"),
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_code").alias("Kode desa"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("desa_kind").str.to_titlecase().alias("Jenis"),
+        pl.col("tps_count").alias("TPS"),
+        pl.col("rawan_count").alias("TPS rawan"),
+        pl.col("tps_covered").alias("TPS tercakup"),
+        pl.col("officers_required").alias("Kebutuhan"),
+        pl.col("registered").alias("Terdaftar"),
+        pl.col("bpjs_enrolled").alias("BPJS"),
+        pl.col("trained").alias("Pelatihan lengkap"),
+        pl.col("ready").alias("Siap"),
+        _round("ready_rate").alias("Siap %"),
+        pl.col("status").alias("Kesiapan"),
+        _yes_no("submitted").alias("Mengirim"),
+        _wib("first_uploaded_at").alias("Pertama mengirim"),
+        _wib("last_uploaded_at").alias("Terakhir mengirim"),
+        pl.when(pl.col("on_time").is_null())
+        .then(pl.lit("Belum mengirim"))
+        .when(pl.col("on_time"))
+        .then(pl.lit("Tepat waktu"))
+        .otherwise(pl.lit("Terlambat"))
+        .alias("Ketepatan"),
+    ).sort("Kode desa")
+
+
+def _person_columns() -> list[pl.Expr]:
+    return [
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("nama").alias("Nama"),
+        pl.col("nik").alias("NIK"),
+        pl.col("no_hp").alias("No. HP"),
+        pl.col("nomor_tps").cast(pl.Int64).alias("TPS"),
+    ]
+
+
+def officer_sheets(officers: pl.DataFrame, *, unmasked: bool = False) -> dict[str, pl.DataFrame]:
+    """Belum BPJS, Belum Pelatihan and Duplikat; NIK and phone masked unless ``unmasked``.
+
+    officers: ``Readiness.officers`` (officer states with kecamatan_name, desa_name).
+    """
+    named = officers.sort("desa_code", "row_number")
+    doubles = _mask(duplicates(named), unmasked)
+    named = _mask(named, unmasked)
+    return {
+        "Belum BPJS": named.filter(~pl.col("bpjs_enrolled")).select(_person_columns()),
+        "Belum Pelatihan": named.filter(~pl.col("trained")).select(
+            *_person_columns(),
+            pl.col("modules_missing").list.join(", ").alias("Modul belum diikuti"),
+        ),
+        "Duplikat": doubles.select(
+            pl.col("duplicate_kind").alias("Jenis"),
+            *_person_columns(),
+            pl.col("tanggal_lahir").alias("Tanggal lahir"),
+        ),
+    }
+
+
+def tps_short_sheet(tps: pl.DataFrame) -> pl.DataFrame:
+    """TPS Kurang: every TPS with fewer assigned linmas than needed, rawan first.
+
+    tps: ``Readiness.tps`` (``metrics.tps_coverage`` with names).
+    """
+    return (
+        tps.filter(~pl.col("covered"))
+        .sort(pl.col("rawan"), "desa_code", "tps_number", descending=[True, False, False])
+        .select(
+            pl.col("kecamatan_name").alias("Kecamatan"),
+            pl.col("desa_name").alias("Desa/Kelurahan"),
+            pl.col("tps_number").alias("TPS"),
+            _yes_no("rawan").alias("Rawan"),
+            pl.col("rawan_reason").alias("Alasan rawan"),
+            pl.col("officers_required").alias("Kebutuhan"),
+            pl.col("officers_assigned").alias("Linmas ditugaskan"),
+            pl.col("shortfall").alias("Kurang"),
+        )
+    )
+
+
+def not_submitted_sheet(desa: pl.DataFrame) -> pl.DataFrame:
+    """Belum Mengirim: the villages still silent."""
+    return (
+        desa.filter(~pl.col("submitted"))
+        .sort("desa_code")
+        .select(
+            pl.col("kecamatan_name").alias("Kecamatan"),
+            pl.col("desa_code").alias("Kode desa"),
+            pl.col("desa_name").alias("Desa/Kelurahan"),
+            pl.col("desa_kind").str.to_titlecase().alias("Jenis"),
+            pl.col("tps_count").alias("TPS"),
+            pl.col("officers_required").alias("Kebutuhan"),
+        )
+    )
+
+
+# -- assembling -------------------------------------------------------------------------------
+
+
+def region_title(store: Store, scope: Scope) -> str:
+    """The region in words: the kabupaten, or "Kecamatan Curup, Kabupaten Rejang Lebong"."""
+    settings = store.settings
+    if scope.level in ("nasional", "provinsi", "kabupaten"):
+        return settings.kabupaten_name
+    name = store.region_name(scope.code) or scope.code
+    level = "Kecamatan" if scope.level == "kecamatan" else "Desa/Kelurahan"
+    return f"{level} {name}, {settings.kabupaten_name}"
+
+
+def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool = False) -> Recap:
+    """Every figure of one export, from the same reports the dashboard pages show."""
+    settings = store.settings
+    view = reports.overview(store, scope)
+    ready = reports.readiness(store, scope, now.astimezone(fmt.WIB).date())
+    kecamatan = ready.kecamatan.join(
+        view.kecamatan.select(
+            "kecamatan_code", "submission_state", "desa_late", "officers_registered"
+        ),
+        on="kecamatan_code",
+        how="left",
+    )
+    people = officer_sheets(ready.officers, unmasked=unmasked)
+    sheets = {
+        "Per Kecamatan": kecamatan_sheet(kecamatan),
+        "Per Desa": desa_sheet(ready.desa),
+        "Belum Mengirim": not_submitted_sheet(ready.desa),
+        "Belum BPJS": people["Belum BPJS"],
+        "Belum Pelatihan": people["Belum Pelatihan"],
+        "TPS Kurang": tps_short_sheet(ready.tps),
+        "Duplikat": people["Duplikat"],
+    }
+    return Recap(
+        title="Rekap Kesiapan Linmas",
+        region_name=region_title(store, scope),
+        kabupaten_name=settings.kabupaten_name,
+        election_name=settings.election_name,
+        voting_date=settings.voting_date,
+        generated_at=now,
+        as_of=view.as_of,
+        scope=scope,
+        unmasked=unmasked,
+        demo=store.meta("mode") == "demo",
+        headline=headline(view.summary, ready.summary),
+        kecamatan_raw=kecamatan,
+        sheets=sheets,
+        signature=(settings.signature_title, settings.signature_name, settings.signature_nip),
+    )
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+
+def neutralise(column: str) -> pl.Expr:
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
+
+    >>> pl.DataFrame({"a": ["=1+1", "Budi", None]}).select(neutralise("a"))["a"].to_list()
+    ["'=1+1", 'Budi', None]
+    """
+    risky = pl.any_horizontal(pl.col(column).str.starts_with(s) for s in FORMULA_STARTS)
+    return pl.when(risky).then(pl.lit("'") + pl.col(column)).otherwise(pl.col(column)).alias(column)
+
+
+def csv_bytes(frame: pl.DataFrame, *, separator: str = ",") -> bytes:
+    """UTF-8 with BOM (Excel detects the encoding); ``;`` also writes decimal commas.
+
+    Indonesian-locale Excel splits on ``;`` and reads ``76,4`` as a number, so the semicolon
+    variant is the one to open by double-click on such a machine.
+    """
+    text = frame.with_columns(neutralise(c) for c, t in frame.schema.items() if t == pl.String)
+    floats = [c for c, t in text.schema.items() if t.is_float()]
+    if separator == ";" and floats:
+        text = text.with_columns(pl.col(floats).cast(pl.String).str.replace(".", ",", literal=True))
+    body = text.write_csv(separator=separator, datetime_format="%Y-%m-%d %H:%M")
+    return b"\xef\xbb\xbf" + body.encode("utf-8")
+
+
+# -- one export, audited ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """What a download button or the CLI writes: bytes, a file name and a MIME type."""
+
+    data: bytes
+    file_name: str
+    mime: str
+
+
+def file_name(recap: Recap, kind: str, *, now: dt.datetime | None = None) -> str:
+    """``rekap_linmas_17.02_20241120-1405.pdf``: region code and WIB time, sortable."""
+    stamp = (now or recap.generated_at).astimezone(fmt.WIB).strftime("%Y%m%d-%H%M")
+    region = recap.scope.code or "semua"
+    suffix = "_per_desa" if kind == "csv" else ""
+    return f"rekap_linmas_{region}{suffix}_{stamp}.{kind}"
+
+
+def render(recap: Recap, kind: str, *, separator: str = ",") -> bytes:
+    """The bytes of one format."""
+    if kind == "pdf":
+        from readiness.export_pdf import pdf_bytes
+
+        return pdf_bytes(recap)
+    if kind == "xlsx":
+        from readiness.export_xlsx import xlsx_bytes
+
+        return xlsx_bytes(recap)
+    if kind == "csv":
+        return csv_bytes(recap.sheets["Per Desa"], separator=separator)
+    msg = f"Format ekspor tidak dikenal: {kind!r}. Pilih salah satu: {', '.join(FORMATS)}."
+    raise ReadinessError(msg, code="export_format_unknown")
+
+
+def export(
+    store: Store,
+    actor: Actor,
+    kind: str,
+    scope: Scope,
+    *,
+    now: dt.datetime | None = None,
+    unmasked: bool = False,
+    separator: str = ",",
+    recap: Recap | None = None,
+) -> ExportFile:
+    """Check the region, render one format and record it in the audit log (who, what, when)."""
+    if not actor.scope.covers(scope.code):
+        msg = (
+            f"Akun {actor.username} tidak berwenang mengekspor wilayah {scope.code or 'semua'}. "
+            "Pilih wilayah Anda sendiri."
+        )
+        raise AccessDenied(msg)
+    if unmasked and not privacy.shows_personal_data(actor.role, "export"):
+        msg = (
+            f"Peran {actor.role} tidak boleh mengekspor NIK dan nomor HP lengkap (UU 27/2022). "
+            "Ekspor dengan data disamarkan, atau minta admin kabupaten."
+        )
+        raise AccessDenied(msg)
+    recap = recap or build_recap(store, scope, now=now or now_wib(), unmasked=unmasked)
+    data = render(recap, kind, separator=separator)
+    name = file_name(recap, kind)
+    store.record_event(
+        actor,
+        f"export.{kind}",
+        scope.code,
+        file_name=name,
+        unmasked=recap.unmasked,
+        bytes=len(data),
+    )
+    return ExportFile(data, name, MIME[kind])
