@@ -454,8 +454,15 @@ class Store:
     # -- reads (every one takes a scope) ---------------------------------------------------------
 
     def data_version(self) -> int:
-        """The newest audit id: it changes with every committed write."""
-        frame = self.read("SELECT coalesce(max(id), 0) AS v FROM audit_log")
+        """The newest audit id of a write that changes page data (page caches key on it).
+
+        Events that only record who did something (logins, downloads) are left out, so a
+        download does not make every page recompute.
+        """
+        frame = self.read(
+            "SELECT coalesce(max(id), 0) AS v FROM audit_log "
+            "WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'export.'))"
+        )
         return int(frame["v"][0])
 
     def villages(self, scope: Scope) -> pl.DataFrame:
@@ -1492,6 +1499,37 @@ class Store:
 
         return self.write(
             actor, "bulk.load", ",".join(files), load, files={k: str(v) for k, v in files.items()}
+        )
+
+
+    # -- per-desa counts for page data at national scale (issue 9) -----------------------------
+
+    def tps_counts(self, scope: Scope) -> pl.DataFrame:
+        """desa_code, tps_count, rawan_count inside the scope, counted in DuckDB."""
+        return self.read(
+            f"""SELECT desa_code, count(*) AS tps_count,
+                       count(*) FILTER (WHERE rawan) AS rawan_count
+                FROM tps WHERE {scoped("desa_code")} GROUP BY desa_code ORDER BY desa_code""",
+            {"scope": scope.code},
+        )
+
+    def registered_counts(self, scope: Scope) -> pl.DataFrame:
+        """desa_code, officers_registered: unique NIKs of the active rosters inside the scope.
+
+        A NIK listed by two villages counts once, for the village whose upload came first
+        (the rule of ``metrics.desa_overview``), so the figures match the row-level path.
+        """
+        return self.read(
+            f"""WITH active AS (
+                    SELECT o.desa_code, o.nik, o.submission_id FROM officers o
+                    JOIN active_submissions s ON s.id = o.submission_id
+                    WHERE {scoped("o.desa_code")}),
+                first AS (
+                    SELECT nik, arg_min(desa_code, submission_id) AS desa_code
+                    FROM active GROUP BY nik)
+                SELECT desa_code, count(*) AS officers_registered FROM first
+                GROUP BY desa_code ORDER BY desa_code""",
+            {"scope": scope.code},
         )
 
     # -- end of bulk load (issue 9) ------------------------------------------------------------
