@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import charts, tables, ui
+from readiness import charts, tables, ui, verification
 from readiness import formatting as fmt
 
 ui.page_header("Ringkasan Kesiapan Linmas")
@@ -65,6 +65,21 @@ with ui.guard():
 
     st.subheader("Per kecamatan")
     st.dataframe(tables.kecamatan_table(view.kecamatan), hide_index=True, key="kecamatan_table")
+
+    # Verification berjenjang (issue 8): "lengkap" = every desa sent; "terverifikasi" = the
+    # kecamatan checked every list. The kabupaten counts a kecamatan only when terverifikasi.
+    st.subheader("Verifikasi berjenjang")
+    st.metric(
+        "Kecamatan terverifikasi",
+        f"{s['kecamatan_verified']} dari {s['kecamatan_total']}",
+        help="Semua desa/kelurahannya mengirim dan daftarnya sudah diverifikasi kecamatan.",
+        border=True,
+    )
+    st.dataframe(
+        verification.kecamatan_table(view.kecamatan),
+        hide_index=True,
+        key="verification_kecamatan_table",
+    )
 
     st.subheader("Desa/kelurahan yang belum mengirim")
     missing = tables.not_submitted_table(view.desa)

@@ -7,10 +7,11 @@ import streamlit as st
 from readiness import formatting as fmt
 from readiness import roster, templates, ui
 
+actor = ui.require_role("admin", "operator_kecamatan", "operator_desa")
 ui.page_header("Unggah Daftar Linmas")
 store = ui.store()
-actor = ui.current_actor()
 
+st.subheader("1. Pilih desa/kelurahan")
 villages = store.villages(actor.scope)
 names = dict(zip(villages["desa_code"], villages["desa_name"], strict=True))
 kecamatan_names = dict(zip(villages["kecamatan_code"], villages["kecamatan_name"], strict=True))
@@ -21,22 +22,22 @@ kecamatan = left.selectbox(
 in_kecamatan = [c for c in names if c.startswith(f"{kecamatan}.")]
 desa = right.selectbox("Desa/Kelurahan", in_kecamatan, format_func=names.get, key="upload_desa")
 
+st.subheader("2. Unggah berkas")
 with st.expander("Belum punya format? Unduh templat daftar linmas"):
-    st.download_button(
+    t1, t2 = st.columns(2)
+    t1.download_button(
         "Templat Excel (.xlsx)",
         templates.template_xlsx(),
         "templat_daftar_linmas.xlsx",
         key="template_xlsx",
     )
-    st.download_button(
-        "Templat CSV",
-        templates.template_csv(),
-        "templat_daftar_linmas.csv",
-        key="template_csv",
+    t2.download_button(
+        "Templat CSV", templates.template_csv(), "templat_daftar_linmas.csv", key="template_csv"
     )
-
 upload = st.file_uploader(
-    "Berkas daftar linmas (CSV atau Excel)", type=["csv", "xlsx", "xls", "txt"], key="roster_file"
+    "Berkas daftar linmas (Excel atau CSV; baris judul dan tanda tangan boleh ada)",
+    type=["csv", "xlsx", "xls", "xlsm", "ods", "txt"],
+    key="roster_file",
 )
 if upload is None or desa is None:
     st.stop()
@@ -47,11 +48,12 @@ with ui.guard():
     work = ui.upload_work(work_key, lambda: roster.read_upload(store, data, upload.name))
     st.caption("Terbaca: " + roster.describe_detected(work.raw.detected))
     with st.expander("Pencocokan kolom (ubah bila ada kolom yang salah dibaca)"):
+        choices = roster.mapping_choices()
         mapping = {
             column: st.selectbox(
                 column,
-                roster.mapping_choices(),
-                index=roster.mapping_choices().index(target),
+                choices,
+                index=choices.index(target),
                 format_func=lambda t: roster.COLUMN_LABELS.get(t, roster.IGNORED_LABEL),
                 key=f"mapping_{i}",
             )
@@ -61,6 +63,8 @@ with ui.guard():
     if checked.verdict is None:
         st.error(checked.file_error.message)
         st.stop()
+
+    st.subheader("3. Periksa hasil")
     v = checked.verdict
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Diterima", fmt.number(v.accepted - v.warned), border=True)
@@ -87,18 +91,23 @@ with ui.guard():
             st.dataframe(roster.skipped_table(checked), hide_index=True, key="skipped_table")
     rejected = roster.rejected_rows(checked)
     if rejected.height:
-        st.subheader("Perbaiki baris yang ditolak")
+        st.markdown("**Perbaiki baris yang ditolak di sini**, lalu tekan *Periksa ulang*.")
         edited = st.data_editor(
             rejected,
             hide_index=True,
-            disabled=["_row"],
+            disabled=["_row", roster.PROBLEM_COLUMN],
             key="rejected_editor",
             column_config=ui.text_columns(rejected),
         )
-        if st.button("Periksa ulang perbaikan", key="recheck"):
+        if st.button("Periksa ulang perbaikan", key="recheck", icon=":material/refresh:"):
             ui.update_upload_work(work_key, roster.apply_edits(work.raw, edited))
             st.rerun()
-    if v.accepted and st.button(
+
+    st.subheader("4. Simpan")
+    st.caption(roster.describe_previous(checked))
+    if not v.accepted:
+        st.warning("Belum ada baris yang diterima; perbaiki baris yang ditolak dulu.")
+    elif st.button(
         f"Simpan {fmt.number(v.accepted)} baris diterima", type="primary", key="submit_roster"
     ):
         stored = roster.store_checked_roster(store, actor, checked)

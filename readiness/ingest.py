@@ -15,6 +15,7 @@ where ``edited_frame`` keeps the header-named String columns and the Int64 ``_ro
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import itertools
@@ -189,6 +190,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
 
 
+@functools.lru_cache(maxsize=4096)  # header scoring asks about the same cells many times
 def _canonical_for(label: str) -> str | None:
     """Canonical column for one header text, or None when the column is not ours."""
     if GROUP_SEPARATOR in label:
@@ -776,10 +778,17 @@ _PERSON_ID = r"\d[\d .\-']{10,}\d"  # a NIK-like run of digits marks a real data
 _IDENTITY = ("nama", "nik", "tanggal_lahir", "ttl", "tempat_lahir", "alamat", "no_hp")
 
 
-def _is_label_row(cells: list[str]) -> bool:
-    """Tell a second header row: short labels ("Tempat", "Tgl", "L", "P"), no data values."""
+def _is_label_row(cells: list[str], top: list[str]) -> bool:
+    """Tell a second header row: short labels ("Tempat", "Tgl", "L", "P"), no data values.
+
+    A group header is merged over its sub-labels, so at least one label sits under a blank top
+    cell; labels only under named columns split nothing: that row is data ("TPS 1" written
+    under "Tanggal Lahir").
+    """
     filled = [c for c in cells if c]
     if not filled or any(re.search(r"\d{4,}|\d+[-/.]\d+[-/.]\d+", c) for c in filled):
+        return False
+    if all(t for c, t in zip(cells, top, strict=False) if c):
         return False
     labelish = sum(
         1
@@ -863,7 +872,11 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
         )
     sub = None
     body_start = header + 1
-    if body_start < len(top_rows) and best >= 2 and _is_label_row(top_rows[body_start]):
+    if (
+        body_start < len(top_rows)
+        and best >= 2
+        and _is_label_row(top_rows[body_start], top_rows[header])
+    ):
         sub = top_rows[body_start]
         body_start += 1
     names = _header_names(top_rows[header], sub, grid.letters)
@@ -890,26 +903,38 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
     numbering = pl.all_horizontal(
         [pl.col(c).is_null() | pl.col(c).str.contains(_NUMBERING.pattern) for c in cells]
     ) & (pl.col("_filled") >= 3)
-    has_id = any_match(_PERSON_ID) & ~any_match(r"(?i)^\s*(nip|nrp)\b")
-    is_total = any_match(_TOTAL) & ~has_id
-    is_signature = any_match(_SIGNATURE) & ~has_id & (pl.col("_filled") <= 3)
-    trailer_start = (is_total | is_signature).cum_max()
     no_person = (
         pl.all_horizontal([pl.col(c).is_null() for c in identity]) if identity else pl.lit(False)
     )
-    single_text = (pl.col("_filled") == 1) & ~any_match(r"^\d+\.?$")
+    # Features are materialised first: nesting them in the verdict made one huge expression.
+    body = body.with_columns(
+        (any_match(_PERSON_ID) & ~any_match(r"(?i)^\s*(nip|nrp)\b")).alias("_has_id"),
+        any_match(_TOTAL).alias("_total_word"),
+        any_match(_SIGNATURE).alias("_signature_word"),
+        any_match(r"(?i)^contoh\s*:").alias("_example"),
+        any_match(r"^\d+\.?$").alias("_number_only"),
+        header_again.alias("_header_again"),
+        numbering.alias("_numbering"),
+        no_person.alias("_no_person"),
+    )
+    has_id = pl.col("_has_id")
+    is_total = pl.col("_total_word") & ~has_id
+    is_signature = pl.col("_signature_word") & ~has_id & (pl.col("_filled") <= 3)
+    trailer_start = (is_total | is_signature).cum_max()
+    no_person = pl.col("_no_person")
+    single_text = (pl.col("_filled") == 1) & ~pl.col("_number_only")
     reason = (
         pl.when(pl.col("_filled") == 0)
         .then(pl.lit(_SKIP_BLANK))
-        .when(header_again >= max(2, min(3, best)))
+        .when(pl.col("_header_again") >= max(2, min(3, best)))
         .then(pl.lit(_SKIP_HEADER_AGAIN))
-        .when(numbering)
+        .when(pl.col("_numbering"))
         .then(pl.lit(_SKIP_NUMBERING))
         .when(is_total)
         .then(pl.lit(_SKIP_TOTAL))
         .when(is_signature | (trailer_start & ~has_id & (pl.col("_filled") <= 3)))
         .then(pl.lit(_SKIP_SIGNATURE))
-        .when(any_match(r"(?i)^contoh\s*:"))
+        .when(pl.col("_example"))
         .then(pl.lit(_SKIP_EXAMPLE))
         .when(no_person & single_text)
         .then(pl.lit(_SKIP_SUBTITLE))
@@ -943,24 +968,35 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
     return RawTable(frame=data, detected=detected, skipped=skipped)
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> RawTable:
-    """Read an uploaded roster whatever its format; raises ``RosterFileError`` if unusable."""
+# ---------------------------------------------------------------------------------------------
+# Public entry points: a roster (header found, rows sorted out) or any table as raw cells.
+# ---------------------------------------------------------------------------------------------
+
+
+def _refuse_size_or_empty(data: bytes, filename: str, max_bytes: int) -> None:
+    """The two checks every upload gets before its bytes are parsed."""
     if len(data) > max_bytes:
         raise _file_error(
             FILE_TOO_LARGE, file=filename, size=_megabytes(len(data)), limit=_megabytes(max_bytes)
         )
     if not data.strip(b" \t\r\n\x00\x1a,;|\xef\xbb\xbf\xff\xfe"):
         raise _file_error(FILE_EMPTY, file=filename)
-    grid = _read_grid(data, filename, max_bytes)
-    return _locate_table(grid, filename)
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> RawTable:
+    """Read an uploaded roster whatever its format; raises ``RosterFileError`` if unusable."""
+    _refuse_size_or_empty(data, filename, max_bytes)
+    return _locate_table(_read_grid(data, filename, max_bytes), filename)
 
 
 def read_grid(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> pl.DataFrame:
-    """Any table file as raw cells (String columns plus ``_row``), for non-roster lists (TPS)."""
-    if len(data) > max_bytes:
-        raise _file_error(
-            FILE_TOO_LARGE, file=filename, size=_megabytes(len(data)), limit=_megabytes(max_bytes)
-        )
-    if not data.strip(b" \t\r\n\x00\x1a,;|\xef\xbb\xbf\xff\xfe"):
-        raise _file_error(FILE_EMPTY, file=filename)
+    r"""Any table file as raw cells, for non-roster lists (the KPU TPS list in ``tps_list``).
+
+    Same formats and whole-file refusals as ``read_table``, but no header search: String
+    columns ``c0``, ``c1``, ... (Excel's A, B, ...) and ``_row``, the row number Excel shows.
+
+    >>> read_grid(b"TPS;Alamat\r\n1;Jl. Merdeka\r\n", "tps.csv").rows()
+    [('TPS', 'Alamat', 1), ('1', 'Jl. Merdeka', 2)]
+    """
+    _refuse_size_or_empty(data, filename, max_bytes)
     return _read_grid(data, filename, max_bytes).frame

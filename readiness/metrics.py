@@ -56,16 +56,24 @@ def desa_overview(
     >>> row["officers_required"], row["officers_registered"], row["officers_counted"]
     (2, 3, 2)
     """
-    tps_per_desa = tps.group_by("desa_code").agg(
-        pl.len().cast(pl.Int64).alias("tps_count"),
-        pl.col("rawan").fill_null(False).sum().cast(pl.Int64).alias("rawan_count"),
-    )
-    # A person listed by two villages counts once, for the village whose upload came first.
-    if "submission_id" in officers.columns:
-        officers = officers.sort("submission_id").unique("nik", keep="first")
-    registered = officers.group_by("desa_code").agg(
-        pl.col("nik").n_unique().cast(pl.Int64).alias("officers_registered")
-    )
+    # Issue 9: at national scale storage hands over per-desa counts (tps_count, rawan_count;
+    # officers_registered) instead of 800,000 TPS and 1.6 million officer rows.
+    if "tps_count" in tps.columns:
+        tps_per_desa = tps.select("desa_code", pl.col("tps_count", "rawan_count").cast(pl.Int64))
+    else:
+        tps_per_desa = tps.group_by("desa_code").agg(
+            pl.len().cast(pl.Int64).alias("tps_count"),
+            pl.col("rawan").fill_null(False).sum().cast(pl.Int64).alias("rawan_count"),
+        )
+    if "officers_registered" in officers.columns:
+        registered = officers.select("desa_code", pl.col("officers_registered").cast(pl.Int64))
+    else:
+        # A person listed by two villages counts once, for the village whose upload came first.
+        if "submission_id" in officers.columns:
+            officers = officers.sort("submission_id").unique("nik", keep="first")
+        registered = officers.group_by("desa_code").agg(
+            pl.col("nik").n_unique().cast(pl.Int64).alias("officers_registered")
+        )
     uploads = submissions.group_by("desa_code").agg(
         pl.col("uploaded_at").min().alias("first_uploaded_at"),
         pl.col("uploaded_at").max().alias("last_uploaded_at"),

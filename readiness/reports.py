@@ -42,9 +42,9 @@ def overview(store: Store, scope: Scope) -> Overview:
     submissions = store.submissions(scope, active_only=False)
     desa = metrics.desa_overview(
         store.villages(scope),
-        store.tps(scope),
+        store.tps_counts(scope),  # issue 9: counted in DuckDB, not 800,000 rows to Polars
         submissions,
-        store.officers(scope).select("desa_code", "nik", "submission_id"),
+        store.registered_counts(scope),
         rules(store.settings),
     )
     kecamatan = metrics.kecamatan_overview(desa)

@@ -14,8 +14,13 @@ import polars as pl
 from readiness import formatting as fmt
 from readiness.errors import ReadinessError
 from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
+from readiness.scope import Scope
 from readiness.storage import Actor, Store, StoredRoster
 from readiness.validation import RosterContext, RosterVerdict, rejected_file_json, validate_roster
+
+# `python -m readiness import` reads a file an admin chose on the server, not a browser upload:
+# it may be larger than the web limit (a whole kabupaten's list of 50,000 rows is about 6 MB).
+CLI_MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class CheckedRoster:
     raw: RawTable | None
     verdict: RosterVerdict | None
     file_error: RosterFileError | None
+    previous_version: int = 0  # the desa's stored version it was checked against (0 = none)
 
     def to_json(self) -> dict:
         """The CLI's ``--json`` object (the contract scripts rely on)."""
@@ -101,17 +107,28 @@ def check_raw(
     """Validate an already-read (or edited) table for one desa.
 
     A second pass runs only when an accepted NIK is active in another village, so the common
-    upload never loads other villages' NIKs.
+    upload never loads other villages' NIKs. Every read shares one connection (opening the
+    file costs more than validating 200 rows).
     """
-    context = roster_context(store, desa_code)
-    try:
-        verdict = validate_roster(raw, context, mapping)
-        clash = store.niks_registered_elsewhere(verdict.officers["nik"].to_list(), desa_code)
-        if clash.height:
-            verdict = validate_roster(raw, replace(context, registered_elsewhere=clash), mapping)
-    except RosterFileError as error:
-        return CheckedRoster(desa_code, file_name, sha256, raw, None, error)
-    return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None)
+    with store.reading():
+        context = roster_context(store, desa_code)
+        previous = current_version(store, desa_code)
+        try:
+            verdict = validate_roster(raw, context, mapping)
+            clash = store.niks_registered_elsewhere(verdict.officers["nik"].to_list(), desa_code)
+            if clash.height:
+                verdict = validate_roster(
+                    raw, replace(context, registered_elsewhere=clash), mapping
+                )
+        except RosterFileError as error:
+            return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
+    return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous)
+
+
+def current_version(store: Store, desa_code: str) -> int:
+    """The desa's active roster version, 0 while nothing is stored."""
+    versions = store.submissions(Scope(desa_code))["version"]
+    return int(versions.max()) if versions.len() else 0
 
 
 def check_roster_file(
@@ -120,15 +137,24 @@ def check_roster_file(
     data: bytes,
     file_name: str,
     mapping: dict[str, str | None] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> CheckedRoster:
-    """Read and validate uploaded bytes; nothing is stored."""
+    """Read and validate uploaded bytes; nothing is stored.
+
+    ``max_bytes`` defaults to the web upload limit ([upload] max_megabytes); the CLI passes
+    ``CLI_MAX_BYTES`` because an admin on the server chose that file.
+    """
+    limit = max_bytes if max_bytes is not None else store.settings.max_upload_bytes
     sha256 = hashlib.sha256(data).hexdigest()
-    roster_context(store, desa_code)  # an unknown desa is the caller's error, not the file's
-    try:
-        raw = read_table(data, file_name, max_bytes=store.settings.max_upload_bytes)
-    except RosterFileError as error:
-        return CheckedRoster(desa_code, file_name, sha256, None, None, error)
-    return check_raw(store, desa_code, raw, file_name, sha256, mapping)
+    with store.reading():
+        roster_context(store, desa_code)  # an unknown desa is the caller's error, not the file's
+        try:
+            raw = read_table(data, file_name, max_bytes=limit)
+        except RosterFileError as error:
+            previous = current_version(store, desa_code)
+            return CheckedRoster(desa_code, file_name, sha256, None, None, error, previous)
+        return check_raw(store, desa_code, raw, file_name, sha256, mapping)
 
 
 # What the operator sees in the column-mapping step, per canonical column.
@@ -183,7 +209,13 @@ def describe_detected(detected: dict) -> str:
 
 
 def apply_edits(raw: RawTable, edited: pl.DataFrame) -> RawTable:
-    """Put rows the operator corrected (same ``_row``) back into the table, as text."""
+    """Put rows the operator corrected (same ``_row``) back into the table, as text.
+
+    ``edited`` is what the page's editor returned (Polars or pandas); extra columns such as
+    ``Masalah`` are ignored and an emptied cell becomes empty, never the old value.
+    """
+    if not isinstance(edited, pl.DataFrame):
+        edited = pl.from_pandas(edited)
     columns = [c for c in raw.frame.columns if c in edited.columns]
     patch = edited.select(
         pl.col("_row").cast(pl.Int64),
@@ -193,13 +225,25 @@ def apply_edits(raw: RawTable, edited: pl.DataFrame) -> RawTable:
     return replace(raw, frame=frame)
 
 
+PROBLEM_COLUMN = "Masalah"
+
+
 def rejected_rows(checked: CheckedRoster) -> pl.DataFrame:
-    """The raw rows (as typed) that were rejected, for correcting in place."""
+    """The rejected rows as typed, each with its reasons in ``Masalah``, for correcting in place.
+
+    Columns: ``_row`` (the Excel row), ``Masalah`` (read-only), then the file's own columns.
+    """
     if checked.verdict is None or checked.raw is None:
         return pl.DataFrame()
-    errors = checked.verdict.findings.filter(pl.col("severity") == "error")
-    rows = errors["row"].unique().to_list()
-    return checked.raw.frame.filter(pl.col("_row").is_in(rows))
+    problems = (
+        checked.verdict.findings.filter(pl.col("severity") == "error")
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("message").str.join(" "))
+        .select(pl.col("row").cast(pl.Int64).alias("_row"), pl.col("message").alias(PROBLEM_COLUMN))
+    )
+    return problems.join(checked.raw.frame, on="_row", how="inner", maintain_order="left").sort(
+        "_row"
+    )
 
 
 def findings_table(checked: CheckedRoster) -> pl.DataFrame:
@@ -221,6 +265,16 @@ def skipped_table(checked: CheckedRoster) -> pl.DataFrame:
     """Rows passed over (titles, totals, signatures), with why."""
     return checked.verdict.skipped.select(
         pl.col("row").alias("Baris"), pl.col("reason").alias("Alasan")
+    )
+
+
+def describe_previous(checked: CheckedRoster) -> str:
+    """What submitting will do to the stored versions, said before the operator clicks."""
+    if checked.previous_version == 0:
+        return "Desa ini belum punya daftar tersimpan; berkas ini akan menjadi versi 1."
+    return (
+        f"Tersimpan sekarang: versi {checked.previous_version}. Menyimpan berkas ini membuat "
+        f"versi {checked.previous_version + 1}; versi sebelumnya tetap tersimpan."
     )
 
 
@@ -273,4 +327,6 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
             "skipped": v.skipped_count,
         },
         detected=v.detected,
+        # Another upload of this desa stored after the check is refused, not overwritten.
+        expected_previous_version=checked.previous_version,
     )

@@ -1356,10 +1356,17 @@ class Store:
                 ("findings", "DELETE FROM findings WHERE contains(message, $nik)"),
             ):
                 counts[table] = len(con.execute(sql + " RETURNING 1", {"nik": nik}).fetchall())
+            for table in ("batches", "submissions"):  # file names may quote a NIK
+                con.execute(
+                    f"UPDATE {table} SET file_name = replace(file_name, $nik, $masked) "
+                    "WHERE contains(file_name, $nik)",
+                    {"nik": nik, "masked": masked},
+                )
             counts["audit_log"] = len(
                 con.execute(
-                    "UPDATE audit_log SET detail = replace(detail, $nik, $masked) "
-                    "WHERE contains(detail, $nik) RETURNING 1",
+                    "UPDATE audit_log SET detail = replace(detail, $nik, $masked), "
+                    "target = replace(target, $nik, $masked) "
+                    "WHERE contains(detail, $nik) OR contains(target, $nik) RETURNING 1",
                     {"nik": nik, "masked": masked},
                 ).fetchall()
             )

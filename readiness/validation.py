@@ -451,31 +451,47 @@ def _text(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).str.strip_chars().str.strip_chars("\u200b\ufeff").replace("", None)
 
 
-def _parse_dates(raw: pl.Expr, voting_year: int, prefix: str) -> list[pl.Expr]:
-    """Text -> {prefix}_date (Date), {prefix}_state (empty/ok/invalid/ambiguous), reason.
+def _parse_dates(frame: pl.DataFrame, source: str, voting_year: int, prefix: str) -> pl.DataFrame:
+    """Add {prefix}_date (Date), {prefix}_state (empty/ok/invalid/ambiguous) and _reason.
 
     Accepted: DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY, ISO, two-digit years, Excel serial numbers,
     DDMMYYYY, and month names in Indonesian (old spellings Pebruari, Nopember, Agt) or English.
     Day-first is the Indonesian convention; a column whose values only fit month-first is read
     month-first, and a column showing both orders makes its unclear rows ambiguous.
+
+    Each distinct text is parsed once and joined back, in small steps: one nested expression
+    for the whole parse grew to thousands of nodes and cost more than the data (issue 5).
     """
-    s = (
-        raw.str.to_lowercase()
+    values = frame.select(pl.col(source).unique())
+    values = values.with_columns(
+        pl.col(source)
+        .str.to_lowercase()
         .str.replace(r"^[a-z]+,\s*(\d)", "$1")  # "Senin, 17 Agustus 1990"
         .str.replace(r"[ t]\d{1,2}[:.]\d{2}([:.]\d{2}(\.\d+)?)?$", "")
         .str.strip_chars(" .,")
+        .alias("_s")
     )
-    iso = s.str.extract_groups(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-    num = s.str.extract_groups(r"^(\d{1,2})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{2}|\d{4})$")
-    named = s.str.extract_groups(
-        r"^(\d{1,2})\s*[-/.\s,]\s*([a-z]+)\.?\s*[-/.\s,]\s*'?(\d{2}|\d{4})$"
+    s = pl.col("_s")
+    values = values.with_columns(
+        s.str.extract_groups(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$").alias("_iso"),
+        s.str.extract_groups(r"^(\d{1,2})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{2}|\d{4})$").alias(
+            "_num"
+        ),
+        s.str.extract_groups(
+            r"^(\d{1,2})\s*[-/.\s,]\s*([a-z]+)\.?\s*[-/.\s,]\s*'?(\d{2}|\d{4})$"
+        ).alias("_named"),
+        s.str.extract_groups(r"^(\d{2})(\d{2})(\d{4})$").alias("_compact"),
+        s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False).alias("_serial"),
+        s.str.contains(r"^(\d{4}|(\d{1,2}|[a-z]+)\s*[-/.\s]\s*\d{4})$").alias("_partial"),
     )
-    compact = s.str.extract_groups(r"^(\d{2})(\d{2})(\d{4})$")
-    serial = s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
-    partial = s.str.contains(r"^(\d{4}|(\d{1,2}|[a-z]+)\s*[-/.\s]\s*\d{4})$")
-
-    a = num.struct.field("1").cast(pl.Int32)
-    b = num.struct.field("2").cast(pl.Int32)
+    iso, num = pl.col("_iso").struct, pl.col("_num").struct
+    named, compact = pl.col("_named").struct, pl.col("_compact").struct
+    values = values.with_columns(
+        num.field("1").cast(pl.Int32).alias("_a"),
+        num.field("2").cast(pl.Int32).alias("_b"),
+        num.field("1").is_not_null().alias("_is_num"),
+    )
+    a, b = pl.col("_a"), pl.col("_b")
     us_only = (b > 12) & (a <= 12)
     eu_only = (a > 12) & (b <= 12)
     month_first = us_only.any() & ~eu_only.any()
@@ -488,60 +504,60 @@ def _parse_dates(raw: pl.Expr, voting_year: int, prefix: str) -> list[pl.Expr]:
         century = pl.when(2000 + y <= voting_year).then(2000).otherwise(1900)
         return pl.when(two).then(century + y).otherwise(y)
 
-    month_name = named.struct.field("2").replace_strict(
-        _MONTHS, default=None, return_dtype=pl.Int32
-    )
-    y = pl.coalesce(
-        iso.struct.field("1").cast(pl.Int32),
-        year(num.struct.field("3")),
-        year(named.struct.field("3")),
-        compact.struct.field("3").cast(pl.Int32),
-    )
-    m = pl.coalesce(
-        iso.struct.field("2").cast(pl.Int32),
-        pl.when(num.struct.field("1").is_not_null()).then(
-            pl.when(month_first).then(a).otherwise(b)
-        ),
-        pl.when(named.struct.field("1").is_not_null()).then(month_name),
-        compact.struct.field("2").cast(pl.Int32),
-    )
-    d = pl.coalesce(
-        iso.struct.field("3").cast(pl.Int32),
-        pl.when(num.struct.field("1").is_not_null()).then(
-            pl.when(month_first).then(b).otherwise(a)
-        ),
-        named.struct.field("1").cast(pl.Int32),
-        compact.struct.field("1").cast(pl.Int32),
+    month_name = named.field("2").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
+    values = values.with_columns(
+        pl.coalesce(
+            iso.field("1").cast(pl.Int32),
+            year(num.field("3")),
+            year(named.field("3")),
+            compact.field("3").cast(pl.Int32),
+        ).alias("_y"),
+        pl.coalesce(
+            iso.field("2").cast(pl.Int32),
+            pl.when(pl.col("_is_num")).then(pl.when(month_first).then(a).otherwise(b)),
+            pl.when(named.field("1").is_not_null()).then(month_name),
+            compact.field("2").cast(pl.Int32),
+        ).alias("_m"),
+        pl.coalesce(
+            iso.field("3").cast(pl.Int32),
+            pl.when(pl.col("_is_num")).then(pl.when(month_first).then(b).otherwise(a)),
+            named.field("1").cast(pl.Int32),
+            compact.field("1").cast(pl.Int32),
+        ).alias("_d"),
+        (mixed & pl.col("_is_num")).alias("_mixed"),
     )
     built = pl.format(
         "{}-{}-{}",
-        y.cast(pl.String).str.zfill(4),
-        m.cast(pl.String).str.zfill(2),
-        d.cast(pl.String).str.zfill(2),
+        pl.col("_y").cast(pl.String).str.zfill(4),
+        pl.col("_m").cast(pl.String).str.zfill(2),
+        pl.col("_d").cast(pl.String).str.zfill(2),
     ).str.to_date("%Y-%m-%d", strict=False)
+    serial = pl.col("_serial")
     from_serial = pl.when(serial.is_between(1, 80000)).then(
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial)
     )
-    date = pl.coalesce(built, from_serial.cast(pl.Date))
+    values = values.with_columns(pl.coalesce(built, from_serial.cast(pl.Date)).alias("_date"))
     state = (
-        pl.when(raw.is_null())
+        pl.when(pl.col(source).is_null())
         .then(pl.lit("empty"))
-        .when(partial | (mixed & num.struct.field("1").is_not_null()))
+        .when(pl.col("_partial") | pl.col("_mixed"))
         .then(pl.lit("ambiguous"))
-        .when(date.is_null())
+        .when(pl.col("_date").is_null())
         .then(pl.lit("invalid"))
         .otherwise(pl.lit("ok"))
     )
     reason = (
-        pl.when(partial)
+        pl.when(pl.col("_partial"))
         .then(pl.lit("hari atau bulannya tidak ada"))
         .otherwise(pl.lit("hari dan bulan bisa tertukar, kolom ini memakai dua urutan"))
     )
-    return [
-        pl.when(state == "ok").then(date).alias(f"{prefix}_date"),
+    values = values.select(
+        pl.col(source),
+        pl.when(state == "ok").then(pl.col("_date")).alias(f"{prefix}_date"),
         state.alias(f"{prefix}_state"),
         reason.alias(f"{prefix}_reason"),
-    ]
+    )
+    return frame.join(values, on=source, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _yes_no(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -630,6 +646,9 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
     nik = nik_raw.str.replace(r"^(\d{16})\.0+$", "$1").str.replace_all(
         r"[\s\u00a0\u2007\u202f.\-_'’`,]", ""
     )
+    # Materialised once: every NIK rule reads these (nesting them made one huge expression).
+    frame = frame.with_columns(nik_raw.alias("_nik_raw"), nik.alias("nik"))
+    nik_raw, nik = pl.col("_nik_raw"), pl.col("nik")
     nik_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     nik_month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
     real_day = pl.when(nik_day > 40).then(nik_day - 40).otherwise(nik_day)
@@ -663,15 +682,13 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         .otherwise(pl.lit("ok"))
     )
     frame = frame.with_columns(
-        nik_raw.alias("_nik_raw"),
-        nik.alias("nik"),
         nik_state.alias("_nik_state"),
         real_day.alias("_nik_day"),
         nik_month.alias("_nik_month"),
         nik.str.slice(10, 2).cast(pl.Int32, strict=False).alias("_nik_year2"),
         pl.when(nik_day > 40).then(pl.lit("P")).otherwise(pl.lit("L")).alias("_nik_sex"),
-        *_parse_dates(pl.col("tanggal_lahir_text"), ctx.voting_date.year, "_lahir"),
     )
+    frame = _parse_dates(frame, "tanggal_lahir_text", ctx.voting_date.year, "_lahir")
     frame = frame.with_columns(
         pl.col("_lahir_date").alias("tanggal_lahir"),
         (
@@ -765,9 +782,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
     # Training: a status word, or a date written in the status column.
     latih_in = pl.col("_status_pelatihan_in")
     latih_word, latih_word_state = _yes_no(latih_in)
-    frame = frame.with_columns(
-        *_parse_dates(latih_in, ctx.voting_date.year, "_latih_as_date"),
-    )
+    frame = _parse_dates(frame, "_status_pelatihan_in", ctx.voting_date.year, "_latih_as_date")
     latih_date_raw = pl.coalesce(
         pl.col("_tanggal_pelatihan_in"),
         pl.when(pl.col("_latih_as_date_state") == "ok").then(latih_in),
@@ -797,9 +812,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         pl.col("_alamat_in").alias("alamat"),
         pl.col("_keterangan_in").alias("keterangan"),
     )
-    frame = frame.with_columns(
-        *_parse_dates(pl.col("_latih_date_raw"), ctx.voting_date.year, "_latih_date"),
-    )
+    frame = _parse_dates(frame, "_latih_date_raw", ctx.voting_date.year, "_latih_date")
     frame = frame.with_columns(
         pl.coalesce(
             pl.col("_jk_given"), pl.when(pl.col("_nik_state") == "ok").then("_nik_sex")

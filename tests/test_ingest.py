@@ -20,6 +20,7 @@ from readiness.ingest import (
     RawTable,
     RosterFileError,
     guess_mapping,
+    read_grid,
     read_table,
 )
 
@@ -406,3 +407,45 @@ def test_csv_like_text_never_crashes_and_rows_are_disjoint(rows, delimiter):
     data_rows = set(raw.frame["_row"].to_list())
     skipped_rows = set(raw.skipped["row"].to_list())
     assert not data_rows & skipped_rows
+
+
+# -- read_grid: any table as raw cells (the KPU TPS list uses it) ---------------------------------
+
+
+def test_read_grid_keeps_every_cell_and_the_excel_row_number():
+    data = b"DAFTAR TPS\r\nTPS;Alamat\r\n1;Jl. Merdeka\r\n"
+    expected = pl.DataFrame(
+        {
+            "c0": ["DAFTAR TPS", "TPS", "1"],
+            "c1": [None, "Alamat", "Jl. Merdeka"],
+            "_row": [1, 2, 3],
+        }
+    )
+    assert_frame_equal(read_grid(data, "tps.csv"), expected)
+
+
+def test_read_grid_reads_xlsx_like_read_table():
+    data = xlsx_bytes(people(2), header=("Nama", "NIK"))
+    grid = read_grid(data, "tps.xlsx")
+    assert grid.columns == ["c0", "c1", "_row"]
+    assert grid.row(0) == ("Nama", "NIK", 1)
+    assert grid.height == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(b"", "file_empty"), (b";;\r\n", "file_empty"), (b"x" * 101, "file_too_large")],
+)
+def test_read_grid_refuses_whole_files_like_read_table(data, code):
+    with pytest.raises(RosterFileError) as refused:
+        read_grid(data, "tps.csv", max_bytes=100)
+    assert refused.value.code == code
+
+
+def test_labels_written_only_under_named_columns_are_data_not_a_second_header():
+    """Found by hypothesis: "TPS 1" under "Tanggal Lahir" split nothing, yet was merged in."""
+    rows = [person(1, **{"Tanggal Lahir": "TPS 1", "Alamat": "TPS 1"}), person(2)]
+    raw = read_table(csv_bytes(rows), "x.csv")
+    assert raw.detected["header_rows"] == [1]
+    assert "Tanggal Lahir" in raw.frame.columns
+    assert raw.frame["_row"].to_list() == [2, 3]

@@ -1,0 +1,78 @@
+"""Akun (admin only): accounts by role and region, one-time passwords, disable, bulk creation."""
+
+import streamlit as st
+
+from readiness import auth, ui
+
+ui.page_header("Akun Pengguna")
+actor = ui.require_role("admin")
+store = ui.store()
+settings = ui.settings()
+
+# A one-time password is shown once, right after it was made (kept for this session only).
+issued = st.session_state.pop("issued_password", None)
+if issued:
+    st.success(
+        f"Kata sandi sekali pakai untuk **{issued[0]}**: `{issued[1]}` — berikan langsung kepada "
+        "pemiliknya; ia wajib menggantinya saat pertama masuk."
+    )
+
+with ui.guard():
+    users = store.users(actor)
+    st.dataframe(auth.users_table(users), hide_index=True, key="users_table")
+
+    add, change, bulk = st.tabs(["Tambah akun", "Atur ulang / nonaktifkan", "Buat akun massal"])
+    with add, st.form("add_user_form"):
+        username = st.text_input("Nama pengguna", key="new_user_username")
+        full_name = st.text_input("Nama lengkap", key="new_user_name")
+        role = st.selectbox(
+            "Peran", auth.ROLES, format_func=auth.ROLE_LABELS.get, key="new_user_role"
+        )
+        region = st.text_input(
+            "Kode wilayah",
+            value=settings.kabupaten_code,
+            help="Kabupaten untuk admin/pimpinan, kecamatan (17.02.06) atau desa (17.02.06.2001).",
+            key="new_user_region",
+        )
+        phone = st.text_input("No. HP (opsional)", key="new_user_phone")
+        if st.form_submit_button("Buat akun", key="new_user_submit"):
+            secret = auth.add_user(
+                store, actor, username, role, region.strip(), full_name=full_name, phone=phone
+            )
+            st.session_state["issued_password"] = (auth.normalize_username(username), secret)
+            st.rerun()
+
+    with change:
+        chosen = st.selectbox("Akun", users["username"].to_list(), key="manage_user")
+        c1, c2, c3 = st.columns(3)
+        if c1.button("Atur ulang kata sandi", key="reset_password"):
+            st.session_state["issued_password"] = (
+                chosen,
+                auth.reset_password(store, actor, chosen),
+            )
+            st.rerun()
+        if c2.button("Nonaktifkan", key="disable_user"):
+            auth.set_disabled(store, actor, chosen, disabled=True)
+            st.rerun()
+        if c3.button("Aktifkan lagi", key="enable_user"):
+            auth.set_disabled(store, actor, chosen, disabled=False)
+            st.rerun()
+
+    with bulk:
+        st.write(
+            "Membuat akun untuk setiap kecamatan (`kec.<kode>`) dan desa/kelurahan "
+            "(`desa.<kode>`) yang belum punya akun, dengan kata sandi sekali pakai. "
+            "Unduh berkasnya sekali, cetak, dan bagikan; simpan seperti kunci."
+        )
+        if st.button("Buat akun operator", key="bulk_create"):
+            created = auth.bulk_create_operators(store, actor)
+            st.session_state["bulk_accounts"] = auth.credentials_xlsx(created, title="Akun")
+            st.success(f"{created.height} akun dibuat.")
+        if "bulk_accounts" in st.session_state:
+            st.download_button(
+                "Unduh daftar akun (XLSX)",
+                st.session_state["bulk_accounts"],
+                file_name="akun_operator.xlsx",
+                key="bulk_download",
+                on_click=lambda: st.session_state.pop("bulk_accounts", None),
+            )

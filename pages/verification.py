@@ -1,0 +1,65 @@
+"""Verifikasi: the kecamatan checks each desa's newest list; the desa reads the kecamatan's note."""
+
+import streamlit as st
+
+from readiness import auth, ui, verification
+
+ui.page_header("Verifikasi Daftar Linmas")
+actor = ui.require_role(*auth.ROLES)
+store = ui.store()
+
+with ui.guard():
+    queue = verification.queue(store, actor.scope)
+    if actor.role == "operator_desa":
+        for row in queue.iter_rows(named=True):
+            label = verification.STATUS_LABELS[row["status"]]
+            st.metric(f"Status daftar {row['desa_name']}", label, border=True)
+            if row["status"] == "dikembalikan":
+                st.warning(
+                    f"**Dikembalikan oleh kecamatan** ({row['reviewed_by']}): "
+                    f"{row['review_note']}\n\nPerbaiki daftar lalu unggah ulang di halaman "
+                    "*Unggah Daftar Linmas*.",
+                    icon=":material/undo:",
+                )
+            elif row["status"] == "terverifikasi":
+                st.success("Daftar Anda sudah diverifikasi kecamatan.")
+    status_filter = st.selectbox(
+        "Tampilkan",
+        ["Semua", *verification.STATUS_LABELS.values()],
+        key="verification_status_filter",
+    )
+    shown = queue
+    if status_filter != "Semua":
+        wanted = {v: k for k, v in verification.STATUS_LABELS.items()}[status_filter]
+        shown = queue.filter(queue["status"] == wanted)
+    st.dataframe(
+        verification.queue_table(shown), hide_index=True, key="verification_table", height=320
+    )
+
+    if auth.can(actor, "verify"):
+        st.subheader("Periksa kiriman desa")
+        candidates = verification.reviewable(queue)
+        if not candidates.height:
+            st.info("Belum ada kiriman desa di wilayah Anda.")
+        else:
+            labels = {
+                f"{r['desa_name']} ({r['kecamatan_name']}) · versi {r['version']} · "
+                f"{verification.STATUS_LABELS[r['status']]}": r
+                for r in candidates.iter_rows(named=True)
+            }
+            chosen = labels[st.selectbox("Desa/kelurahan", list(labels), key="verification_desa")]
+            with st.expander("Daftar linmas yang dikirim", expanded=False):
+                st.dataframe(
+                    verification.roster_for_review(store, actor, chosen["submission_id"]),
+                    hide_index=True,
+                    key="verification_roster",
+                )
+            decision = st.radio(
+                "Keputusan", list(verification.DECISIONS), key="verification_decision"
+            )
+            note = st.text_area(
+                "Catatan untuk desa (wajib bila dikembalikan)", key="verification_note"
+            )
+            if st.button("Simpan keputusan", key="verification_submit", type="primary"):
+                result = verification.review(store, actor, chosen["submission_id"], decision, note)
+                st.success(verification.describe(result, chosen["desa_name"]))

@@ -1,0 +1,516 @@
+"""Accounts: roles scoped to the region hierarchy, argon2 passwords, login throttling.
+
+Four roles (issue 8): ``admin`` (Kesbangpol / Satpol PP operator: everything), ``pimpinan``
+(heads: read and export, personal data masked), ``operator_kecamatan`` (its kecamatan: view,
+upload for its villages, verify) and ``operator_desa`` (its desa: upload, view, correct). The
+permission table below is enforced by ``storage.Store`` on every write, never only by a page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+import polars as pl
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from readiness.errors import AccessDenied, ReadinessError
+from readiness.scope import Scope
+from readiness.storage import Actor, Store, now_wib
+
+ROLES = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
+ROLE_LABELS = {
+    "admin": "Admin kabupaten",
+    "pimpinan": "Pimpinan",
+    "operator_kecamatan": "Operator kecamatan",
+    "operator_desa": "Operator desa/kelurahan",
+}
+# The region level each role's account is bound to.
+ROLE_LEVEL = {
+    "admin": "kabupaten",
+    "pimpinan": "kabupaten",
+    "operator_kecamatan": "kecamatan",
+    "operator_desa": "desa",
+}
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(
+        {
+            "view",
+            "upload",
+            "verify",
+            "export",
+            "export_unmasked",
+            "manage_users",
+            "manage_reference",
+            "manage_readiness",
+            "manage_settings",
+            "audit",
+            "forget_personal_data",
+        }
+    ),
+    "pimpinan": frozenset({"view", "export"}),
+    "operator_kecamatan": frozenset({"view", "upload", "verify", "export"}),
+    "operator_desa": frozenset({"view", "upload", "export"}),
+}
+PERMISSION_LABELS = {
+    "upload": "mengunggah daftar linmas",
+    "verify": "memverifikasi kiriman desa",
+    "export_unmasked": "mengunduh NIK dan nomor HP tanpa sensor",
+    "manage_users": "mengelola akun",
+    "manage_reference": "mengubah daftar TPS dan data rujukan",
+    "manage_readiness": "mengimpor data BPJS dan pelatihan",
+    "manage_settings": "mengubah pengaturan",
+    "audit": "membaca log audit",
+    "forget_personal_data": "menghapus data pribadi",
+}
+
+# OWASP's minimum argon2id profile (19 MiB, 2 passes, 1 lane): bulk creation of ~170 accounts
+# stays a few seconds on a small server. Stored hashes carry their parameters, so raising these
+# later rehashes each account at its next login.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_DUMMY_HASH = HASHER.hash("kesiapan-linmas-no-such-user")
+MIN_PASSWORD_LENGTH = 10
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+# Letters and digits that cannot be mistaken for one another when read off paper.
+_OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def can(actor: Actor, permission: str) -> bool:
+    """Whether the actor's role holds ``permission``.
+
+    >>> can(Actor("x", "pimpinan", Scope("17.02")), "upload")
+    False
+    """
+    return permission in PERMISSIONS.get(actor.role, frozenset())
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise AccessDenied unless the actor's role holds ``permission``."""
+    if not can(actor, permission):
+        label = ROLE_LABELS.get(actor.role, actor.role)
+        what = PERMISSION_LABELS.get(permission, permission)
+        msg = f"Peran {label} ({actor.username}) tidak berwenang {what}. Minta admin kabupaten."
+        raise AccessDenied(msg)
+
+
+def actor_from_record(record: dict) -> Actor:
+    """The Actor of one ``users`` row: its role, scoped to its region."""
+    return Actor(record["username"], record["role"], Scope(record["region_code"]))
+
+
+# -- passwords -----------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (salt and parameters included) to store."""
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches; a missing or malformed hash never matches."""
+    if not password_hash:
+        _burn(password)
+        return False
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _burn(password: str) -> None:
+    """Spend the time of one verification so unknown accounts answer as slowly as known ones."""
+    with contextlib.suppress(VerificationError):
+        HASHER.verify(_DUMMY_HASH, password)
+
+
+def one_time_password() -> str:
+    """A random password to hand out on paper: three groups of four, e.g. ``k7mq-x2ad-9fpe``."""
+    return "-".join("".join(secrets.choice(_OTP_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def check_new_password(username: str, password: str) -> None:
+    """Refuse a password that is short or built on the username."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        msg = (
+            f"Kata sandi baru terlalu pendek ({len(password)} karakter). "
+            f"Pakai minimal {MIN_PASSWORD_LENGTH} karakter, mis. tiga kata yang mudah diingat."
+        )
+        raise ReadinessError(msg, code="password_too_short")
+    if username.lower() in password.lower() or len(set(password)) < 4:
+        msg = "Kata sandi baru terlalu mudah ditebak (memuat nama pengguna atau huruf berulang). Pilih yang lain."
+        raise ReadinessError(msg, code="password_weak")
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are lower case without surrounding spaces."""
+    return username.strip().lower()
+
+
+# -- accounts ------------------------------------------------------------------------------------
+
+
+def check_account(store: Store, username: str, role: str, region_code: str) -> None:
+    """Refuse a bad username, an unknown role, or a region at the wrong level for the role."""
+    if not USERNAME_PATTERN.match(username):
+        msg = (
+            f"Nama pengguna {username!r} tidak sah: pakai 3–64 huruf kecil, angka, titik, "
+            "garis bawah, tanda hubung atau @ (mis. desa.17.02.06.2001)."
+        )
+        raise ReadinessError(msg, code="username_invalid")
+    if role not in ROLES:
+        msg = f"Peran {role!r} tidak dikenal. Pilih salah satu: {', '.join(ROLES)}."
+        raise ReadinessError(msg, code="role_unknown")
+    level = ROLE_LEVEL[role]
+    kabupaten = store.settings.kabupaten_code
+    parts = region_code.count(".")
+    wanted_parts = {"kabupaten": 1, "kecamatan": 2, "desa": 3}[level]
+    inside = region_code == kabupaten or region_code.startswith(kabupaten + ".")
+    if parts != wanted_parts or not inside or store.region_name(region_code) is None:
+        msg = (
+            f"Wilayah {region_code!r} tidak cocok untuk peran {ROLE_LABELS[role]}: "
+            f"perlu kode {level} di {store.settings.kabupaten_name} "
+            f"(mis. {_example_code(level, kabupaten)})."
+        )
+        raise ReadinessError(msg, code="region_invalid")
+
+
+def _example_code(level: str, kabupaten: str) -> str:
+    return {"kabupaten": kabupaten, "kecamatan": f"{kabupaten}.06"}.get(
+        level, f"{kabupaten}.06.2001"
+    )
+
+
+def add_user(
+    store: Store,
+    actor: Actor,
+    username: str,
+    role: str,
+    region_code: str,
+    *,
+    full_name: str | None = None,
+    phone: str | None = None,
+    password: str | None = None,
+) -> str:
+    """Create one account; returns the one-time password (changed at first login).
+
+    With ``password`` given (e.g. the first admin choosing their own) no change is forced.
+    """
+    username = normalize_username(username)
+    check_account(store, username, role, region_code)
+    chosen = password is not None
+    if chosen:
+        check_new_password(username, password)
+    secret = password if chosen else one_time_password()
+    frame = pl.DataFrame(
+        {
+            "username": [username],
+            "full_name": [full_name or None],
+            "role": [role],
+            "region_code": [region_code],
+            "password_hash": [hash_password(secret)],
+            "phone": [phone or None],
+            "must_change_password": [not chosen],
+        }
+    )
+    store.add_users(actor, frame)
+    return secret
+
+
+def create_first_admin(
+    store: Store, username: str, password: str, full_name: str | None = None
+) -> Actor:
+    """The admin account of a new, empty database; refused once any account exists."""
+    if store.count("users"):
+        msg = "Akun admin pertama sudah dibuat. Masuk dengan akun itu."
+        raise ReadinessError(msg, code="first_admin_exists")
+    setup = Actor("setup", "admin", Scope(store.settings.kabupaten_code))
+    add_user(
+        store,
+        setup,
+        username,
+        "admin",
+        store.settings.kabupaten_code,
+        full_name=full_name,
+        password=password,
+    )
+    return actor_from_record(store.user_record(normalize_username(username)))
+
+
+def operator_usernames(villages: pl.DataFrame) -> pl.DataFrame:
+    """One kecamatan and one desa account per region: ``kec.<code>`` and ``desa.<code>``.
+
+    villages: kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind.
+    Returns username, full_name, role, region_code, region_name.
+    """
+    kecamatan = villages.unique("kecamatan_code", maintain_order=True).select(
+        pl.concat_str(pl.lit("kec."), "kecamatan_code").alias("username"),
+        pl.concat_str(pl.lit("Operator Kecamatan "), "kecamatan_name").alias("full_name"),
+        pl.lit("operator_kecamatan").alias("role"),
+        pl.col("kecamatan_code").alias("region_code"),
+        pl.col("kecamatan_name").alias("region_name"),
+    )
+    desa = villages.select(
+        pl.concat_str(pl.lit("desa."), "desa_code").alias("username"),
+        pl.concat_str(
+            pl.lit("Operator "), pl.col("desa_kind").str.to_titlecase(), pl.lit(" "), "desa_name"
+        ).alias("full_name"),
+        pl.lit("operator_desa").alias("role"),
+        pl.col("desa_code").alias("region_code"),
+        pl.concat_str("desa_name", pl.lit(", Kec. "), "kecamatan_name").alias("region_name"),
+    )
+    return pl.concat([kecamatan, desa])
+
+
+def bulk_create_operators(store: Store, actor: Actor) -> pl.DataFrame:
+    """Create every missing kecamatan and desa account with a one-time password, in one write.
+
+    Returns username, full_name, role, region_code, region_name, password for the accounts
+    created now (existing ones are left alone), to print and hand out.
+    """
+    wanted = operator_usernames(store.villages(Scope(store.settings.kabupaten_code)))
+    existing = store.users(actor)["username"]
+    new = wanted.filter(~pl.col("username").is_in(existing.implode()))
+    if not new.height:
+        return new.with_columns(pl.lit(None, dtype=pl.String).alias("password"))
+    passwords = [one_time_password() for _ in range(new.height)]
+    accounts = new.with_columns(
+        pl.Series("password", passwords, dtype=pl.String),
+        pl.Series("password_hash", [hash_password(p) for p in passwords], dtype=pl.String),
+        pl.lit(None, dtype=pl.String).alias("phone"),
+        pl.lit(True).alias("must_change_password"),
+    )
+    store.add_users(actor, accounts, action="user.bulk_add")
+    return accounts.select(
+        "username", "full_name", "role", "region_code", "region_name", "password"
+    )
+
+
+def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:
+    """One sheet of ``table`` as XLSX bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    table.write_excel(buffer, worksheet=title[:31], autofit=True)
+    return buffer.getvalue()
+
+
+def audit_table(entries: pl.DataFrame) -> pl.DataFrame:
+    """Audit rows as people read them: WIB time, Indonesian headers, role labels."""
+    from readiness import formatting as fmt
+
+    return entries.select(
+        pl.col("id").alias("No."),
+        pl.col("logged_at")
+        .map_elements(fmt.timestamp, return_dtype=pl.String, skip_nulls=False)
+        .alias("Waktu"),
+        pl.col("username").alias("Pengguna"),
+        pl.col("role").replace_strict(ROLE_LABELS, default=pl.col("role")).alias("Peran"),
+        pl.col("action").alias("Tindakan"),
+        pl.col("target").alias("Sasaran"),
+        pl.col("detail").alias("Rincian"),
+    )
+
+
+def users_table(users: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
+    """Accounts as the Akun page lists them (no hashes ever leave storage)."""
+    from readiness import formatting as fmt
+
+    now = now or now_wib()
+    return users.select(
+        pl.col("username").alias("Nama pengguna"),
+        pl.col("full_name").alias("Nama"),
+        pl.col("role").replace_strict(ROLE_LABELS, default=pl.col("role")).alias("Peran"),
+        pl.concat_str("region_code", pl.lit(" "), pl.col("region_name").fill_null("")).alias(
+            "Wilayah"
+        ),
+        pl.when(pl.col("disabled"))
+        .then(pl.lit("Nonaktif"))
+        .when(pl.col("locked_until").dt.epoch("us") > int(now.timestamp() * 1_000_000))
+        .then(pl.lit("Terkunci"))
+        .when(pl.col("must_change_password"))
+        .then(pl.lit("Belum mengganti sandi"))
+        .otherwise(pl.lit("Aktif"))
+        .alias("Status"),
+        pl.col("last_login_at")
+        .map_elements(fmt.timestamp, return_dtype=pl.String, skip_nulls=False)
+        .alias("Masuk terakhir"),
+    )
+
+
+def credentials_xlsx(accounts: pl.DataFrame, *, title: str) -> bytes:
+    """The one-time passwords as an XLSX to print and hand out (keep it like a key)."""
+    table = accounts.select(
+        pl.col("region_name").alias("Wilayah"),
+        pl.col("region_code").alias("Kode wilayah"),
+        pl.col("role").replace_strict(ROLE_LABELS, default=pl.col("role")).alias("Peran"),
+        pl.col("username").alias("Nama pengguna"),
+        pl.col("password").alias("Kata sandi sekali pakai"),
+    )
+    return table_xlsx(table, title=title)
+
+
+def reset_password(store: Store, actor: Actor, username: str) -> str:
+    """A new one-time password for an account; its lock and failure count are cleared."""
+    username = normalize_username(username)
+    secret = one_time_password()
+    store.update_user(
+        actor,
+        username,
+        "user.reset_password",
+        password_hash=hash_password(secret),
+        must_change_password=True,
+        failed_attempts=0,
+        locked_until=None,
+    )
+    return secret
+
+
+def set_disabled(store: Store, actor: Actor, username: str, *, disabled: bool) -> None:
+    """Disable (or enable again) an account; a disabled account cannot log in."""
+    username = normalize_username(username)
+    if disabled and username == actor.username:
+        msg = "Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."
+        raise ReadinessError(msg, code="disable_self")
+    action = "user.disable" if disabled else "user.enable"
+    store.update_user(actor, username, action, disabled=disabled)
+
+
+def change_password(store: Store, actor: Actor, current: str, new: str) -> None:
+    """The account owner replaces their password (forced after a one-time password)."""
+    record = store.user_record(actor.username)
+    if record is None or not verify_password(record["password_hash"], current):
+        msg = "Kata sandi lama salah. Ketik ulang kata sandi yang Anda pakai untuk masuk."
+        raise ReadinessError(msg, code="password_wrong")
+    check_new_password(actor.username, new)
+    if new == current:
+        msg = "Kata sandi baru sama dengan yang lama. Pilih kata sandi lain."
+        raise ReadinessError(msg, code="password_unchanged")
+    store.update_user(
+        actor,
+        actor.username,
+        "auth.password_change",
+        password_hash=hash_password(new),
+        must_change_password=False,
+    )
+
+
+# -- login ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Login:
+    """A successful login: who, and whether the password must be changed first."""
+
+    actor: Actor
+    full_name: str | None
+    must_change_password: bool
+
+
+def _login_failed(settings) -> ReadinessError:
+    msg = (
+        "Nama pengguna atau kata sandi salah. Setelah "
+        f"{settings.login_max_attempts} kali salah, akun dikunci {settings.lockout_minutes} menit."
+    )
+    return ReadinessError(msg, code="login_failed")
+
+
+def _locked(until: dt.datetime) -> ReadinessError:
+    from readiness import formatting as fmt
+
+    msg = (
+        f"Akun ini dikunci sampai {fmt.timestamp(until)} karena kata sandi salah berulang kali. "
+        "Coba lagi setelah itu, atau minta admin mengatur ulang kata sandi."
+    )
+    return ReadinessError(msg, code="account_locked")
+
+
+def login(store: Store, username: str, password: str, *, now: dt.datetime | None = None) -> Login:
+    """Check a username and password; count failures and lock the account after too many.
+
+    Every outcome is in the audit log. The message for a wrong password and an unknown user is
+    the same, so the login form does not reveal which accounts exist.
+    """
+    settings = store.settings
+    now = now or now_wib()
+    username = normalize_username(username)
+    record = store.user_record(username) if username else None
+    if record is None:
+        _burn(password)
+        store.record_event(
+            Actor(username or "-", "-", Scope("-")), "auth.login_failed", username or "-"
+        )
+        raise _login_failed(settings)
+    locked_until = record["locked_until"]
+    if locked_until is not None and locked_until > now:
+        store.record_event(
+            actor_from_record(record), "auth.login_refused", username, reason="locked"
+        )
+        raise _locked(locked_until)
+    if not verify_password(record["password_hash"], password):
+        lock_until = now + dt.timedelta(minutes=settings.lockout_minutes)
+        _, locked = store.register_failed_login(
+            username,
+            max_attempts=settings.login_max_attempts,
+            lock_until=lock_until,
+            role=record["role"],
+        )
+        if locked:
+            raise _locked(lock_until)
+        raise _login_failed(settings)
+    if record["disabled"]:
+        store.record_event(
+            actor_from_record(record), "auth.login_refused", username, reason="disabled"
+        )
+        msg = "Akun ini dinonaktifkan. Hubungi admin kabupaten bila Anda masih bertugas."
+        raise ReadinessError(msg, code="account_disabled")
+    actor = actor_from_record(record)
+    fields: dict = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+    if HASHER.check_needs_rehash(record["password_hash"]):
+        fields["password_hash"] = hash_password(password)
+    store.update_user(actor, username, "auth.login", audit={"method": "password"}, **fields)
+    return Login(actor, record["full_name"], bool(record["must_change_password"]))
+
+
+def login_identity(store: Store, email: str | None, *, now: dt.datetime | None = None) -> Login:
+    """An OIDC login (st.login): the identity's e-mail must be an enabled account's username."""
+    username = normalize_username(email or "")
+    record = store.user_record(username) if username else None
+    if record is None or record["disabled"]:
+        store.record_event(
+            Actor(username or "-", "-", Scope("-")), "auth.login_refused", username or "-"
+        )
+        msg = (
+            f"Akun {email or '(tanpa e-mail)'} belum terdaftar atau dinonaktifkan di dasbor ini. "
+            "Minta admin kabupaten membuat akun dengan e-mail itu sebagai nama pengguna."
+        )
+        raise ReadinessError(msg, code="identity_unknown")
+    actor = actor_from_record(record)
+    store.update_user(
+        actor, username, "auth.login", audit={"method": "oidc"}, last_login_at=now or now_wib()
+    )
+    return Login(actor, record["full_name"], False)
+
+
+def session_still_valid(store: Store, actor: Actor) -> bool:
+    """False when the session's account was disabled, or its role or region changed, meanwhile.
+
+    Sessions of actors without an account row (tests, the server itself) stay valid.
+    """
+    record = store.user_record(actor.username)
+    if record is None:
+        return True
+    return (
+        not record["disabled"]
+        and record["role"] == actor.role
+        and record["region_code"] == actor.scope.code
+    )
+
+
+def logout(store: Store, actor: Actor, *, reason: str = "logout") -> None:
+    """Record the end of a session: ``logout`` (button), ``timeout`` or ``revoked``."""
+    action = {"logout": "auth.logout", "timeout": "auth.timeout"}.get(reason, "auth.revoked")
+    store.record_event(actor, action, actor.username)
