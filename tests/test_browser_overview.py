@@ -21,6 +21,10 @@ def test_overview_in_chromium_shows_the_cli_numbers(demo_template, tmp_path, cap
         browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
+        # The head logs in with the demo account the login page lists in demo mode.
+        page.get_by_label("Nama pengguna").fill("pimpinan")
+        page.get_by_label("Kata sandi").fill("demo-pimpinan-2024")
+        page.get_by_role("button", name="Masuk").click()
         metrics = page.get_by_test_id("stMetric")
         expect(metrics.first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("DATA CONTOH").first).to_be_visible()

@@ -135,11 +135,11 @@ def test_summary_json_on_fresh_db_path_creates_it(tmp_path, capsys):
     }
 
 
-def test_summary_json_equals_overview_page(demo_template, monkeypatch, capsys):
+def test_summary_json_equals_overview_page(demo_template, monkeypatch, capsys, app_as):
     assert main(["summary", "--json", "--db", str(demo_template.path)]) == 0
     data = json.loads(capsys.readouterr().out)
     monkeypatch.setenv("READINESS_DB", str(demo_template.path))
-    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    at = app_as("pimpinan", "17.02").run()
     assert not at.exception
     shown = {m.label: m.value for m in at.metric}
     assert shown["Kecamatan lengkap"] == f"{data['kecamatan_complete']} dari 15"
@@ -151,8 +151,8 @@ def test_summary_json_equals_overview_page(demo_template, monkeypatch, capsys):
     assert len(per_kecamatan) == 15
 
 
-def test_overview_page_on_empty_database_shows_first_steps(env_db):
-    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+def test_overview_page_on_empty_database_shows_first_steps(env_db, app_as):
+    at = app_as("admin", "17.02").run()
     assert not at.exception
     assert any("Basis data masih kosong" in i.value for i in at.info)
     assert not any("DATA CONTOH" in w.value for w in at.warning)

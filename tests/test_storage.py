@@ -24,8 +24,8 @@ REGION_ROWS = 1 + 1 + 15 + 156
 TABLES = ("officers", "submissions", "findings", "tps", "audit_log")
 
 ADMIN = Actor("admin", "admin", Scope(""))
-DESA_A_OPERATOR = Actor("operator_derati", "desa", Scope(DESA_A))
-KOTA_PADANG = Actor("camat_kota_padang", "kecamatan", Scope("17.02.06"))
+DESA_A_OPERATOR = Actor("operator_derati", "operator_desa", Scope(DESA_A))
+KOTA_PADANG = Actor("camat_kota_padang", "operator_kecamatan", Scope("17.02.06"))
 
 
 def counts(store: Store) -> dict[str, int]:
