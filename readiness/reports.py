@@ -60,6 +60,7 @@ def overview(store: Store, scope: Scope) -> Overview:
             "desa_returned",
             "desa_waiting",
             "verification_state",
+            "last_uploaded_at",
             "verified_at",
         ),
         on="kecamatan_code",

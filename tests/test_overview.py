@@ -198,3 +198,17 @@ def test_malformed_region_file_stops_start_up_with_file_and_row(tmp_path, monkey
     err = capsys.readouterr().err
     assert "wilayah.csv, baris 3" in err
     assert "Traceback" not in err
+
+
+def test_overview_page_shows_no_error_for_any_role(demo_template, monkeypatch, app_as):
+    monkeypatch.setenv("READINESS_DB", str(demo_template.path))
+    for role, region in [
+        ("admin", "17.02"),
+        ("pimpinan", "17.02"),
+        ("operator_kecamatan", "17.02.06"),
+        ("operator_desa", "17.02.06.2001"),
+    ]:
+        at = app_as(role, region).run()
+        assert not at.exception, role
+        assert not at.error, (role, [e.value for e in at.error])
+        assert any(m.label == "Kecamatan terverifikasi" for m in at.metric), role
