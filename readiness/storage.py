@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import random
 import threading
@@ -142,6 +143,23 @@ def scoped(column: str) -> str:
 def _frame(con, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
     """Run a parameterised query on an open connection and hand back a Polars frame."""
     return con.sql(sql, params=params or {}).pl()
+
+
+def _regions_fingerprint(settings: Settings) -> str:
+    """What the regions table was loaded from: the region file's bytes and the kabupaten."""
+    try:
+        content = settings.region_file.read_bytes()
+    except OSError:
+        content = b""  # load_regions names the missing file
+    head = "|".join(
+        (
+            settings.province_code,
+            settings.province_name,
+            settings.kabupaten_code,
+            settings.kabupaten_name,
+        )
+    )
+    return hashlib.sha256(head.encode() + content).hexdigest()
 
 
 def _rollback_quietly(con) -> None:
@@ -345,11 +363,14 @@ class Store:
         """Create the file if needed, run pending migrations and load the bundled regions."""
         store = cls(path, settings)
         store.path.parent.mkdir(parents=True, exist_ok=True)
-        regions = load_regions(settings.region_file, settings.kabupaten_code)
+        fingerprint = _regions_fingerprint(settings)
         with cls._init_lock:
             try:
                 store.migrate()
-                store.sync_regions(regions)
+                # Checking and comparing 156+ rows costs ~0.3 s: skip it when nothing changed.
+                if store.meta("regions_fingerprint") != fingerprint:
+                    regions = load_regions(settings.region_file, settings.kabupaten_code)
+                    store.sync_regions(regions, fingerprint=fingerprint)
             except (duckdb.ConstraintException, duckdb.TransactionException):
                 raise
             except duckdb.Error as error:  # issue 10: a damaged block or catalog
@@ -390,7 +411,7 @@ class Store:
         frame = self.read("SELECT version FROM schema_migrations ORDER BY version")
         return frame["version"].to_list()
 
-    def sync_regions(self, regions: pl.DataFrame) -> None:
+    def sync_regions(self, regions: pl.DataFrame, *, fingerprint: str | None = None) -> None:
         """Make the regions table equal the reference file (province -> kabupaten -> kecamatan -> desa)."""
         settings = self.settings
         province = pl.DataFrame(
@@ -435,7 +456,10 @@ class Store:
             "WHERE $kab = code OR starts_with(code, $kab || '.') OR code = $prov ORDER BY code",
             {"kab": settings.kabupaten_code, "prov": settings.province_code},
         )
+        remember = {"key": "regions_fingerprint", "value": fingerprint}
         if current.sort("code").equals(wanted.sort("code")):
+            if fingerprint:
+                self.set_meta(SYSTEM, "regions_fingerprint", fingerprint)
             return
 
         def replace(con) -> int:
@@ -447,6 +471,8 @@ class Store:
             con.register("wanted_regions", wanted.to_arrow())
             con.execute("INSERT INTO regions SELECT * FROM wanted_regions")
             con.unregister("wanted_regions")
+            if fingerprint:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", remember)
             return wanted.height
 
         self.write(SYSTEM, "regions.sync", settings.kabupaten_code, replace, rows=wanted.height)
@@ -960,7 +986,6 @@ class Store:
 
         self.write(actor, "batch.undo", str(batch_id), undo)
 
-
     # -- readiness (issue 6): officers as of a moment, TPS rawan, operator contacts, KPJ owners ---
 
     def officer_readiness(self, scope: Scope, as_of: dt.datetime | None = None) -> pl.DataFrame:
@@ -1153,7 +1178,9 @@ class Store:
             ).fetchall()[0][0]
             if taken is not None:
                 con.unregister("staged_users")
-                msg = f"Nama pengguna {taken} sudah dipakai. Pilih nama lain; tidak ada akun dibuat."
+                msg = (
+                    f"Nama pengguna {taken} sudah dipakai. Pilih nama lain; tidak ada akun dibuat."
+                )
                 raise ReadinessError(msg, code="user_exists")
             con.execute(
                 """INSERT INTO users (username, full_name, role, region_code, password_hash, phone,
@@ -1298,7 +1325,13 @@ class Store:
 
         action = "submission.verify" if status == "terverifikasi" else "submission.return"
         return self.write(
-            actor, action, desa_code, review, submission_id=submission_id, version=version, note=note
+            actor,
+            action,
+            desa_code,
+            review,
+            submission_id=submission_id,
+            version=version,
+            note=note,
         )
 
     def audit_entries(
@@ -1507,7 +1540,6 @@ class Store:
         return self.write(
             actor, "bulk.load", ",".join(files), load, files={k: str(v) for k, v in files.items()}
         )
-
 
     # -- per-desa counts for page data at national scale (issue 9) -----------------------------
 

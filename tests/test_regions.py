@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from readiness.errors import ReferenceDataError
-from readiness.regions import load_regions, name_key, name_key_expr
+from readiness.regions import load_aliases, load_regions, name_key, name_keys
 
 HEADER = "kode_kecamatan,nama_kecamatan,kode_desa,nama_desa,jenis"
 GOOD_ROWS = [
@@ -162,17 +162,24 @@ def test_name_key_ignores_case_space_punctuation(left, right):
 
 
 def test_name_key_keeps_letters_and_digits_apart():
-    assert name_key("LB. Belimbing I") == "lbbelimbingi"
+    assert name_key("LB. Belimbing I") == "lbbelimbing1"  # roman numerals fold to digits
     assert name_key("Talang Rimbo Lama") != name_key("Talang Rimbo Baru")
     assert name_key("Kampung 1") != name_key("Kampung 2")
 
 
-def test_name_key_expr_agrees_with_name_key(regions):
-    keyed = regions.select("desa_name", name_key_expr("desa_name").alias("key"))
+def test_name_keys_agrees_with_name_key_and_folds_numerals(regions):
+    keyed = regions.select("desa_name", pl.col("desa_name").map_batches(name_keys).alias("key"))
     expected = [name_key(name) for name in keyed["desa_name"].to_list()]
     assert keyed["key"].to_list() == expected
+    assert name_key("Belumai II") == name_key("belumai 2") != name_key("Belumai I")
+
+
+def test_bundled_aliases_point_at_real_villages(regions, settings):
+    aliases = load_aliases(settings.alias_file)
+    assert aliases.height > 0
+    assert set(aliases["desa_code"]) <= set(regions["desa_code"])
 
 
 def test_bundled_names_are_unique_within_each_kecamatan(regions):
-    keyed = regions.with_columns(name_key_expr("desa_name").alias("key"))
+    keyed = regions.with_columns(pl.col("desa_name").map_batches(name_keys).alias("key"))
     assert keyed.select("kecamatan_code", "key").is_duplicated().sum() == 0
