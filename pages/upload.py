@@ -105,10 +105,13 @@ with ui.guard():
 
     st.subheader("4. Simpan")
     st.caption(roster.describe_previous(checked))
-    if not v.accepted:
+    if saved := ui.upload_stored(work_key):
+        st.success(saved + " Untuk mengubahnya, perbaiki baris atau unggah berkas baru.")
+    elif not v.accepted:
         st.warning("Belum ada baris yang diterima; perbaiki baris yang ditolak dulu.")
     elif st.button(
         f"Simpan {fmt.number(v.accepted)} baris diterima", type="primary", key="submit_roster"
     ):
         stored = roster.store_checked_roster(store, actor, checked)
-        st.success(roster.describe_stored(stored, names[desa]))
+        ui.mark_upload_stored(work_key, roster.describe_stored(stored, names[desa]))
+        st.success(ui.upload_stored(work_key))

@@ -37,7 +37,7 @@ def store() -> Store:
     try:
         current = _store(str(database_path()))
     except DatabaseFileError as error:  # issue 10: a damaged file names the newest backup
-        text = backup.unreadable_database_message(error.path, load_settings())
+        text = backup.unreadable_database_message(error.path, load_settings(), error.detail)
         st.error(f"Aplikasi tidak dapat dimulai. {text}")
         st.stop()
         raise  # unreachable: st.stop() raises
@@ -101,6 +101,17 @@ def update_upload_work(key: str, raw) -> None:
     """Replace the table of the file being worked on (after in-place corrections)."""
     works = st.session_state.setdefault("upload_work", {})
     works[key] = dataclasses.replace(works[key], raw=raw)
+    st.session_state.setdefault("upload_stored", {}).pop(key, None)  # edited: may be saved again
+
+
+def upload_stored(key: str) -> str | None:
+    """The success message if this file (as now edited) was already saved in this session."""
+    return st.session_state.setdefault("upload_stored", {}).get(key)
+
+
+def mark_upload_stored(key: str, message: str) -> None:
+    """Remember that this file was saved, so a second click cannot store it twice."""
+    st.session_state.setdefault("upload_stored", {})[key] = message
 
 
 def text_columns(frame) -> dict:

@@ -157,3 +157,13 @@ def test_rejected_rows_are_offered_for_correction_with_their_problem(env_db, app
     assert list(editor["_row"]) == [4]
     assert list(editor["NIK"]) == ["12345"]
     assert "16 angka" in editor[roster.PROBLEM_COLUMN][0]
+
+
+def test_second_click_after_saving_stores_nothing_more(env_db, store, app_as):
+    at = upload(open_upload_page(app_as), "derati.csv", roster_csv())
+    at.button(key="submit_roster").click().run()
+    assert store.count("submissions") == 1
+    at.run()  # the operator clicks around again: the button is gone, the message stays
+    assert not [b for b in at.button if b.key == "submit_roster"]
+    assert any("versi 1" in s.value for s in at.success)
+    assert store.count("submissions") == 1
