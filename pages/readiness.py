@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import charts, tables, ui
+from readiness import auth, charts, tables, ui
 from readiness import formatting as fmt
 
 ui.page_header("Kesiapan Linmas")
@@ -87,14 +87,15 @@ with ui.guard():
     states = st.multiselect("Keadaan", list(charts.READINESS_STATES[:4]), key="drill_states")
     people = tables.officers_of(view.officers, desa_code, states)
     st.dataframe(tables.officers_readiness_table(people), hide_index=True, key="drill_officers")
-    with st.expander("Tandai TPS rawan di desa ini"):
-        tps = tables.tps_of(view.tps, desa_code)
-        number = st.selectbox("TPS", list(tps), format_func=tps.get, key="rawan_tps")
-        flag = st.checkbox("TPS rawan", key="rawan_flag")
-        reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
-        if st.button("Simpan tanda rawan", key="rawan_save") and number is not None:
-            ui.store().set_tps_rawan(actor, desa_code, number, rawan=flag, reason=reason)
-            st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
+    if auth.can(actor, "manage_reference"):
+        with st.expander("Tandai TPS rawan di desa ini"):
+            tps = tables.tps_of(view.tps, desa_code)
+            number = st.selectbox("TPS", list(tps), format_func=tps.get, key="rawan_tps")
+            flag = st.checkbox("TPS rawan", key="rawan_flag")
+            reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
+            if st.button("Simpan tanda rawan", key="rawan_save") and number is not None:
+                ui.store().set_tps_rawan(actor, desa_code, number, rawan=flag, reason=reason)
+                st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
 
     st.subheader("Daftar tindakan hari ini")
     sender = f"Satpol PP {settings.kabupaten_name}"

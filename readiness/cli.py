@@ -521,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseFileError as error:  # issue 10: name the newest backup
         from readiness.backup import unreadable_database_message
 
-        print(f"Galat: {unreadable_database_message(error.path, load_settings())}", file=sys.stderr)
+        text = unreadable_database_message(error.path, load_settings(), error.detail)
+        print(f"Galat: {text}", file=sys.stderr)
         return EXIT_ERROR
     except ReadinessError as error:
         print(f"Galat: {error.message}", file=sys.stderr)

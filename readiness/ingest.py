@@ -20,7 +20,9 @@ import html
 import io
 import itertools
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from xml.etree import ElementTree
@@ -355,7 +357,7 @@ def _sniff_delimiter(sample: str) -> str:
 def _decode(data: bytes) -> tuple[str, str]:
     """Bytes -> text; UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text") or Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"  # issue 10: b"\xff\xfe\x01"
     if len(data) > 3 and data[1::2][:200].count(0) > 0.9 * len(data[1::2][:200]):
         return data.decode("utf-16-le", errors="replace"), "utf-16-le"
     if data.startswith(b"\xef\xbb\xbf"):
@@ -391,6 +393,9 @@ def _read_csv(text: str, filename: str, encoding: str) -> _Grid:
         text = text[hint.end() :]
     if delimiter is None:
         delimiter = _sniff_delimiter(text[:65536])
+    # Issue 10: blank lines after the table (a sheet saved with a million formatted empty rows)
+    # hold nothing; dropping them first keeps such a file from costing gigabytes.
+    text = text.rstrip("\r\n")
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
@@ -669,15 +674,44 @@ def _sheet_xml(data: bytes, sheet_name: str) -> bytes | None:
     return None
 
 
+def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> int:
+    """Bytes one ZIP member really unpacks to, counted by inflating it; stops past ``cap``."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return cap + 1  # Excel and LibreOffice write only deflate
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    pending = memoryview(data)[info.header_offset + 30 + name_length + extra_length :]
+    inflater = zlib.decompressobj(-15)
+    total = 0
+    while pending and not inflater.eof and total <= cap:
+        total += len(inflater.decompress(pending, 1 << 20))
+        pending = inflater.unconsumed_tail
+    return total
+
+
 def _zip_kind(data: bytes, filename: str, max_bytes: int) -> str:
     """Name what a ZIP container holds: a workbook we read, or something we refuse."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-            unpacked = sum(i.file_size for i in infos)
+            # Issue 10: count what really unpacks; the sizes in a ZIP's headers can lie.
+            cap = _UNZIPPED_FACTOR * max_bytes
+            unpacked = 0
+            for info in infos:
+                unpacked += _inflated_size(data, info, cap - unpacked)
+                if unpacked > cap:
+                    break
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        zlib.error,
+        struct.error,
+    ) as error:
         raise _file_error(
             FILE_UNREADABLE, file=filename, detail=f"arsip ZIP/XLSX rusak: {error}"
         ) from None

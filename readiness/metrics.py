@@ -724,3 +724,59 @@ def kecamatan_verification(desa: pl.DataFrame, reviews: pl.DataFrame) -> pl.Data
         .drop("last_reviewed_at")
         .sort("kecamatan_code")
     )
+
+
+# -- region roll-up (issue 9): an overview one level below a province or national scope --------
+
+AREA_CODE_LENGTH = {"provinsi": 2, "kabupaten": 5}
+
+
+def child_level(scope_level: str) -> str:
+    """The level an overview of ``scope_level`` lists, one step down the hierarchy.
+
+    >>> child_level("nasional"), child_level("provinsi"), child_level("kabupaten")
+    ('provinsi', 'kabupaten', 'kecamatan')
+    """
+    return {"nasional": "provinsi", "provinsi": "kabupaten"}.get(scope_level, "kecamatan")
+
+
+def area_overview(kecamatan: pl.DataFrame, level: str) -> pl.DataFrame:
+    """:func:`kecamatan_overview` rows summed per provinsi or kabupaten (berjenjang recap).
+
+    Returns area_code (the code prefix of that level), kecamatan_total, kecamatan_complete,
+    desa_total, desa_submitted, desa_on_time, desa_late, desa_without_tps, tps_count,
+    officers_required, officers_registered, officers_counted, submitted_rate, registered_rate.
+
+    >>> k = pl.DataFrame({"kecamatan_code": ["17.02.06", "17.02.07", "17.03.01"],
+    ...     "desa_total": [2, 3, 4], "desa_submitted": [2, 1, 0], "desa_on_time": [2, 1, 0],
+    ...     "desa_late": [0, 0, 0], "desa_without_tps": [0, 0, 1], "tps_count": [4, 6, 8],
+    ...     "officers_required": [8, 12, 16], "officers_registered": [8, 2, 0],
+    ...     "officers_counted": [8, 2, 0], "submission_state": ["lengkap", "sebagian", "x"]})
+    >>> area_overview(k, "kabupaten")["officers_counted"].to_list()
+    [10, 0]
+    """
+    sums = (
+        "desa_total", "desa_submitted", "desa_on_time", "desa_late", "desa_without_tps",
+        "tps_count", "officers_required", "officers_registered", "officers_counted",
+    )  # fmt: skip
+    return (
+        kecamatan.group_by(
+            pl.col("kecamatan_code").str.slice(0, AREA_CODE_LENGTH[level]).alias("area_code")
+        )
+        .agg(
+            pl.len().cast(pl.Int64).alias("kecamatan_total"),
+            (pl.col("submission_state") == "lengkap")
+            .sum()
+            .cast(pl.Int64)
+            .alias("kecamatan_complete"),
+            *(pl.col(c).fill_null(0).sum().cast(pl.Int64) for c in sums),
+        )
+        .with_columns(
+            _rate("desa_submitted", "desa_total").alias("submitted_rate"),
+            _rate("officers_counted", "officers_required").alias("registered_rate"),
+        )
+        .sort("area_code")
+    )
+
+
+# -- end of region roll-up (issue 9) ------------------------------------------------------------

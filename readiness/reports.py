@@ -25,6 +25,9 @@ class Overview:
     summary: dict
     as_of: dt.datetime | None
     scope: Scope
+    # Issue 9: for a province or national scope, the same figures per kabupaten / provinsi
+    # (area_code, area_name + metrics.area_overview columns); None below that.
+    areas: pl.DataFrame | None = None
 
 
 def rules(settings: Settings) -> metrics.Rules:
@@ -70,7 +73,12 @@ def overview(store: Store, scope: Scope) -> Overview:
     summary["kecamatan_verified"] = int(
         (verification["verification_state"] == "terverifikasi").sum()
     )
-    return Overview(desa, kecamatan, summary, as_of, scope)
+    areas = None
+    level = metrics.child_level(scope.level)
+    if level != "kecamatan":  # issue 9: berjenjang recap one level down
+        names = store.region_names(level, scope).rename({"code": "area_code", "name": "area_name"})
+        areas = names.join(metrics.area_overview(kecamatan, level), on="area_code", how="left")
+    return Overview(desa, kecamatan, summary, as_of, scope, areas)
 
 
 def summary_json(view: Overview) -> dict:

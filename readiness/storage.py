@@ -1076,6 +1076,7 @@ class Store:
         self, actor: Actor, desa_code: str, tps_number: int, *, rawan: bool, reason: str | None
     ) -> None:
         """Flag or unflag one TPS as rawan; a flag needs a reason (e.g. Bawaslu's mapping)."""
+        self._check_permission(actor, "manage_reference")  # TPS data is the admin's (issue 8)
         self._check_scope(actor, desa_code)
         reason = (reason or "").strip() or None
         if rawan and reason is None:
@@ -1542,6 +1543,14 @@ class Store:
         )
 
     # -- per-desa counts for page data at national scale (issue 9) -----------------------------
+
+    def region_names(self, level: str, scope: Scope) -> pl.DataFrame:
+        """code, name of every region of one level (provinsi / kabupaten / ...) inside the scope."""
+        return self.read(
+            f"""SELECT code, name FROM regions WHERE level = $level AND {scoped("code")}
+                ORDER BY code""",
+            {"level": level, "scope": scope.code},
+        )
 
     def tps_counts(self, scope: Scope) -> pl.DataFrame:
         """desa_code, tps_count, rawan_count inside the scope, counted in DuckDB."""

@@ -134,7 +134,7 @@ def parse_tps(
         ]
     ).unique()
     by_code = rows.join(
-        lookup.select("desa_code", pl.col("desa_code").alias("code_match")),
+        villages.select("desa_code", pl.col("desa_code").alias("code_match")),
         left_on="desa_text",
         right_on="desa_code",
         how="left",

@@ -253,7 +253,7 @@ def test_damaged_database_at_startup_names_the_latest_backup_in_the_cli(store, t
 
     err = capsys.readouterr().err
     assert "rusak atau bukan basis data Kesiapan Linmas" in err
-    assert f"python -m readiness restore {latest}" in err
+    assert f"python -m readiness restore --db {store.path} {latest}" in err
     assert "Traceback" not in err
 
 
@@ -270,7 +270,7 @@ def test_damaged_database_at_startup_names_the_latest_backup_on_the_dashboard(
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "Aplikasi tidak dapat dimulai" in errors
-    assert f"python -m readiness restore {latest.path}" in errors
+    assert f"python -m readiness restore --db {env_db} {latest.path}" in errors
 
 
 def test_damaged_database_without_backups_says_so(settings, tmp_path):

@@ -72,9 +72,18 @@ def test_bulk_load_adds_every_row_in_one_audited_write(tmp_path, settings):
     version = store.data_version()
     Store.open(tmp_path / "m.duckdb", settings)
     assert store.data_version() == version
-    summary = reports.overview(store, Scope("17")).summary
+    view = reports.overview(store, Scope("17"))
+    summary = view.summary
     assert (summary["desa_total"], summary["tps_total"]) == (1_513, 6_500)
     assert summary["officers_registered"] == generated.counts["officers_active"]
+    # A province scope also gets the berjenjang recap per kabupaten, summing to the same totals.
+    assert view.areas.height == 10
+    assert view.areas.filter(pl.col("area_code") == "17.02")["area_name"].to_list() == [
+        "Kabupaten Rejang Lebong"
+    ]
+    assert view.areas["officers_registered"].sum() == summary["officers_registered"]
+    assert reports.overview(store, Scope("")).areas["area_code"].to_list() == ["17"]
+    assert reports.overview(store, Scope("17.02")).areas is None
 
 
 def test_bulk_load_is_refused_to_a_scoped_account(tmp_path, settings):

@@ -45,6 +45,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,
+    database=None,
 )
 PEAK_MEMORY_LIMIT_MB = 1500  # per hostile file, whole Python process included
 tried = {"count": 0}

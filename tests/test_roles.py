@@ -230,3 +230,23 @@ def test_verification_page_lists_only_the_scope(env_db, seeded, app_as, role):
     assert len(table) == expected
     can_verify = role in ("admin", "operator_kecamatan")
     assert bool([b for b in at.button if b.key == "verification_submit"]) is can_verify
+
+
+def test_only_admin_may_flag_a_tps_rawan(store):
+    import polars as pl
+
+    from readiness.errors import AccessDenied
+    from readiness.scope import Scope
+    from readiness.storage import SYSTEM, Actor
+
+    store.replace_tps(
+        SYSTEM,
+        pl.DataFrame({"desa_code": ["17.02.06.2001"], "tps_number": [1], "rawan": [False]}),
+        file_name="tps.csv",
+    )
+    head = Actor("pimpinan", "pimpinan", Scope("17.02"))
+    with pytest.raises(AccessDenied):
+        store.set_tps_rawan(head, "17.02.06.2001", 1, rawan=True, reason="Bawaslu")
+    assert store.tps(Scope("17.02.06.2001"))["rawan"].to_list() == [False]
+    store.set_tps_rawan(SYSTEM, "17.02.06.2001", 1, rawan=True, reason="Bawaslu")
+    assert store.tps(Scope("17.02.06.2001"))["rawan"].to_list() == [True]

@@ -23,6 +23,7 @@ def test_names_codes_aliases_and_numerals_match(store):
         [
             "KOTA PADANG;  derati ;TPS 01;;Balai desa",
             "Kota Padang;17.02.06.2001;2;Ya;",
+            "17.02.19;17.02.19.1004;2;;",  # a code of a village that also has an alias
             "Curup Tengah;Sidorejo;001;Tidak;",  # alias of the official "Siderejo"
             "Sindang Beliti Ilir;Lubuk Tunjung;1;;",  # official "LubukTunjung"
             "Bermani Ulu Raya;Pal 7;Tps.4;;",  # official "Pal VII"
@@ -34,6 +35,7 @@ def test_names_codes_aliases_and_numerals_match(store):
     assert parsed.tps.select("desa_code", "tps_number", "rawan").rows() == [
         ("17.02.06.2001", 1, False),
         ("17.02.06.2001", 2, True),
+        ("17.02.19.1004", 2, False),
         ("17.02.19.1004", 1, False),
         ("17.02.23.2004", 1, False),
         ("17.02.24.2004", 4, False),

@@ -1,0 +1,481 @@
+"""Every measurement in one table: page data against the bare-DuckDB floor, uploads, exports.
+
+Run ``python -m benchmarks`` (S, M and L; L builds its data once into benchmarks/.cache) or
+``python -m benchmarks --sizes S,M`` for a quick run. Prints a Markdown table and writes it to
+docs/benchmarks.md. Times are medians of several runs after one warm-up run; "puncak RSS" is
+the peak resident memory of this process during the measurement (VmHWM, reset before each).
+A new page is one more ``Page`` line in ``PAGES``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from benchmarks import floors
+from benchmarks.build import CACHE_DIR, build, working_copy
+from benchmarks.generator import SIZES
+from readiness import metrics, reports
+from readiness.config import PROJECT_DIR, load_settings
+from readiness.scope import Scope
+from readiness.storage import SYSTEM, Actor, Store
+
+TODAY = dt.date(2024, 11, 20)  # a fixed "today" (submission deadline) so runs compare
+NOW = dt.datetime(2024, 11, 20, 9, 0, tzinfo=metrics.WIB)
+KABUPATEN, PROVINCE, KECAMATAN = "17.02", "17", "17.02.06"
+SCOPES = {"S": (KABUPATEN,), "M": (KABUPATEN, PROVINCE), "L": (KABUPATEN, PROVINCE, "")}
+RUNS = {"S": 7, "M": 5, "L": 3}
+SLOW_SECONDS = 10.0
+LAST_RUNS = 0
+PASSWORD = "Curup-Linmas-2024-uji"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page's data: the product's function and the floor query that computes its numbers."""
+
+    name: str
+    run: Callable[[Store, Scope], object]
+    floor: str | None
+    check: Callable[[object, pl.DataFrame], bool] | None = None
+    scope: str | None = None  # fixed scope (drill-down); None = each scope of the size
+
+
+def _overview_check(view, floor: pl.DataFrame) -> bool:
+    s = view.summary
+    totals = floor.select(pl.all().exclude("kecamatan_code").sum()).row(0, named=True)
+    return (s["desa_total"], s["desa_submitted"], s["officers_registered"], s["tps_total"]) == (
+        totals["desa_total"],
+        totals["desa_submitted"],
+        totals["officers_registered"],
+        totals["tps_total"],
+    )
+
+
+def _readiness_check(view, floor: pl.DataFrame) -> bool:
+    s = view.summary
+    totals = floor.select(pl.all().exclude("kecamatan_code").sum()).row(0, named=True)
+    return (s["bpjs_enrolled"], s["trained"], s["ready"]) == (
+        totals["bpjs_enrolled"],
+        totals["trained"],
+        totals["ready"],
+    )
+
+
+def _not_submitted_check(frame, floor: pl.DataFrame) -> bool:
+    return frame["desa_code"].sort().to_list() == floor["desa_code"].sort().to_list()
+
+
+PAGES: list[Page] = [
+    Page("Ringkasan (overview)", reports.overview, floors.OVERVIEW, _overview_check),
+    Page(
+        "Drill-down kecamatan",
+        reports.overview,
+        floors.OVERVIEW,
+        _overview_check,
+        scope=KECAMATAN,
+    ),
+    Page(
+        "Daftar tindakan: desa belum mengirim",
+        lambda store, scope: metrics.villages_not_submitted(reports.overview(store, scope).desa),
+        floors.NOT_SUBMITTED,
+        _not_submitted_check,
+    ),
+]
+if hasattr(reports, "readiness"):  # issue 6 (Kesiapan) may land after this file
+    PAGES.insert(
+        1,
+        Page(
+            "Kesiapan (BPJS, pelatihan, siap)",
+            lambda store, scope: reports.readiness(store, scope, TODAY),
+            floors.READINESS,
+            _readiness_check,
+        ),
+    )
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    size: str
+    name: str
+    scope: str
+    ms: float
+    runs: int
+    peak_mb: float
+    floor_ms: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ms / self.floor_ms if self.floor_ms else None
+
+
+# -- measuring -------------------------------------------------------------------------------------
+
+
+def _hwm_mb(pid: int | str = "self") -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+
+
+def _reset_peak() -> None:
+    """Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def measure(
+    fn: Callable[[], object], runs: int, *, warmup: bool = True
+) -> tuple[float, float, object]:
+    """(median ms, peak RSS MB, last result) of ``fn`` over ``runs`` runs after one warm-up.
+
+    A function slower than SLOW_SECONDS in its warm-up is timed once more only; ``LAST_RUNS``
+    holds how many runs the median is of.
+    """
+    global LAST_RUNS
+    if warmup:
+        started = time.perf_counter()
+        fn()
+        if time.perf_counter() - started > SLOW_SECONDS:
+            runs = 1  # a 20-second page needs no median to show it misses its target
+    _reset_peak()
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - started) * 1000)
+    LAST_RUNS = runs
+    return statistics.median(times), _hwm_mb(), result
+
+
+def _scope_label(code: str) -> str:
+    return {"": "nasional", PROVINCE: "provinsi 17", KABUPATEN: "kabupaten 17.02"}.get(
+        code, f"kecamatan {code}" if code.count(".") == 2 else code
+    )
+
+
+def page_rows(size: str, store: Store, runs: int) -> list[Row]:
+    """Each page's data at each scope of the size, against its floor query."""
+    rows = []
+    deadline = metrics.deadline_instant(store.settings.submission_deadline)
+    for page in PAGES:
+        for code in (page.scope,) if page.scope else SCOPES[size]:
+            scope = Scope(code)
+            ms, peak, result = measure(lambda p=page, s=scope: p.run(store, s), runs)
+            row = Row(size, page.name, _scope_label(code), ms, LAST_RUNS, peak)
+            if page.floor:
+                params = {
+                    "scope": code,
+                    "deadline": deadline,
+                    "per_tps": store.settings.officers_per_tps,
+                    "modules": list(store.settings.training_modules),
+                }
+                params = {k: v for k, v in params.items() if "$" + k in page.floor}
+                floor_ms, _, floor = measure(lambda p=page, q=params: store.read(p.floor, q), runs)
+                row.floor_ms = floor_ms
+                if page.check and not page.check(result, floor):
+                    row.note = "angka beda dari floor"
+            limit = 1000.0 if size == "L" else 100.0
+            row.target = f"≤ {limit:.0f} ms" + (" dan ≤ 2× floor" if size == "L" else "")
+            row.met = ms <= limit and (size != "L" or (row.ratio or 0) <= 2.0)
+            rows.append(row)
+    return rows
+
+
+def roster_csv(desa_code: str, count: int, first_serial: int) -> bytes:
+    """A clean roster file of ``count`` officers (fresh NIKs) as a village operator writes it."""
+    kec = desa_code[:8].replace(".", "")
+    lines = ["No,Nama,NIK,Jenis Kelamin,Tempat Lahir,Tanggal Lahir,Alamat,No. HP,Nomor TPS"]
+    for i in range(count):
+        serial = first_serial + i
+        nik = f"{kec}1505{80 + i % 20:02d}{serial:04d}"
+        lines.append(
+            f"{i + 1},Petugas Contoh {serial},{nik},L,Curup,15-05-19{80 + i % 20},"
+            f"Dusun {i % 5 + 1},0812{serial:08d},{i // 2 + 1}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload_rows(size: str, store: Store, runs: int) -> list[Row]:
+    """A 200-row village roster: read + validate, then store (a new version each run)."""
+    try:
+        from readiness.roster import check_roster_file, store_checked_roster
+    except ImportError as error:  # the importer (another issue) may not be there yet
+        return [Row(size, "Unggah 200 baris", "desa", 0, 0, 0, note=f"belum ada: {error}")]
+    desa = "17.02.06.2001"
+    data = roster_csv(desa, 200, 5000)
+    operator = Actor("desa.bench", "operator_desa", Scope(desa))
+    ms, peak, checked = measure(lambda: check_roster_file(store, desa, data, "bench.csv"), runs)
+    rows = [
+        Row(size, "Unggah 200 baris: baca + validasi", "desa", ms, runs, peak, target="≤ 50 ms")
+    ]
+    rows[-1].met = ms <= 50
+    if checked.verdict is None or checked.verdict.rejected:
+        rows[-1].note = "berkas uji ditolak"
+        return rows
+    # Each store needs a fresh check: a verdict is bound to the version it was checked against.
+    times = []
+    _reset_peak()
+    for _ in range(runs + 1):
+        checked = check_roster_file(store, desa, data, "bench.csv")
+        started = time.perf_counter()
+        store_checked_roster(store, operator, checked)
+        times.append((time.perf_counter() - started) * 1000)
+    ms, peak = statistics.median(times[1:]), _hwm_mb()
+    rows.append(Row(size, "Unggah 200 baris: simpan", "desa", ms, runs, peak, target="≤ 100 ms"))
+    rows[-1].met = ms <= 100
+    return rows
+
+
+def tps_file(store: Store, count: int) -> bytes:
+    """A KPU TPS list of ``count`` rows over the kabupaten's villages, by kecamatan and desa name."""
+    villages = store.villages(Scope(KABUPATEN)).select("kecamatan_name", "desa_name").rows()
+    lines = ["Kecamatan,Desa/Kelurahan,Nomor TPS,Rawan,Alamat"]
+    per = -(-count // len(villages))
+    for i in range(count):
+        kecamatan, desa = villages[i // per]
+        rawan = "ya" if i % 29 == 0 else ""
+        lines.append(f"{kecamatan},{desa},{i % per + 1},{rawan},Jl. Contoh {i}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_rows(size: str, store: Store) -> list[Row]:
+    """A 50,000-row TPS list: read, match every village, replace in one transaction (last: it writes)."""
+    from readiness.tps_list import check_tps_file
+
+    data = tps_file(store, 50_000)
+
+    def run() -> int:
+        parsed = check_tps_file(store, data, "tps_50000.csv")
+        return store.replace_tps(SYSTEM, parsed.tps, file_name="tps_50000.csv") if parsed.ok else 0
+
+    ms, peak, stored = measure(run, 3)
+    row = Row(size, "Impor 50.000 baris (daftar TPS)", "kabupaten 17.02", ms, 3, peak)
+    row.target, row.met = "≤ 3000 ms", ms <= 3000
+    row.note = "" if stored == 50_000 else f"{stored} baris disimpan"
+    return [row]
+
+
+def export_rows(size: str, store: Store, runs: int) -> list[Row]:
+    """Each export format for the kabupaten (and the province at M and L)."""
+    try:
+        from readiness import exports
+    except ImportError as error:
+        return [Row(size, "Ekspor", "-", 0, 0, 0, note=f"belum ada: {error}")]
+    rows = []
+    for code in [c for c in SCOPES[size] if c]:
+        recap_ms, peak, recap = measure(
+            lambda c=code: exports.build_recap(store, Scope(c), now=NOW), max(1, runs // 2)
+        )
+        rows.append(
+            Row(size, "Ekspor: data rekap", _scope_label(code), recap_ms, max(1, runs // 2), peak)
+        )
+        for kind in exports.FORMATS:
+            ms, peak, _ = measure(lambda k=kind, r=recap: exports.render(r, k), max(1, runs // 2))
+            row = Row(
+                size, f"Ekspor {kind.upper()} (data + berkas)", _scope_label(code), recap_ms + ms,
+                max(1, runs // 2), peak, target="≤ 3000 ms",
+            )  # fmt: skip
+            row.met = row.ms <= 3000
+            rows.append(row)
+    return rows
+
+
+def bulk_rows(size: str, settings, folder: Path) -> list[Row]:
+    """``Store.bulk_load`` of the size's CSV files into a fresh file vs DuckDB's own read_csv."""
+    csv_dir = folder / "csv"
+    files = {
+        name: csv_dir / f"{name}.csv" for name in ("regions", "tps", "submissions", "officers")
+    }
+    runs = 2 if size == "L" else 3
+    product, floor_file = folder / "bulk.duckdb", folder / "bulk_floor.duckdb"
+    loads, floors_ms = [], []
+    _reset_peak()
+    for _ in range(runs):  # creating the empty files is set-up, not load time
+        product.unlink(missing_ok=True)
+        store = Store.open(product, settings)
+        started = time.perf_counter()
+        store.bulk_load(SYSTEM, files)
+        loads.append((time.perf_counter() - started) * 1000)
+        floor_file.unlink(missing_ok=True)
+        con = duckdb.connect(str(floor_file))
+        started = time.perf_counter()
+        con.execute("BEGIN TRANSACTION")
+        for name, path in files.items():
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv($p)", {"p": str(path)})
+        con.execute("COMMIT")
+        con.close()  # the product's write also closes (and checkpoints) its connection
+        floors_ms.append((time.perf_counter() - started) * 1000)
+    ms, floor_ms, peak = statistics.median(loads), statistics.median(floors_ms), _hwm_mb()
+    row = Row(
+        size, "Muat massal (Store.bulk_load)", "nasional" if size == "L" else "-", ms, runs, peak
+    )
+    row.floor_ms, row.target = floor_ms, "≤ 1,5× read_csv"
+    row.met = row.ratio <= 1.5
+    product.unlink(missing_ok=True)
+    floor_file.unlink(missing_ok=True)
+    return [row]
+
+
+def dashboard_rows(size: str, db: Path) -> list[Row]:
+    """``streamlit run`` on the database, log in, Ringkasan in chromium: first metric, peak RSS."""
+    sys.path.insert(0, str(PROJECT_DIR / "tests"))
+    try:
+        from browser import launch_chromium, running_dashboard
+        from playwright.sync_api import sync_playwright
+
+        from readiness import auth
+    except ImportError as error:
+        return [Row(size, "Dasbor di chromium", "-", 0, 0, 0, note=f"tidak dapat diukur: {error}")]
+    auth.create_first_admin(Store.open(db, load_settings()), "pengukur", PASSWORD, "Pengukur")
+    rows = []
+    try:
+        with running_dashboard(db) as base_url, sync_playwright() as playwright:
+            pid = _server_pid(base_url.rsplit(":", 1)[1])
+            browser = launch_chromium(playwright)
+            for attempt in ("pertama (cache kosong)", "kedua (cache terisi)"):
+                page = browser.new_page()
+                page.goto(base_url)
+                page.get_by_label("Nama pengguna").fill("pengukur")
+                page.get_by_label("Kata sandi").fill(PASSWORD)
+                started = time.perf_counter()
+                page.get_by_role("button", name="Masuk").click()
+                page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
+                ms = (time.perf_counter() - started) * 1000
+                page.close()
+                name = f"Dasbor: klik Masuk sampai metrik pertama, {attempt}"
+                rows.append(Row(size, name, "kabupaten 17.02", ms, 1, 0))
+            browser.close()
+            peak = _hwm_mb(pid) if pid else 0
+    except Exception as error:  # the table must still be written; say what went wrong
+        first_line = str(error).splitlines()[0][:120]
+        return [*rows, Row(size, "Dasbor di chromium", "-", 0, 0, 0, note=f"gagal: {first_line}")]
+    rows.append(Row(size, "Dasbor: puncak RSS proses streamlit", "-", 0, 1, peak))
+    rows[-1].target, rows[-1].met = "≤ 2048 MB", peak <= 2048
+    return rows
+
+
+def _server_pid(port: str) -> int | None:
+    """The pid of the ``streamlit run`` this benchmark started on ``port``."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(cmdline) and port.encode() in cmdline:
+            return int(entry.name)
+    return None
+
+
+# -- the table -------------------------------------------------------------------------------------
+
+
+def _fmt_ms(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def table(rows: list[Row]) -> str:
+    """The Markdown table (decimal comma, as the rest of the product)."""
+    head = (
+        "| ukuran | pengukuran | cakupan | median ms | floor ms | rasio | puncak RSS MB | "
+        "runs | target | hasil |\n|---|---|---|---:|---:|---:|---:|---:|---|---|"
+    )
+    lines = [head]
+    for r in rows:
+        verdict = "" if r.met is None else ("ya" if r.met else "**TIDAK**")
+        if r.note:
+            verdict = f"{verdict} ({r.note})".strip()
+        ratio = f"{r.ratio:.2f}×".replace(".", ",") if r.ratio else ""
+        ms = _fmt_ms(r.ms) if r.ms else ""
+        peak = _fmt_ms(r.peak_mb)[:-2] if r.peak_mb else ""
+        lines.append(
+            f"| {r.size} | {r.name} | {r.scope} | {ms} | {_fmt_ms(r.floor_ms)} | {ratio} | "
+            f"{peak} | {r.runs} | {r.target} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """One line about where the numbers came from."""
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, Polars {pl.__version__}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build (or reuse) each size's database, measure everything, print and write the table."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated: S,M,L (default all)")
+    parser.add_argument(
+        "--runs", type=int, default=0, help="runs per measurement (default by size)"
+    )
+    parser.add_argument("--out", default=str(PROJECT_DIR / "docs" / "benchmarks.md"))
+    parser.add_argument("--cache", default=None, help="cache folder (default benchmarks/.cache)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the chromium measurement")
+    parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # tests: 1 run
+    args = parser.parse_args(argv)
+    sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {unknown}; choose from {', '.join(SIZES)}")
+    settings = load_settings()
+    cache = Path(args.cache) if args.cache else None
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for size in sizes:
+        print(f"== {size}: {SIZES[size].label}", flush=True)
+        options = {"bulk": True} if args.tiny else {}
+        pristine = build(size, settings, cache or CACHE_DIR, **options)
+        db = working_copy(pristine)
+        runs = args.runs or (1 if args.tiny else RUNS[size])
+        store = Store.open(db, settings)
+        part = page_rows(size, store, runs)
+        part += upload_rows(size, store, runs)
+        part += export_rows(size, store, runs)
+        if not args.tiny:
+            part += import_rows(size, store)
+        if size == "L" or args.tiny:
+            part += bulk_rows(size, settings, pristine.parent)
+        if size == "L" and not args.no_browser:
+            part += dashboard_rows(size, working_copy(pristine))
+        print(table(part), flush=True)
+        rows += part
+    text = table(rows)
+    header = (
+        "# Benchmarks\n\nWritten by `python -m benchmarks "
+        f"--sizes {','.join(sizes)}` on {dt.date.today():%Y-%m-%d} ({machine()}); "
+        f"{time.perf_counter() - started:.0f} s in all. Median of the runs after one warm-up; "
+        "floor = the same numbers from one hand-written DuckDB query on the same file in the "
+        "same run; ratio = product / floor. See docs/scaling.md for what the numbers mean.\n\n"
+    )
+    print("\n" + text)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(header + text + "\n", encoding="utf-8")
+        print(f"\nwritten to {args.out}")
+    return 0

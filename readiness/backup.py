@@ -1,0 +1,398 @@
+"""Backups: consistent snapshots while the dashboard runs, verified restores, daily snapshots.
+
+A snapshot is a complete DuckDB file made by one ``COPY FROM DATABASE`` statement (one
+transaction), written next to its final name and renamed only after it has been re-opened and
+every row read back. A restore checks the file is ours (migrations, this kabupaten's regions)
+before the current file is touched, and keeps the current file as a snapshot first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from readiness import formatting as fmt
+from readiness.config import Settings
+from readiness.errors import ReadinessError
+from readiness.storage import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
+
+log = logging.getLogger("readiness.backup")
+
+DAILY_PREFIX = "harian-"  # daily snapshots: harian-2024-11-27.duckdb (pruned to `keep`)
+BEFORE_RESTORE_PREFIX = "sebelum-pulih-"  # the file a restore replaced (never pruned)
+SUFFIX = ".duckdb"
+_daily_lock = threading.Lock()
+_daily_done: dict[Path, dt.date] = {}
+
+
+class BackupError(ReadinessError):
+    """A backup could not be made or a file cannot be restored; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a verified snapshot holds."""
+
+    path: Path
+    size_bytes: int
+    tables: dict[str, int]
+    migrations: list[int]
+    data_version: int
+
+    def describe(self) -> str:
+        """One Indonesian line for the CLI."""
+        rows = self.tables
+        return (
+            f"{self.path} ({fmt.number(self.size_bytes // 1024)} KB): "
+            f"{fmt.number(rows.get('submissions', 0))} unggahan, "
+            f"{fmt.number(rows.get('officers', 0))} baris linmas, "
+            f"{fmt.number(rows.get('batches', 0))} impor BPJS/pelatihan, "
+            f"{fmt.number(rows.get('audit_log', 0))} catatan audit."
+        )
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """The restored file's content and where the replaced database was kept."""
+
+    restored: BackupInfo
+    previous_kept: Path | None
+
+
+def backup_dir(settings: Settings, db_path: Path) -> Path:
+    """The snapshot folder: ``[backup] directory``, relative to the database file's folder."""
+    folder = Path(settings.backup_directory)
+    return folder if folder.is_absolute() else Path(db_path).resolve().parent / folder
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _temp_name(final: Path, tag: str) -> Path:
+    return final.with_name(f".{final.stem}.{tag}-{os.getpid()}-{threading.get_ident()}{SUFFIX}")
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _why_unreadable(text: str) -> str:
+    if "not a valid DuckDB database" in text:
+        return "bukan berkas basis data DuckDB"
+    if "checksum" in text.lower():
+        return "ada blok data yang rusak"
+    if "read enough bytes" in text:
+        return "berkas terpotong"
+    return text.splitlines()[0][:160] if text else "tidak diketahui"
+
+
+def inspect(path: Path, settings: Settings, *, shown: str | None = None) -> BackupInfo:
+    """Open a file read-only, read every row and check it is a database of this kabupaten.
+
+    ``shown`` is the name used in messages (the user's file when ``path`` is a working copy).
+    """
+    path = Path(path)
+    name = shown or path.name
+    if not path.is_file():
+        msg = f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya."
+        raise BackupError(msg, code="backup_missing")
+    try:
+        info = Store.inspect_file(path)
+    except DatabaseFileError as error:
+        msg = (
+            f"Berkas {name} bukan basis data Kesiapan Linmas yang utuh "
+            f"({_why_unreadable(error.detail)}). Pilih berkas cadangan lain; basis data yang sekarang "
+            "tidak diubah."
+        )
+        raise BackupError(msg, code="backup_unreadable") from error
+    if "schema_migrations" not in info["tables"] or "submissions" not in info["tables"]:
+        msg = (
+            f"Berkas {name} adalah basis data DuckDB, tetapi bukan milik Kesiapan Linmas "
+            "(tidak ada tabel schema_migrations/submissions). Pilih berkas cadangan yang dibuat "
+            "dengan perintah backup; basis data yang sekarang tidak diubah."
+        )
+        raise BackupError(msg, code="backup_foreign")
+    known = {version for version, _, _ in MIGRATIONS}
+    newer = sorted(set(info["migrations"]) - known)
+    if newer:
+        msg = (
+            f"Berkas {name} dibuat oleh versi aplikasi yang lebih baru (migrasi {newer}). "
+            "Perbarui aplikasi dulu, lalu pulihkan lagi; basis data yang sekarang tidak diubah."
+        )
+        raise BackupError(msg, code="backup_newer")
+    if settings.kabupaten_code not in info["kabupaten"]:
+        found = ", ".join(info["kabupaten"]) or "tidak ada"
+        msg = (
+            f"Berkas {name} berisi data wilayah lain (kode kabupaten: {found}), bukan "
+            f"{settings.kabupaten_name} ({settings.kabupaten_code}). Pilih cadangan kabupaten "
+            "ini; basis data yang sekarang tidak diubah."
+        )
+        raise BackupError(msg, code="backup_other_kabupaten")
+    return BackupInfo(
+        path=path,
+        size_bytes=path.stat().st_size,
+        tables=info["tables"],
+        migrations=info["migrations"],
+        data_version=info.get("data_version", 0),
+    )
+
+
+def backup(store: Store, out: Path) -> BackupInfo:
+    """Write a verified snapshot of the store to ``out`` (refuses to overwrite a file)."""
+    out = Path(out).resolve()
+    if out.exists():
+        msg = f"Berkas {out} sudah ada. Pilih nama lain; cadangan lama tidak ditimpa."
+        raise BackupError(msg, code="backup_exists")
+    if out.resolve() == store.path.resolve():
+        msg = "Cadangan tidak boleh ditulis ke berkas basis data itu sendiri. Pilih nama lain."
+        raise BackupError(msg, code="backup_exists")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp_name(out, "sedang-dibuat")
+    _remove(temp)
+    try:
+        try:
+            store.snapshot_to(temp)
+        except ReadinessError as error:
+            if error.code != "snapshot_failed":
+                raise
+            msg = (
+                f"Cadangan {store.path.name} tidak dapat dibuat ({_why_unreadable(error.message)}). "
+                "Periksa ruang disk; bila basis data rusak, pulihkan dari cadangan sebelumnya."
+            )
+            raise BackupError(msg, code="backup_failed") from error
+        info = inspect(temp, store.settings)
+        _fsync_file(temp)
+        _publish(temp, out)
+        _fsync_dir(out.parent)
+    except OSError as error:
+        msg = (
+            f"Cadangan tidak dapat ditulis ke {out.parent}: {error.strerror or error}. Periksa "
+            "ruang disk dan izin folder; basis data tidak diubah."
+        )
+        raise BackupError(msg, code="backup_write_failed") from error
+    finally:
+        _remove(temp)
+    return BackupInfo(out, out.stat().st_size, info.tables, info.migrations, info.data_version)
+
+
+def _publish(temp: Path, out: Path) -> None:
+    """Give the finished snapshot its name without ever replacing an existing file."""
+    try:
+        os.link(temp, out)  # atomic, and fails when ``out`` exists
+        return
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links (a FAT/exFAT USB disk): check, then rename
+        if not out.exists():
+            temp.replace(out)
+            return
+    msg = f"Berkas {out} muncul selagi cadangan dibuat. Pilih nama lain."
+    raise BackupError(msg, code="backup_exists")
+
+
+def list_backups(settings: Settings, db_path: Path) -> list[Path]:
+    """Snapshots in the backup folder, newest first (by modification time)."""
+    folder = backup_dir(settings, db_path)
+    if not folder.is_dir():
+        return []
+    files = [
+        p
+        for p in folder.glob(f"*{SUFFIX}")
+        if p.is_file() and not p.name.startswith(".") and not p.stem.endswith("-rusak")
+    ]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def latest_backup(settings: Settings, db_path: Path) -> Path | None:
+    """The newest snapshot in the backup folder, or None."""
+    found = list_backups(settings, db_path)
+    return found[0] if found else None
+
+
+def prune_daily(settings: Settings, db_path: Path) -> list[Path]:
+    """Delete daily snapshots beyond ``[backup] keep`` (oldest first); others stay."""
+    folder = backup_dir(settings, db_path)
+    daily = sorted(folder.glob(f"{DAILY_PREFIX}*{SUFFIX}"), reverse=True)  # names sort by date
+    removed = daily[max(1, settings.backup_keep) :]
+    # half-written snapshots of a process that was killed, once surely abandoned
+    cutoff = now_wib().timestamp() - 86400
+    removed += [p for p in folder.glob(".*.sedang-dibuat-*") if _older_than(p, cutoff)]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def _older_than(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False
+
+
+def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path | None:
+    """Take today's snapshot if the setting is on and it does not exist yet; prune old ones.
+
+    Returns the new file, or None when nothing was needed. Cheap to call on every page run.
+    """
+    settings = store.settings
+    if not (settings.backup_daily or force):
+        return None
+    key = store.path.resolve()
+    if _daily_done.get(key) == today and not force:
+        return None
+    with _daily_lock:
+        target = backup_dir(settings, store.path) / f"{DAILY_PREFIX}{today.isoformat()}{SUFFIX}"
+        _daily_done[key] = today  # one attempt per process and day, even when it fails
+        made = None
+        if not target.exists():
+            try:
+                made = backup(store, target).path
+            except BackupError as error:
+                if error.code != "backup_exists":  # another process took it meanwhile: fine
+                    raise
+        prune_daily(settings, store.path)
+        return made
+
+
+def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) -> RestoreResult:
+    """Replace the database at ``store_path`` by the verified snapshot ``source``.
+
+    Order: check ``source``; copy it next to the database and check the copy; migrate it and
+    audit the restore there; snapshot the current database (if readable) or move it aside (if
+    damaged); only then rename the copy into place.
+    """
+    store_path = Path(store_path).resolve()
+    source = Path(source).resolve()
+    if source == store_path:
+        msg = "Berkas cadangan sama dengan basis data yang dipakai. Pilih berkas cadangan lain."
+        raise BackupError(msg, code="backup_is_current")
+    staged = _temp_name(store_path, "pemulihan")
+    # The copy gets a .duckdb name: DuckDB reads other extensions (.csv, ...) as something else.
+    checked_source = staged.with_name(staged.stem + "-cek" + SUFFIX)
+    _remove(staged)
+    _remove(checked_source)
+    try:
+        try:
+            shutil.copyfile(source, checked_source)
+        except FileNotFoundError:
+            msg = f"Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
+            raise BackupError(msg, code="backup_missing") from None
+        inspect(checked_source, settings, shown=source.name)
+        checked_source.replace(staged)
+        restored = Store.open(staged, settings)  # applies newer migrations, syncs regions
+        previous_version = _current_version(store_path, settings)
+        restored.mark_restored(actor, source.name, newer_than=previous_version)
+        info = inspect(staged, settings)
+        _fsync_file(staged)
+        with _holding(store_path, settings):  # no other process can write until the swap
+            kept = _keep_current(store_path, settings)
+            staged.replace(store_path)
+            _fsync_dir(store_path.parent)
+    except OSError as error:
+        msg = (
+            f"Pemulihan gagal menulis berkas: {error.strerror or error}. Periksa ruang disk dan "
+            "izin folder; basis data yang sekarang tidak diubah."
+        )
+        raise BackupError(msg, code="restore_write_failed") from error
+    finally:
+        _remove(staged)
+        _remove(checked_source)
+    return RestoreResult(
+        BackupInfo(
+            store_path, store_path.stat().st_size, info.tables, info.migrations, info.data_version
+        ),
+        kept,
+    )
+
+
+@contextmanager
+def _holding(store_path: Path, settings: Settings) -> Iterator[None]:
+    """Keep a connection (DuckDB's file lock) open on a readable database; skip a damaged one."""
+    if not store_path.exists():
+        yield
+        return
+    try:
+        held = Store(store_path, settings).connect()
+        held.__enter__()
+    except DatabaseFileError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        held.__exit__(None, None, None)
+
+
+def _current_version(store_path: Path, settings: Settings) -> int:
+    """The data version of the file being replaced (0 when new or unreadable)."""
+    if not store_path.exists():
+        return 0
+    try:
+        return Store(store_path, settings).data_version()
+    except Exception:  # a damaged file: nothing newer to stay ahead of
+        log.warning("could not read the data version of %s", store_path, exc_info=True)
+        return 0
+
+
+def _keep_current(store_path: Path, settings: Settings) -> Path | None:
+    """Save the database about to be replaced: a snapshot, or the raw file when damaged."""
+    if not store_path.exists():
+        return None
+    folder = backup_dir(settings, store_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now_wib().strftime("%Y-%m-%d-%H%M%S")
+    kept = folder / f"{BEFORE_RESTORE_PREFIX}{stamp}{SUFFIX}"
+    try:
+        return backup(Store(store_path, settings), kept).path
+    except ReadinessError as error:
+        if error.code == "database_busy":
+            raise
+        log.warning("current database unreadable, moving it aside: %s", error.message)
+    moved = kept.with_name(f"{BEFORE_RESTORE_PREFIX}{stamp}-rusak{SUFFIX}")
+    shutil.move(store_path, moved)
+    wal = store_path.with_name(store_path.name + ".wal")
+    if wal.exists():
+        shutil.move(wal, moved.with_name(moved.name + ".wal"))
+    return moved
+
+
+def unreadable_database_message(db_path: Path, settings: Settings, detail: str = "") -> str:
+    """What to tell someone at start-up when the database file is damaged."""
+    latest = latest_backup(settings, db_path)
+    why = f" ({_why_unreadable(detail)})" if detail else ""
+    text = f"Berkas basis data {db_path} rusak atau bukan basis data Kesiapan Linmas{why}. "
+    if latest is None:
+        return text + (
+            f"Tidak ada cadangan di {backup_dir(settings, db_path)}. Hubungi admin kabupaten; "
+            "jangan hapus berkas yang rusak."
+        )
+    taken = dt.datetime.fromtimestamp(latest.stat().st_mtime, tz=dt.UTC).astimezone(
+        now_wib().tzinfo
+    )
+    return text + (
+        f"Cadangan terakhir: {latest} ({fmt.date(taken.date())}, pukul {taken:%H.%M} WIB). "
+        f"Pulihkan dengan: python -m readiness restore --db {db_path} {latest}"
+    )
