@@ -170,7 +170,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ReferenceDataError(msg)
     if settings.auth_mode not in ("password", "oidc"):
         msg = (
-            f"Berkas pengaturan {path}: [auth] mode harus \"password\" atau \"oidc\", "
+            f'Berkas pengaturan {path}: [auth] mode harus "password" atau "oidc", '
             f"tertulis {settings.auth_mode!r}."
         )
         raise ReferenceDataError(msg)
