@@ -28,6 +28,7 @@ import polars as pl
 
 from readiness.config import Settings
 from readiness.errors import AccessDenied, DatabaseBusyError, ReadinessError
+from readiness.ingest import CANONICAL_COLUMNS
 from readiness.regions import load_regions
 from readiness.scope import Scope
 
@@ -114,23 +115,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
 )
 
-OFFICER_COLUMNS = (
-    "row_number",
-    "nama",
-    "nik",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "alamat",
-    "no_hp",
-    "nomor_tps",
-    "status_bpjs",
-    "no_kpj",
-    "status_pelatihan",
-    "tanggal_pelatihan",
-    "keterangan",
-    "warning_codes",
-)
+# The roster's canonical columns (one name from CSV header to DuckDB column), as stored.
+OFFICER_COLUMNS = ("row_number", *CANONICAL_COLUMNS, "warning_codes")
 
 _SCOPE_SQL = "($scope = '' OR {col} = $scope OR starts_with({col}, $scope || '.'))"
 
@@ -1636,16 +1622,5 @@ _BULK_SQL = {
 # -- end of bulk load statements (issue 9) --------------------------------------------------------
 
 
-_COMPARED = (
-    "nama",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "alamat",
-    "no_hp",
-    "nomor_tps",
-    "status_bpjs",
-    "no_kpj",
-    "status_pelatihan",
-    "tanggal_pelatihan",
-)
+# A person (NIK) counts as "changed" between versions when any other roster column differs.
+_COMPARED = tuple(c for c in CANONICAL_COLUMNS if c != "nik")
