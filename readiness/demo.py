@@ -16,6 +16,7 @@ import polars as pl
 from readiness.metrics import WIB
 from readiness.scope import Scope
 from readiness.storage import OFFICER_COLUMNS, SYSTEM, Actor, Store
+from readiness.validation import OFFICER_SCHEMA
 
 TOTAL_TPS = 445
 SEED = 20241127
@@ -88,25 +89,8 @@ def _officer(rng: random.Random, kecamatan_code: str, desa: str, tps_number: int
 
 
 def _roster_frame(rows: list[dict]) -> pl.DataFrame:
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "nama": pl.String,
-            "nik": pl.String,
-            "jenis_kelamin": pl.String,
-            "tempat_lahir": pl.String,
-            "tanggal_lahir": pl.Date,
-            "alamat": pl.String,
-            "no_hp": pl.String,
-            "nomor_tps": pl.Int64,
-            "status_bpjs": pl.Boolean,
-            "no_kpj": pl.String,
-            "status_pelatihan": pl.Boolean,
-            "tanggal_pelatihan": pl.Date,
-            "keterangan": pl.String,
-            "warning_codes": pl.List(pl.String),
-        },
-    )
+    schema = {c: t for c, t in OFFICER_SCHEMA.items() if c != "row_number"}
+    frame = pl.DataFrame(rows, schema=schema)
     # Row 1 of the template is the header, so the first officer sits on Excel row 2.
     return (
         frame.with_row_index("row_number", offset=2)

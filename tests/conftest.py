@@ -9,29 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from readiness import validation
 from readiness.config import Settings, load_settings
 from readiness.storage import Store
 
 # AppTest resolves relative paths against the calling file: pages tests use this one.
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
-OFFICER_SCHEMA = {
-    "row_number": pl.Int64,
-    "nama": pl.String,
-    "nik": pl.String,
-    "jenis_kelamin": pl.String,
-    "tempat_lahir": pl.String,
-    "tanggal_lahir": pl.Date,
-    "alamat": pl.String,
-    "no_hp": pl.String,
-    "nomor_tps": pl.Int64,
-    "status_bpjs": pl.Boolean,
-    "no_kpj": pl.String,
-    "status_pelatihan": pl.Boolean,
-    "tanggal_pelatihan": pl.Date,
-    "keterangan": pl.String,
-    "warning_codes": pl.List(pl.String),
-}
+OFFICER_SCHEMA = validation.OFFICER_SCHEMA
 FINDING_SCHEMA = {
     "row": pl.Int32,
     "column": pl.String,
