@@ -396,15 +396,42 @@ def desa_readiness(
         pl.col("covered").sum().cast(pl.Int64).alias("tps_covered"),
         (pl.col("rawan") & ~pl.col("covered")).sum().cast(pl.Int64).alias("rawan_uncovered"),
     )
-    count_columns = [c for c in counts.columns if c != "desa_code"]
+    return desa_readiness_counts(
+        desa, counts.join(cover, on="desa_code", how="full", coalesce=True), rules
+    )
+
+
+# Issue 9 follow-up: the per-desa counts desa_readiness builds from officer rows; storage's
+# ``readiness_counts`` hands the same columns over at province / national scale.
+READINESS_COUNT_COLUMNS = (
+    "registered",
+    "bpjs_enrolled",
+    "trained",
+    "trained_self_reported",
+    "blocked",
+    "ready",
+    *(f"_n_{c}" for s, c in _SLOT_COLUMNS.items() if s != "belum terdaftar"),
+    "tps_covered",
+    "rawan_uncovered",
+)
+
+
+def desa_readiness_counts(
+    desa: pl.DataFrame, counts: pl.DataFrame, rules: ReadinessRules
+) -> pl.DataFrame:
+    """:func:`desa_readiness` from per-desa counts instead of officer and TPS rows.
+
+    counts: desa_code plus READINESS_COUNT_COLUMNS (persons counted once per desa; _n_<slot>
+    how many counted persons are in each state; tps_covered, rawan_uncovered).
+    """
+    count_columns = list(READINESS_COUNT_COLUMNS)
     frame = (
-        desa.join(counts, on="desa_code", how="left")
-        .join(cover, on="desa_code", how="left")
-        .with_columns(
-            *(pl.col(c).fill_null(0) for c in count_columns),
-            pl.col("tps_covered").fill_null(0),
-            pl.col("rawan_uncovered").fill_null(0),
+        desa.join(
+            counts.select("desa_code", *(pl.col(c).cast(pl.Int64) for c in count_columns)),
+            on="desa_code",
+            how="left",
         )
+        .with_columns(*(pl.col(c).fill_null(0) for c in count_columns))
         .with_columns(
             (pl.col("registered") - pl.col("officers_required")).alias("surplus"),
             _capped("bpjs_enrolled").alias("bpjs_counted"),
@@ -638,6 +665,71 @@ def readiness_timeline(
         )
         .sort("date")
     )
+
+
+def readiness_timeline_counts(
+    desa: pl.DataFrame, submissions: pl.DataFrame, events: pl.DataFrame, days: list[dt.date]
+) -> pl.DataFrame:
+    """:func:`readiness_timeline` from per-desa, per-day counts (issue 9 follow-up).
+
+    events: desa_code, kind ("registered" / "ready"), day (WIB date), n (counted persons
+    listed / ready that day), as ``Store.readiness_counts`` returns them. Each desa's running
+    total is capped at its requirement once per event day; the day totals are the running sum
+    of the changes, so the work grows with the events, not with days x desa.
+
+    >>> d = pl.DataFrame({"desa_code": ["a"], "officers_required": [2]})
+    >>> sub = pl.DataFrame({"desa_code": ["a"], "uploaded_at": [dt.datetime(2024, 11, 2, 9, tzinfo=WIB)]})
+    >>> ev = pl.DataFrame({"desa_code": ["a", "a"], "kind": ["ready", "ready"],
+    ...     "day": [dt.date(2024, 11, 2), dt.date(2024, 11, 3)], "n": [1, 2]})
+    >>> readiness_timeline_counts(d, sub, ev, [dt.date(2024, 11, 1), dt.date(2024, 11, 2),
+    ...     dt.date(2024, 11, 3)])["ready"].to_list()
+    [0, 1, 2]
+    """
+    required = desa.select("desa_code", "officers_required")
+    firsts = (
+        submissions.group_by("desa_code")
+        .agg(pl.col("uploaded_at").min())
+        .join(required, on="desa_code", how="semi")
+        .select(
+            pl.lit("desa_submitted").alias("kind"),
+            pl.col("uploaded_at").dt.convert_time_zone("Asia/Jakarta").dt.date().alias("day"),
+            pl.lit(1, dtype=pl.Int64).alias("change"),
+        )
+    )
+    need = pl.col("officers_required")
+    people = (
+        events.filter(pl.col("day").is_not_null())
+        .join(required, on="desa_code", how="inner")
+        .group_by("desa_code", "kind", "day")
+        .agg(pl.col("n").sum().cast(pl.Int64), need.first())
+        .sort("desa_code", "kind", "day")
+        .with_columns(pl.col("n").cum_sum().over("desa_code", "kind").alias("total"))
+        .with_columns(
+            pl.when(need.is_not_null())
+            .then(pl.min_horizontal("total", need))
+            .otherwise(0)
+            .cast(pl.Int64)
+            .alias("capped")
+        )
+        .select(
+            "kind",
+            "day",
+            (pl.col("capped") - pl.col("capped").shift(1, fill_value=0).over("desa_code", "kind"))
+            .cast(pl.Int64)
+            .alias("change"),
+        )
+    )
+    changes = pl.concat([firsts, people]).group_by("kind", "day").agg(pl.col("change").sum())
+    frame = pl.DataFrame({"date": days}, schema={"date": pl.Date}).sort("date")
+    for kind in ("desa_submitted", "registered", "ready"):
+        running = (
+            changes.filter(pl.col("kind") == kind)
+            .sort("day")
+            .select("day", pl.col("change").cum_sum().cast(pl.Int64).alias(kind))
+        )
+        frame = frame.join_asof(running, left_on="date", right_on="day", strategy="backward")
+        frame = frame.drop("day").with_columns(pl.col(kind).fill_null(0))
+    return frame
 
 
 # -- verification berjenjang (issue 8) -----------------------------------------------------------

@@ -131,15 +131,37 @@ class Readiness:
     today: dt.date
 
 
-def _readiness_at(store: Store, scope: Scope, as_of: dt.datetime | None, today: dt.date):
+def _readiness_summary(kecamatan: pl.DataFrame, settings: Settings, today: dt.date) -> dict:
+    summary = metrics.kabupaten_readiness(
+        kecamatan, readiness_rules(settings), today=today, voting_date=settings.voting_date
+    )
+    summary["bpjs_premium_per_month"] = int(summary["bpjs_enrolled"] or 0) * (
+        settings.bpjs_premium_per_month
+    )
+    summary["bpjs_premium_total"] = summary["bpjs_premium_per_month"] * settings.bpjs_premium_months
+    return summary
+
+
+def _submissions_by(submissions: pl.DataFrame, as_of: dt.datetime | None) -> pl.DataFrame:
+    if as_of is None:
+        return submissions
+    # Compare as epoch microseconds so the column's time zone never matters.
+    limit = int(as_of.timestamp() * 1_000_000)
+    return submissions.filter(pl.col("uploaded_at").dt.epoch("us") <= limit)
+
+
+def _readiness_at(
+    store: Store,
+    scope: Scope,
+    as_of: dt.datetime | None,
+    today: dt.date,
+    villages: pl.DataFrame,
+    submissions: pl.DataFrame,
+):
+    """The row-level path: one row per officer and per TPS, the pure metrics over them."""
     settings = store.settings
     rr = readiness_rules(settings)
-    villages = store.villages(scope)
-    submissions = store.submissions(scope, active_only=False)
-    if as_of is not None:
-        # Compare as epoch microseconds so the column's time zone never matters.
-        limit = int(as_of.timestamp() * 1_000_000)
-        submissions = submissions.filter(pl.col("uploaded_at").dt.epoch("us") <= limit)
+    submissions = _submissions_by(submissions, as_of)
     officers = store.officer_readiness(scope, as_of)
     tps = store.tps(scope)
     overview_desa = metrics.desa_overview(
@@ -149,14 +171,79 @@ def _readiness_at(store: Store, scope: Scope, as_of: dt.datetime | None, today: 
     coverage = metrics.tps_coverage(tps, states, rr)
     desa = metrics.desa_readiness(overview_desa, states, coverage, rr)
     kecamatan = metrics.kecamatan_readiness(desa, rr)
-    summary = metrics.kabupaten_readiness(
-        kecamatan, rr, today=today, voting_date=settings.voting_date
-    )
-    summary["bpjs_premium_per_month"] = int(summary["bpjs_enrolled"] or 0) * (
-        settings.bpjs_premium_per_month
-    )
-    summary["bpjs_premium_total"] = summary["bpjs_premium_per_month"] * settings.bpjs_premium_months
+    summary = _readiness_summary(kecamatan, settings, today)
     return desa, kecamatan, summary, states, coverage, submissions
+
+
+# -- issue 9 follow-up: the same figures from per-desa counts in DuckDB ----------------------------
+
+# Scopes whose Readiness lists each officer and TPS (the drill-down, action lists and exports).
+# A national scope gets the figures only: 1.6 million officer rows take seconds and gigabytes,
+# and no national user needs every NIK (UU 27/2022, data minimisation).
+DETAIL_LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
+_NOWHERE = Scope("-")  # covers no region: empty officer / TPS lists with their usual columns
+_SLOT_COUNTS = {
+    "_n_slots_siap": "ready",
+    "_n_slots_belum_bpjs": "n_belum_bpjs",
+    "_n_slots_belum_pelatihan": "n_belum_pelatihan",
+    "_n_slots_perlu_diperiksa": "blocked",
+}
+
+
+def _readiness_counted(
+    store: Store,
+    scope: Scope,
+    as_of: dt.datetime | None,
+    today: dt.date,
+    villages: pl.DataFrame,
+    submissions: pl.DataFrame,
+):
+    """The counted path: ``_readiness_at``'s desa, kecamatan and summary without officer rows.
+
+    Also returns the submissions up to ``as_of`` and the per-day events for
+    ``metrics.readiness_timeline_counts``. tests/test_readiness_counts.py proves both agree.
+    """
+    settings = store.settings
+    rr = readiness_rules(settings)
+    submissions = _submissions_by(submissions, as_of)
+    frame = store.readiness_counts(
+        scope,
+        as_of,
+        per_tps=rr.officers_per_tps,
+        rawan_extra=rr.rawan_extra_officers,
+        modules=list(rr.required_modules),
+        blocking=list(rr.blocking_codes),
+    )
+    counts = frame.filter(pl.col("kind") == "desa")
+    overview_desa = metrics.desa_overview(
+        villages,
+        counts.filter(pl.col("tps_count").is_not_null()).select(
+            "desa_code", "tps_count", "rawan_count"
+        ),
+        submissions,
+        counts.select("desa_code", "officers_registered"),
+        rules(settings),
+    )
+    counts = counts.with_columns(pl.col(v).alias(k) for k, v in _SLOT_COUNTS.items())
+    desa = metrics.desa_readiness_counts(overview_desa, counts, rr)
+    kecamatan = metrics.kecamatan_readiness(desa, rr)
+    summary = _readiness_summary(kecamatan, settings, today)
+    events = frame.filter(pl.col("kind") != "desa").select("desa_code", "kind", "day", "n")
+    return desa, kecamatan, summary, submissions, events
+
+
+def _timeline_days(submissions: pl.DataFrame, states: pl.DataFrame | None, settings, today):
+    starts = [
+        d.date()
+        for d in (
+            submissions["uploaded_at"].min() if submissions.height else None,
+            states["listed_at"].min() if states is not None and states.height else None,
+        )
+        if d is not None
+    ]
+    end = min(today, settings.voting_date)
+    start = min([*starts, end - dt.timedelta(days=14)])
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 @one_connection  # issue 9: one connection for all reads of the page
@@ -165,27 +252,38 @@ def readiness(store: Store, scope: Scope, today: dt.date) -> Readiness:
 
     Yesterday is recomputed from timestamps (roster uploads, BPJS/attendance batches created
     and undone) rather than a stored snapshot; the TPS list has no history, so today's is used.
+    Yesterday's figures (and today's at national scope) are counted in DuckDB
+    (``Store.readiness_counts``); officer and TPS rows are built once, for DETAIL_LEVELS only.
     """
     settings = store.settings
-    desa, kecamatan, summary, states, coverage, submissions = _readiness_at(
-        store, scope, None, today
-    )
+    villages = store.villages(scope)
+    all_submissions = store.submissions(scope, active_only=False)
+    if scope.level in DETAIL_LEVELS:
+        desa, kecamatan, summary, states, coverage, submissions = _readiness_at(
+            store, scope, None, today, villages, all_submissions
+        )
+        days = _timeline_days(submissions, states, settings, today)
+        timeline = metrics.readiness_timeline(desa, submissions, states, days)
+    else:
+        desa, kecamatan, summary, submissions, events = _readiness_counted(
+            store, scope, None, today, villages, all_submissions
+        )
+        days = _timeline_days(submissions, None, settings, today)
+        timeline = metrics.readiness_timeline_counts(desa, submissions, events, days)
+        officers = store.officer_readiness(_NOWHERE)
+        states = metrics.officer_states(officers, readiness_rules(settings))
+        coverage = metrics.tps_coverage(store.tps(_NOWHERE), states, readiness_rules(settings))
     end_of_yesterday = dt.datetime.combine(today, dt.time(), tzinfo=metrics.WIB)
-    yesterday = _readiness_at(store, scope, end_of_yesterday, today - dt.timedelta(days=1))[2]
+    yesterday = _readiness_counted(
+        store,
+        scope,
+        end_of_yesterday,
+        today - dt.timedelta(days=1),
+        villages,
+        all_submissions,
+    )[2]
     names = desa.select("kecamatan_code", "kecamatan_name", "desa_code", "desa_name")
     desa = desa.join(store.operator_contacts(scope), on="desa_code", how="left")
-    starts = [
-        d.date()
-        for d in (
-            submissions["uploaded_at"].min() if submissions.height else None,
-            states["listed_at"].min() if states.height else None,
-        )
-        if d is not None
-    ]
-    end = min(today, settings.voting_date)
-    start = min([*starts, end - dt.timedelta(days=14)])
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    timeline = metrics.readiness_timeline(desa, submissions, states, days)
     return Readiness(
         desa=desa,
         kecamatan=kecamatan,
@@ -197,6 +295,9 @@ def readiness(store: Store, scope: Scope, today: dt.date) -> Readiness:
         scope=scope,
         today=today,
     )
+
+
+# -- end of issue 9 follow-up ------------------------------------------------------------------------
 
 
 READINESS_JSON_KEYS = ("bpjs_enrolled", "trained", "ready", "tps_total", "tps_covered")

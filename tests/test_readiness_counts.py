@@ -1,0 +1,80 @@
+"""Issue 9 follow-up: Kesiapan counted in DuckDB gives exactly the row-level figures."""
+
+import datetime as dt
+
+import pytest
+from conftest import make_nik, make_officers, no_findings
+from polars.testing import assert_frame_equal
+
+from benchmarks.build import build, working_copy
+from readiness import metrics, reports
+from readiness.scope import Scope
+from readiness.storage import SYSTEM, Store
+
+TODAY = dt.date(2024, 11, 20)
+
+
+def assert_paths_agree(store: Store, scope: Scope, today: dt.date) -> None:
+    """desa, kecamatan, summary and timeline agree now, at midnight and ten days earlier."""
+    moments = (None, dt.datetime.combine(today, dt.time(), tzinfo=metrics.WIB))
+    moments += (dt.datetime(2024, 11, 10, tzinfo=metrics.WIB),)
+    with store.reading():
+        villages = store.villages(scope)
+        uploads = store.submissions(scope, active_only=False)
+        for as_of in moments:
+            rows = reports._readiness_at(store, scope, as_of, today, villages, uploads)
+            counted = reports._readiness_counted(store, scope, as_of, today, villages, uploads)
+            assert_frame_equal(rows[0], counted[0])
+            assert_frame_equal(rows[1], counted[1])
+            assert rows[2] == counted[2]
+            days = reports._timeline_days(rows[5], rows[3], store.settings, today)
+            assert days == reports._timeline_days(counted[3], None, store.settings, today)
+            assert_frame_equal(
+                metrics.readiness_timeline(rows[0], rows[5], rows[3], days),
+                metrics.readiness_timeline_counts(counted[0], counted[3], counted[4], days),
+            )
+
+
+@pytest.mark.parametrize("code", ["17.02", "17.02.06"])
+def test_counted_path_matches_rows_on_demo(demo_store, code):
+    today = dt.datetime.now(metrics.WIB).date()  # the demo's batches are recorded today
+    assert_paths_agree(demo_store, Scope(code), today)
+    assert_paths_agree(demo_store, Scope(code), TODAY)
+
+
+def test_counted_path_matches_rows_with_blocking_warnings_and_versions(demo_store):
+    desa = "17.02.06.2001"
+    niks = [make_nik(i) for i in (901, 902, 903, 904)]
+    flagged = make_officers(
+        niks, warning_codes=[["nik_birthdate_mismatch"], [], ["nik_sex_mismatch"], ["other"]]
+    )
+    for version, rows in enumerate((flagged, flagged.head(3)), start=1):
+        demo_store.store_roster(
+            SYSTEM, desa, rows, no_findings(), file_name=f"v{version}.xlsx",
+            sha256=f"x{version}", counts={"accepted": rows.height},
+        )  # fmt: skip
+    view = reports.readiness(demo_store, Scope("17.02"), TODAY)
+    assert view.summary["blocked"] >= 2
+    assert_paths_agree(demo_store, Scope("17.02"), TODAY)
+    assert_paths_agree(demo_store, Scope(desa), TODAY)
+
+
+def test_counted_path_matches_rows_on_generated_province(settings, tmp_path_factory):
+    """The M benchmark database (Provinsi Bengkulu, 12,541 linmas), province and kabupaten."""
+    pristine = build("M", settings, tmp_path_factory.mktemp("bench"), log=lambda *_: None)
+    store = Store.open(working_copy(pristine), settings)
+    assert_paths_agree(store, Scope("17"), TODAY)
+    assert_paths_agree(store, Scope("17.02"), TODAY)
+
+
+def test_national_scope_lists_no_officers(demo_store):
+    """Above DETAIL_LEVELS the figures come from counts and no NIK leaves the database."""
+    national = reports.readiness(demo_store, Scope(""), TODAY)
+    kabupaten = reports.readiness(demo_store, Scope("17.02"), TODAY)
+    assert national.officers.height == 0
+    assert national.tps.height == 0
+    assert national.officers.columns == kabupaten.officers.columns
+    assert national.summary == kabupaten.summary  # the demo holds one kabupaten
+    assert national.yesterday == kabupaten.yesterday
+    assert_frame_equal(national.timeline, kabupaten.timeline)
+    assert_frame_equal(national.desa, kabupaten.desa)
