@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from readiness import auth, ui
+from readiness import formatting as fmt
 
 ui.page_header("Log Audit")
 actor = ui.require_role("admin")
@@ -14,10 +15,16 @@ with ui.guard():
     c1, c2, c3, c4 = st.columns(4)
     username = c1.text_input("Nama pengguna memuat", key="audit_username")
     action = c2.selectbox("Tindakan", ["(semua)", *store.audit_actions()], key="audit_action")
-    role = c3.selectbox("Peran", ["(semua)", *auth.ROLES], key="audit_role")
+    role = c3.selectbox(
+        "Peran",
+        ["(semua)", *auth.ROLES],
+        format_func=lambda r: auth.ROLE_LABELS.get(r, r),
+        key="audit_role",
+    )
     days = c4.date_input(
         "Rentang tanggal",
         value=(ui.today() - dt.timedelta(days=30), ui.today()),
+        format="DD/MM/YYYY",
         key="audit_dates",
     )
     since, until = (days[0], days[-1]) if days else (None, None)
@@ -30,7 +37,7 @@ with ui.guard():
         until=until,
     )
     table = auth.audit_table(entries)
-    st.caption(f"{len(table)} catatan (paling baru di atas, paling banyak 5.000).")
+    st.caption(f"{fmt.number(len(table))} catatan (paling baru di atas, paling banyak 5.000).")
     st.dataframe(table, hide_index=True, key="audit_table")
     left, right = st.columns(2)
     left.download_button(

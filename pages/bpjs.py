@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from readiness import auth, tables, ui
 from readiness import formatting as fmt
 from readiness import readiness_imports as imports
-from readiness import tables, ui
 from readiness.privacy import shows_personal_data
 
 ui.page_header("BPJS Ketenagakerjaan Linmas")
@@ -17,9 +17,10 @@ with ui.guard():
     s = view.summary
     c1, c2, c3 = st.columns(3)
     c1.metric(
-        "Terdaftar BPJS TK",
-        f"{fmt.number(s['bpjs_enrolled'])} dari {fmt.number(s['registered'])} linmas terdaftar",
+        "Linmas terdaftar BPJS TK",
+        f"{fmt.number(s['bpjs_enrolled'])} dari {fmt.number(s['registered'])}",
         border=True,
+        help="Dari semua linmas yang sudah masuk daftar desa/kelurahan.",
     )
     c2.metric(
         "Iuran per bulan",
@@ -29,17 +30,22 @@ with ui.guard():
         "Rp10.000 + JKM Rp6.800 (PP 44/2015); diatur di [bpjs] pengaturan.",
     )
     c3.metric(
-        f"Iuran {settings.bpjs_premium_months} bulan",
+        f"Anggaran iuran {settings.bpjs_premium_months} bulan",
         fmt.rupiah(s["bpjs_premium_total"]),
         border=True,
+        help="Iuran per bulan × lama kepesertaan yang dianggarkan ([bpjs] premium_months).",
     )
 
-    st.subheader("Impor daftar peserta dari BPJS")
-    upload = st.file_uploader(
-        "Daftar peserta (CSV/XLSX) dengan kolom NIK, Nama, No. KPJ, Status, Tanggal",
-        type=["csv", "xlsx", "xls"],
-        key="bpjs_file",
-    )
+    manages = auth.can(actor, "manage_readiness")  # storage refuses others; don't offer it
+    upload = None
+    if manages:
+        st.subheader("Impor daftar peserta dari BPJS")
+        upload = st.file_uploader(
+            "Daftar peserta (CSV/XLSX) dengan kolom NIK, Nama, No. KPJ, Status, Tanggal",
+            key="bpjs_file",  # no type=: the reader explains a wrong file in Bahasa Indonesia
+        )
+    else:
+        st.caption("Daftar peserta dari BPJS diimpor oleh admin kabupaten.")
     if upload is not None:
         plan = imports.bpjs_plan_from_file(store, actor.scope, upload.getvalue(), upload.name)
         st.info(
@@ -51,7 +57,7 @@ with ui.guard():
                 tables.import_problems_table(plan.problems), hide_index=True, key="bpjs_problems"
             )
         if st.button(
-            f"Terapkan {plan.records.height} baris",
+            f"Terapkan {fmt.number(plan.records.height)} baris",
             key="bpjs_apply",
             type="primary",
             disabled=plan.records.height == 0,
@@ -63,10 +69,10 @@ with ui.guard():
     batches = store.batches("bpjs")
     st.dataframe(tables.batches_table(batches), hide_index=True, key="bpjs_batches")
     live = tables.undoable(batches)
-    chosen = st.selectbox(
-        "Impor yang dibatalkan", list(live), format_func=live.get, key="bpjs_undo_batch"
+    chosen = manages and st.selectbox(
+        "Impor yang akan dibatalkan", list(live), format_func=live.get, key="bpjs_undo_batch"
     )
-    if st.button("Batalkan impor", key="bpjs_undo", disabled=chosen is None):
+    if manages and st.button("Batalkan impor", key="bpjs_undo", disabled=chosen is None):
         imports.undo(store, actor, chosen)
         st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
 

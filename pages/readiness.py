@@ -84,7 +84,12 @@ with ui.guard():
     desa_code = st.selectbox(
         "Desa/kelurahan", list(desa_names), format_func=desa_names.get, key="drill_desa"
     )
-    states = st.multiselect("Keadaan", list(charts.READINESS_STATES[:4]), key="drill_states")
+    states = st.multiselect(
+        "Keadaan",
+        list(charts.READINESS_STATES[:4]),
+        placeholder="Semua keadaan (pilih untuk menyaring)",
+        key="drill_states",
+    )
     people = tables.officers_of(view.officers, desa_code, states)
     st.dataframe(tables.officers_readiness_table(people), hide_index=True, key="drill_officers")
     if auth.can(actor, "manage_reference"):

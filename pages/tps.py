@@ -2,21 +2,28 @@
 
 import streamlit as st
 
+from readiness import auth, tables, tps_list, ui
 from readiness import formatting as fmt
-from readiness import tables, tps_list, ui
 
 ui.page_header("Daftar TPS")
 store = ui.store()
 actor = ui.current_actor()
 
-st.markdown(
-    "Unggah daftar TPS dari KPU (CSV atau Excel) dengan kolom **Kecamatan**, "
-    "**Desa/Kelurahan** (nama atau kode), **Nomor TPS**, dan bila ada **Rawan** (Ya/Tidak) "
-    "serta **Alamat**. Daftar TPS desa yang ada di berkas menggantikan daftar lamanya. "
-    f"Kebutuhan linmas = jumlah TPS × {store.settings.officers_per_tps} "
-    "(UU 7/2017 Pasal 351 ayat 4)."
-)
-upload = st.file_uploader("Berkas daftar TPS", type=["csv", "xlsx", "xls"], key="tps_file")
+if not auth.can(actor, "manage_reference"):
+    st.caption(
+        "Daftar TPS diunggah admin kabupaten dari data KPU. Bila jumlah TPS desa Anda salah, "
+        "hubungi admin kabupaten."
+    )
+    upload = None
+else:
+    st.markdown(
+        "Unggah daftar TPS dari KPU (CSV atau Excel) dengan kolom **Kecamatan**, "
+        "**Desa/Kelurahan** (nama atau kode), **Nomor TPS**, dan bila ada **Rawan** (Ya/Tidak) "
+        "serta **Alamat**. Daftar TPS desa yang ada di berkas menggantikan daftar lamanya. "
+        f"Kebutuhan linmas = jumlah TPS × {store.settings.officers_per_tps} "
+        "(UU 7/2017 Pasal 351 ayat 4)."
+    )
+    upload = st.file_uploader("Berkas daftar TPS", key="tps_file")
 if upload is not None:
     with ui.guard():
         parsed = tps_list.check_tps_file(store, upload.getvalue(), upload.name)
@@ -26,7 +33,8 @@ if upload is not None:
                 f"{fmt.number(parsed.tps.height)} TPS cocok untuk {fmt.number(villages)} "
                 "desa/kelurahan. Periksa lalu simpan."
             )
-            st.dataframe(parsed.tps, hide_index=True, key="tps_preview")
+            preview = tables.tps_preview_table(parsed.tps, store.villages(actor.scope))
+            st.dataframe(preview, hide_index=True, key="tps_preview")
             if st.button("Simpan daftar TPS", type="primary", key="tps_save"):
                 stored = store.replace_tps(actor, parsed.tps, file_name=upload.name)
                 st.success(f"{fmt.number(stored)} TPS disimpan.")

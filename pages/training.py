@@ -31,9 +31,16 @@ with ui.guard():
     )
 
     with st.expander("Tambah sesi pelatihan"):
-        held_on = st.date_input("Tanggal", value=ui.today(), key="session_date")
+        held_on = st.date_input(
+            "Tanggal", value=ui.today(), format="DD/MM/YYYY", key="session_date"
+        )
         place = st.text_input("Tempat", key="session_place")
-        modules = st.multiselect("Modul", list(settings.training_modules), key="session_modules")
+        modules = st.multiselect(
+            "Modul",
+            list(settings.training_modules),
+            placeholder="Pilih modul yang diajarkan",
+            key="session_modules",
+        )
         kecamatan = tables.kecamatan_choices(view.kecamatan)
         kec = st.selectbox(
             "Kecamatan peserta", list(kecamatan), format_func=kecamatan.get, key="session_kecamatan"
@@ -54,9 +61,7 @@ with ui.guard():
     session = st.selectbox("Sesi", list(sessions), format_func=sessions.get, key="session_pick")
     if session is not None:
         st.subheader("Impor absensi (kolom NIK, boleh dengan Nama)")
-        upload = st.file_uploader(
-            "Daftar hadir (CSV/XLSX)", type=["csv", "xlsx", "xls"], key="attendance_file"
-        )
+        upload = st.file_uploader("Daftar hadir (CSV/XLSX)", key="attendance_file")
         if upload is not None:
             plan = imports.attendance_plan_from_file(
                 store, actor.scope, session, upload.getvalue(), upload.name
@@ -72,7 +77,7 @@ with ui.guard():
                     key="attendance_problems",
                 )
             if st.button(
-                f"Terapkan {plan.records.height} baris",
+                f"Terapkan {fmt.number(plan.records.height)} baris",
                 key="attendance_apply",
                 type="primary",
                 disabled=plan.records.height == 0,
@@ -104,7 +109,7 @@ with ui.guard():
     st.dataframe(tables.batches_table(batches), hide_index=True, key="attendance_batches")
     live = tables.undoable(batches)
     chosen = st.selectbox(
-        "Impor yang dibatalkan", list(live), format_func=live.get, key="attendance_undo_batch"
+        "Impor yang akan dibatalkan", list(live), format_func=live.get, key="attendance_undo_batch"
     )
     if st.button("Batalkan impor", key="attendance_undo", disabled=chosen is None):
         imports.undo(store, actor, chosen)

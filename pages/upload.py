@@ -36,7 +36,8 @@ with st.expander("Belum punya format? Unduh templat daftar linmas"):
     )
 upload = st.file_uploader(
     "Berkas daftar linmas (Excel atau CSV; baris judul dan tanda tangan boleh ada)",
-    type=["csv", "xlsx", "xls", "xlsm", "ods", "txt"],
+    # No type= filter: the browser's own refusal of a photo or PDF is English and unexplained;
+    # roster.read_upload names what the file is and how to fix it, in Bahasa Indonesia.
     key="roster_file",
 )
 if upload is None or desa is None:
@@ -72,7 +73,12 @@ with ui.guard():
     c3.metric("Ditolak", fmt.number(v.rejected), border=True)
     c4.metric("Dilewati", fmt.number(v.skipped_count), border=True)
     if v.findings.height:
-        st.dataframe(roster.findings_table(checked), hide_index=True, key="findings_table")
+        st.dataframe(
+            roster.findings_table(checked),
+            hide_index=True,
+            column_config={"Kode": None},  # the code stays in the downloads, for support
+            key="findings_table",
+        )
         d1, d2 = st.columns(2)
         d1.download_button(
             "Unduh temuan (Excel)",
@@ -92,6 +98,7 @@ with ui.guard():
     rejected = roster.rejected_rows(checked)
     if rejected.height:
         st.markdown("**Perbaiki baris yang ditolak di sini**, lalu tekan *Periksa ulang*.")
+        st.markdown(roster.rejected_messages(rejected))
         edited = st.data_editor(
             rejected,
             hide_index=True,

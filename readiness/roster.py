@@ -330,3 +330,19 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
         # Another upload of this desa stored after the check is refused, not overwritten.
         expected_previous_version=checked.previous_version,
     )
+
+
+# -- UX pass: problems readable on a phone (a grid cell cuts a long message off) --------------------
+
+
+def rejected_messages(rejected: pl.DataFrame, limit: int = 10) -> str:
+    """The problems of ``rejected_rows`` as a Markdown list, which wraps on a narrow screen.
+
+    >>> rejected_messages(pl.DataFrame({"Masalah": ["a", "b", "c"]}), limit=2)
+    '- a\\n- b\\n- … dan 1 baris lainnya: lihat tabel di bawah.'
+    """
+    lines = [f"- {message}" for message in rejected[PROBLEM_COLUMN].head(limit).to_list()]
+    if rejected.height > limit:
+        rest = fmt.number(rejected.height - limit)
+        lines.append(f"- … dan {rest} baris lainnya: lihat tabel di bawah.")
+    return "\n".join(lines)

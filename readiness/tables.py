@@ -473,3 +473,27 @@ def ticked(sheet: pl.DataFrame, edited) -> list[str]:
 
 
 # -- end of readiness tables (issue 6) -------------------------------------------------------------
+
+
+# -- UX pass: the Daftar TPS page's preview --------------------------------------------------------
+
+
+def tps_preview_table(tps: pl.DataFrame, villages: pl.DataFrame) -> pl.DataFrame:
+    """A checked KPU list before saving: names for codes, Ya/Tidak for true/false.
+
+    ``tps`` has desa_code, tps_number, rawan, rawan_reason, address; ``villages`` has desa_code,
+    kecamatan_name, desa_name (``Store.villages``).
+    """
+    names = villages.select("desa_code", "kecamatan_name", "desa_name")
+    return (
+        tps.join(names, on="desa_code", how="left")
+        .sort("kecamatan_name", "desa_name", "tps_number")
+        .select(
+            pl.col("kecamatan_name").alias("Kecamatan"),
+            pl.col("desa_name").alias("Desa/Kelurahan"),
+            pl.col("tps_number").alias("Nomor TPS"),
+            pl.when(pl.col("rawan")).then(pl.lit("Ya")).otherwise(pl.lit("Tidak")).alias("Rawan"),
+            pl.col("rawan_reason").fill_null("").alias("Alasan rawan"),
+            pl.col("address").fill_null("").alias("Alamat"),
+        )
+    )
