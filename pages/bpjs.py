@@ -66,15 +66,7 @@ with ui.guard():
             st.success(f"Impor nomor {batch} disimpan. Bisa dibatalkan di bawah.")
 
     st.subheader("Riwayat impor")
-    batches = store.batches("bpjs")
-    st.dataframe(tables.batches_table(batches), hide_index=True, key="bpjs_batches")
-    live = tables.undoable(batches)
-    chosen = manages and st.selectbox(
-        "Impor yang akan dibatalkan", list(live), format_func=live.get, key="bpjs_undo_batch"
-    )
-    if manages and st.button("Batalkan impor", key="bpjs_undo", disabled=chosen is None):
-        imports.undo(store, actor, chosen)
-        st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+    ui.batch_history("bpjs", "bpjs", can_undo=manages)
 
     st.subheader("Linmas belum terdaftar (untuk pendaftaran kolektif)")
     full = shows_personal_data(actor.role, "export") and st.checkbox(

@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
+from readiness import auth, tables, ui
 from readiness import formatting as fmt
 from readiness import readiness_imports as imports
-from readiness import tables, ui
 
 ui.page_header("Pelatihan Linmas")
 settings = ui.settings()
@@ -30,36 +30,43 @@ with ui.guard():
         help="Daftar desa menulis sudah pelatihan, tetapi belum ada absensinya.",
     )
 
-    with st.expander("Tambah sesi pelatihan"):
-        held_on = st.date_input(
-            "Tanggal", value=ui.today(), format="DD/MM/YYYY", key="session_date"
-        )
-        place = st.text_input("Tempat", key="session_place")
-        modules = st.multiselect(
-            "Modul",
-            list(settings.training_modules),
-            placeholder="Pilih modul yang diajarkan",
-            key="session_modules",
-        )
-        kecamatan = tables.kecamatan_choices(view.kecamatan)
-        kec = st.selectbox(
-            "Kecamatan peserta", list(kecamatan), format_func=kecamatan.get, key="session_kecamatan"
-        )
-        if st.button("Simpan sesi", key="session_save"):
-            new = imports.add_session(
-                store,
-                actor,
-                held_on=held_on or dt.date.today(),
-                place=place,
-                modules=modules,
-                kecamatan_code=kec,
+    manages = auth.can(actor, "manage_readiness")  # storage refuses others; don't offer it
+    if not manages:
+        st.caption("Sesi dan absensi pelatihan dicatat oleh admin kabupaten.")
+    else:
+        with st.expander("Tambah sesi pelatihan"):
+            held_on = st.date_input(
+                "Tanggal", value=ui.today(), format="DD/MM/YYYY", key="session_date"
             )
-            st.success(f"Sesi nomor {new} disimpan.")
+            place = st.text_input("Tempat", key="session_place")
+            modules = st.multiselect(
+                "Modul",
+                list(settings.training_modules),
+                placeholder="Pilih modul yang diajarkan",
+                key="session_modules",
+            )
+            kecamatan = tables.kecamatan_choices(view.kecamatan)
+            kec = st.selectbox(
+                "Kecamatan peserta",
+                list(kecamatan),
+                format_func=kecamatan.get,
+                key="session_kecamatan",
+            )
+            if st.button("Simpan sesi", key="session_save"):
+                new = imports.add_session(
+                    store,
+                    actor,
+                    held_on=held_on or dt.date.today(),
+                    place=place,
+                    modules=modules,
+                    kecamatan_code=kec,
+                )
+                st.success(f"Sesi nomor {new} disimpan.")
 
     sessions_frame = store.training_sessions()
     sessions = tables.session_choices(sessions_frame)
     session = st.selectbox("Sesi", list(sessions), format_func=sessions.get, key="session_pick")
-    if session is not None:
+    if manages and session is not None:
         st.subheader("Impor absensi (kolom NIK, boleh dengan Nama)")
         upload = st.file_uploader("Daftar hadir (CSV/XLSX)", key="attendance_file")
         if upload is not None:
@@ -105,12 +112,4 @@ with ui.guard():
             st.success(f"{added} linmas dicatat hadir.")
 
     st.subheader("Riwayat impor absensi")
-    batches = store.batches("attendance")
-    st.dataframe(tables.batches_table(batches), hide_index=True, key="attendance_batches")
-    live = tables.undoable(batches)
-    chosen = st.selectbox(
-        "Impor yang akan dibatalkan", list(live), format_func=live.get, key="attendance_undo_batch"
-    )
-    if st.button("Batalkan impor", key="attendance_undo", disabled=chosen is None):
-        imports.undo(store, actor, chosen)
-        st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+    ui.batch_history("attendance", "attendance", can_undo=manages)

@@ -298,3 +298,25 @@ def readiness(scope: Scope) -> reports.Readiness:
     """Readiness figures (and yesterday's), recomputed only when the data or the day changes."""
     current = store()
     return _readiness(str(current.path), current.data_version(), scope.code, today().isoformat())
+
+
+# -- import history with undo (BPJS and attendance pages share it) ---------------------------------
+
+
+def batch_history(kind: str, key: str, *, can_undo: bool) -> None:
+    """The imports of one kind, newest first, and "Batalkan impor" for those allowed to undo."""
+    from readiness import readiness_imports as imports
+    from readiness import tables
+
+    current = store()
+    batches = current.batches(kind)
+    st.dataframe(tables.batches_table(batches), hide_index=True, key=f"{key}_batches")
+    if not can_undo:
+        return
+    live = tables.undoable(batches)
+    chosen = st.selectbox(
+        "Impor yang akan dibatalkan", list(live), format_func=live.get, key=f"{key}_undo_batch"
+    )
+    if st.button("Batalkan impor", key=f"{key}_undo", disabled=chosen is None):
+        imports.undo(current, current_actor(), chosen)
+        st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")

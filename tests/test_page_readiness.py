@@ -107,3 +107,20 @@ def test_training_page_opens_with_sessions(demo_store, monkeypatch):
     assert not at.exception
     assert not at.error
     assert at.selectbox(key="session_pick").value is not None
+
+
+def test_training_and_bpjs_writes_are_offered_to_admin_only(demo_store, monkeypatch):
+    monkeypatch.setenv("READINESS_DB", str(demo_store.path))
+    for page, write_keys in [
+        ("pages/training.py", {"session_save", "attendance_undo", "attendance_save"}),
+        ("pages/bpjs.py", {"bpjs_undo"}),
+    ]:
+        admin = open_page(page)
+        assert write_keys <= {b.key for b in admin.button}, page
+        head = AppTest.from_file(DASHBOARD, default_timeout=120)
+        head.session_state["actor"] = Actor("pimpinan", "pimpinan", Scope("17.02"))
+        head.run()
+        head.switch_page(page).run()
+        assert not head.exception
+        assert not write_keys & {b.key for b in head.button}, page
+        assert any("admin kabupaten" in c.value for c in head.caption), page
