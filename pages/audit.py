@@ -14,7 +14,12 @@ store = ui.store()
 with ui.guard():
     c1, c2, c3, c4 = st.columns(4)
     username = c1.text_input("Nama pengguna memuat", key="audit_username")
-    action = c2.selectbox("Tindakan", ["(semua)", *store.audit_actions()], key="audit_action")
+    action = c2.selectbox(
+        "Tindakan",
+        ["(semua)", *store.audit_actions()],
+        format_func=lambda a: auth.ACTION_LABELS.get(a, a),
+        key="audit_action",
+    )
     role = c3.selectbox(
         "Peran",
         ["(semua)", *auth.ROLES],

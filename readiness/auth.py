@@ -298,6 +298,42 @@ def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:
     return buffer.getvalue()
 
 
+# What each audit action means, for the admin reading the log (unknown codes show as they are).
+ACTION_LABELS = {
+    "auth.login": "Masuk",
+    "auth.login_failed": "Gagal masuk",
+    "auth.login_refused": "Masuk ditolak (akun terkunci/nonaktif)",
+    "auth.logout": "Keluar",
+    "auth.password_change": "Ganti kata sandi",
+    "auth.revoked": "Sesi dicabut",
+    "auth.timeout": "Sesi berakhir (tidak aktif)",
+    "backup.restore": "Pemulihan dari cadangan",
+    "batch.undo": "Impor dibatalkan",
+    "bpjs.import": "Impor peserta BPJS",
+    "bulk.load": "Muat data massal",
+    "export.download": "Unduh daftar",
+    "export.pdf": "Ekspor PDF",
+    "export.xlsx": "Ekspor Excel",
+    "export.csv": "Ekspor CSV",
+    "meta.set": "Ubah pengaturan sistem",
+    "privacy.forget_nik": "Hapus data pribadi (NIK)",
+    "regions.sync": "Muat daftar wilayah",
+    "roster.upload": "Unggah daftar linmas",
+    "submission.return": "Daftar dikembalikan ke desa",
+    "submission.verify": "Daftar diverifikasi",
+    "tps.import": "Impor daftar TPS",
+    "tps.rawan": "Ubah tanda TPS rawan",
+    "training.attendance": "Catat absensi pelatihan",
+    "training.session": "Tambah sesi pelatihan",
+    "user.add": "Tambah akun",
+    "user.bulk_add": "Buat akun massal",
+    "user.demo_accounts": "Buat akun contoh",
+    "user.disable": "Nonaktifkan akun",
+    "user.enable": "Aktifkan akun",
+    "user.reset_password": "Atur ulang kata sandi",
+}
+
+
 def audit_table(entries: pl.DataFrame) -> pl.DataFrame:
     """Audit rows as people read them: WIB time, Indonesian headers, role labels."""
     from readiness import formatting as fmt
@@ -309,7 +345,8 @@ def audit_table(entries: pl.DataFrame) -> pl.DataFrame:
         .alias("Waktu"),
         pl.col("username").alias("Pengguna"),
         pl.col("role").replace_strict(ROLE_LABELS, default=pl.col("role")).alias("Peran"),
-        pl.col("action").alias("Tindakan"),
+        pl.col("action").replace_strict(ACTION_LABELS, default=pl.col("action")).alias("Tindakan"),
+        pl.col("action").alias("Kode"),
         pl.col("target").alias("Sasaran"),
         pl.col("detail").alias("Rincian"),
     )

@@ -331,3 +331,37 @@ def test_demo_login_page_lists_the_demo_accounts(demo_store, monkeypatch):
     assert listed["Nama pengguna"].tolist() == [a[0] for a in DEMO_ACCOUNTS]
     for username, _, _, password, _ in DEMO_ACCOUNTS:
         assert auth.login(demo_store, username, password).actor.username == username
+
+
+def test_audit_table_names_every_action_the_product_writes_in_indonesian():
+    import re
+    from pathlib import Path
+
+    import polars as pl
+
+    from readiness.auth import ACTION_LABELS, audit_table
+
+    written = set()
+    for source in Path(__file__).resolve().parent.parent.joinpath("readiness").glob("*.py"):
+        written |= set(
+            re.findall(
+                r'"((?:auth|backup|batch|bpjs|bulk|export|meta|privacy|regions|roster|submission|tps|training|user)\.[a-z_]+)"',
+                source.read_text(),
+            )
+        )
+    written |= {"export.pdf", "export.xlsx", "export.csv"}  # built as f"export.{kind}"
+    written -= {"tps.csv", "bpjs.belum_terdaftar"}  # a file name and a download target
+    assert written <= set(ACTION_LABELS), written - set(ACTION_LABELS)
+    entries = pl.DataFrame(
+        {
+            "id": [1],
+            "logged_at": [None],
+            "username": ["admin"],
+            "role": ["admin"],
+            "action": ["roster.upload"],
+            "target": ["17.02.06.2001"],
+            "detail": ["{}"],
+        },
+        schema_overrides={"logged_at": pl.Datetime("us", "UTC")},
+    )
+    assert audit_table(entries)["Tindakan"].to_list() == ["Unggah daftar linmas"]
