@@ -10,7 +10,7 @@ MESSAGES: dict[str, str] = {
     # Whole-file rejections (readiness.ingest / readiness.validation).
     "file_empty": (
         'Berkas "{file}" kosong: tidak ada isi yang bisa dibaca. '
-        "Isi daftar linmas (sebaiknya memakai templat), simpan, lalu unggah lagi."
+        "Isi datanya (daftar linmas sebaiknya memakai templat), simpan, lalu unggah lagi."
     ),
     "file_too_large": (
         'Berkas "{file}" berukuran {size} MB, melebihi batas {limit} MB. '
