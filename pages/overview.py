@@ -26,6 +26,22 @@ with ui.guard():
         f"Data per {fmt.timestamp(view.as_of) if view.as_of else '– (belum ada kiriman)'} · "
         f"batas pengiriman {fmt.date(settings.submission_deadline)}"
     )
+    if actor.scope.level == "desa":
+        # A desa operator sees their own village, not kecamatan counts of one.
+        card = tables.own_desa_card(view.desa)
+        st.subheader(f"Daftar linmas {card['name']}")
+        d1, d2, d3, d4 = st.columns(4)
+        d1.metric("Kiriman", card["sent"], help=card["sent_at"], border=True)
+        d2.metric("Linmas terdaftar", card["registered"], border=True)
+        d3.metric("Verifikasi", card["review"], border=True)
+        d4.metric(
+            "Menuju pemungutan suara",
+            fmt.days_to_vote(settings.voting_date, ui.today()),
+            border=True,
+        )
+        if card["note"]:
+            st.warning(f"Catatan kecamatan: {card['note']}")
+        st.stop()
     c1, c2, c3 = st.columns(3)
     c1.metric(
         "Kecamatan lengkap", f"{s['kecamatan_complete']} dari {s['kecamatan_total']}", border=True

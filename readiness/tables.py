@@ -497,3 +497,38 @@ def tps_preview_table(tps: pl.DataFrame, villages: pl.DataFrame) -> pl.DataFrame
             pl.col("address").fill_null("").alias("Alamat"),
         )
     )
+
+
+# -- one desa's own card (the desa operator's Ringkasan) ---------------------------------------------
+
+REVIEW_LABELS = {
+    "menunggu_verifikasi": "Menunggu verifikasi kecamatan",
+    "terverifikasi": "Terverifikasi",
+    "dikembalikan": "Dikembalikan — perbaiki lalu unggah ulang",
+}
+
+
+def own_desa_card(desa: pl.DataFrame) -> dict[str, str | None]:
+    """What a desa operator needs to know about their own village, as display text.
+
+    >>> d = pl.DataFrame({"desa_name": ["Derati"], "submitted": [True], "versions": [2],
+    ...     "last_uploaded_at": [None], "officers_registered": [5], "officers_required": [6],
+    ...     "tps_count": [3], "review_status": ["dikembalikan"], "review_note": ["TPS 2 kurang"]})
+    >>> card = own_desa_card(d)
+    >>> card["sent"], card["registered"], card["note"]
+    ('Versi 2', '5 dari 6', 'TPS 2 kurang')
+    """
+    row = desa.row(0, named=True)
+    registered = fmt.number(row["officers_registered"])
+    return {
+        "name": row["desa_name"],
+        "sent": f"Versi {row['versions']}" if row["submitted"] else "Belum mengirim",
+        "sent_at": fmt.timestamp(row["last_uploaded_at"]) if row["submitted"] else None,
+        "registered": (
+            f"{registered} dari {fmt.number(row['officers_required'])}"
+            if row["tps_count"] is not None
+            else f"{registered} (TPS belum diisi)"
+        ),
+        "review": REVIEW_LABELS.get(row.get("review_status") or "", "–"),
+        "note": row.get("review_note") if row.get("review_status") == "dikembalikan" else None,
+    }
