@@ -57,9 +57,9 @@ def test_return_reupload_verify_in_chromium(demo_template, tmp_path):
         save.click()
         expect(page.get_by_text("disimpan sebagai versi")).to_be_visible(timeout=60_000)
         open_page(page, "Verifikasi")
-        expect(page.get_by_test_id("stMetric")).to_contain_text(
-            "Menunggu verifikasi", timeout=30_000
-        )
+        # The upload page's four metrics may linger while the new page draws: pick ours.
+        status = page.get_by_test_id("stMetric").filter(has_text="Status daftar")
+        expect(status).to_contain_text("Menunggu verifikasi", timeout=30_000)
         page.get_by_role("button", name="Keluar").click()
 
         # the kecamatan verifies the new version
