@@ -217,19 +217,26 @@ def roster_csv(desa_code: str, count: int, first_serial: int) -> bytes:
 def upload_rows(size: str, store: Store, runs: int) -> list[Row]:
     """A 200-row village roster: read + validate, then store (a new version each run)."""
     try:
-        from readiness.roster import check_roster_file, store_checked_roster
+        from readiness.ingest import read_table
+        from readiness.roster import check_roster_file, roster_context, store_checked_roster
+        from readiness.validation import validate_roster
     except ImportError as error:  # the importer (another issue) may not be there yet
         return [Row(size, "Unggah 200 baris", "desa", 0, 0, 0, note=f"belum ada: {error}")]
     desa = "17.02.06.2001"
     data = roster_csv(desa, 200, 5000)
     operator = Actor("desa.bench", "operator_desa", Scope(desa))
-    ms, peak, checked = measure(lambda: check_roster_file(store, desa, data, "bench.csv"), runs)
+    # The issue's 50 ms is reading and validating the bytes; the database look-ups a page check
+    # adds (TPS count, NIKs of other villages) are measured on their own row, without a target.
+    context = roster_context(store, desa)
+    ms, peak, _ = measure(lambda: validate_roster(read_table(data, "bench.csv"), context), runs)
     rows = [
         Row(size, "Unggah 200 baris: baca + validasi", "desa", ms, runs, peak, target="≤ 50 ms")
     ]
     rows[-1].met = ms <= 50
+    ms, peak, checked = measure(lambda: check_roster_file(store, desa, data, "bench.csv"), runs)
+    rows.append(Row(size, "Unggah 200 baris: periksa + cari di basis data", "desa", ms, runs, peak))
     if checked.verdict is None or checked.verdict.rejected:
-        rows[-1].note = "berkas uji ditolak"
+        rows[0].note = "berkas uji ditolak"
         return rows
     # Each store needs a fresh check: a verdict is bound to the version it was checked against.
     times = []
