@@ -459,7 +459,8 @@ def desa_readiness_counts(
     ).with_columns(unit_status(pl.col("ready_rate"), rules).alias("status"))
 
 
-_READINESS_SUMS = (
+# Counts that add up from desa to kecamatan to kabupaten.
+_COUNT_SUMS = (
     "tps_count",
     "rawan_count",
     "officers_required",
@@ -475,8 +476,8 @@ _READINESS_SUMS = (
     "ready_counted",
     "tps_covered",
     "rawan_uncovered",
-    *_SLOT_COLUMNS.values(),
 )
+_READINESS_SUMS = (*_COUNT_SUMS, *_SLOT_COLUMNS.values())
 
 
 def kecamatan_readiness(desa: pl.DataFrame, rules: ReadinessRules) -> pl.DataFrame:
@@ -540,28 +541,7 @@ def kabupaten_readiness(
     """
     sums = kecamatan.select(
         pl.len().alias("kecamatan_total"),
-        *(
-            pl.col(c).sum()
-            for c in (
-                "desa_total",
-                "desa_submitted",
-                "tps_count",
-                "rawan_count",
-                "officers_required",
-                "registered",
-                "bpjs_enrolled",
-                "trained",
-                "trained_self_reported",
-                "blocked",
-                "ready",
-                "officers_counted",
-                "bpjs_counted",
-                "trained_counted",
-                "ready_counted",
-                "tps_covered",
-                "rawan_uncovered",
-            )
-        ),
+        *(pl.col(c).sum() for c in ("desa_total", "desa_submitted", *_COUNT_SUMS)),
         (pl.col("status") == "siap").sum().alias("kecamatan_siap"),
         (pl.col("status") == "kritis").sum().alias("kecamatan_kritis"),
     ).row(0, named=True)
