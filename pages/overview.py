@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import charts, tables, ui, verification
+from readiness import charts, metrics, tables, ui, verification
 from readiness import formatting as fmt
 
 ui.page_header("Ringkasan Kesiapan Linmas")
@@ -74,6 +74,11 @@ with ui.guard():
             f"{fmt.number(s['desa_without_tps'])} desa/kelurahan: TPS belum diisi, "
             "sehingga kebutuhan linmasnya belum diketahui."
         )
+
+    if view.areas is not None:  # a province or national user: the recap one level down first
+        level = metrics.child_level(actor.scope.level)
+        st.subheader(f"Per {tables.AREA_LABELS[level].lower()}")
+        st.dataframe(tables.area_table(view.areas, level), hide_index=True, key="area_table")
 
     left, right = st.columns(2)
     left.altair_chart(charts.submission_by_kecamatan(view.kecamatan), width="stretch")

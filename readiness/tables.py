@@ -532,3 +532,21 @@ def own_desa_card(desa: pl.DataFrame) -> dict[str, str | None]:
         "review": REVIEW_LABELS.get(row.get("review_status") or "", "–"),
         "note": row.get("review_note") if row.get("review_status") == "dikembalikan" else None,
     }
+
+
+# -- one level up: per kabupaten (province scope) or per province (national scope) -----------------
+
+AREA_LABELS = {"kabupaten": "Kabupaten/kota", "provinsi": "Provinsi"}
+
+
+def area_table(areas: pl.DataFrame, level: str) -> pl.DataFrame:
+    """The berjenjang recap one level below the user's scope, as people read it."""
+    return areas.select(
+        pl.col("area_code").alias("Kode"),
+        pl.col("area_name").alias(AREA_LABELS.get(level, level)),
+        pl.format("{} dari {}", "kecamatan_complete", "kecamatan_total").alias("Kecamatan lengkap"),
+        pl.format("{} dari {}", "desa_submitted", "desa_total").alias("Desa mengirim"),
+        _text("officers_required", fmt.number).alias("Kebutuhan linmas"),
+        _text("officers_registered", fmt.number).alias("Linmas terdaftar"),
+        _text("registered_rate", fmt.percent).alias("Keterisian"),
+    )

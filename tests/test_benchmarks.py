@@ -149,3 +149,26 @@ def test_benchmark_command_prints_the_table_at_a_tiny_size(tmp_path, capsys):
     written = out.read_text(encoding="utf-8")
     assert written.startswith("# Benchmarks")
     assert "| S | Ringkasan (overview) | kabupaten 17.02 |" in written
+
+
+def test_province_user_sees_the_recap_per_kabupaten_on_the_overview(
+    tmp_path, settings, monkeypatch
+):
+    from conftest import DASHBOARD
+    from streamlit.testing.v1 import AppTest
+
+    from readiness.storage import Actor
+
+    generated = generate("M", tmp_path / "csv", settings)
+    store = Store.open(tmp_path / "m.duckdb", settings)
+    store.bulk_load(SYSTEM, {name: getattr(generated, name) for name in CSV_FILES})
+    monkeypatch.setenv("READINESS_DB", str(store.path))
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.session_state["actor"] = Actor("kepala.provinsi", "pimpinan", Scope("17"))
+    at.run()
+    assert not at.exception
+    assert not at.error
+    assert any(s.value == "Per kabupaten/kota" for s in at.subheader)
+    recap = at.dataframe[0].value
+    assert len(recap) == 10
+    assert "Kabupaten Rejang Lebong" in set(recap["Kabupaten/kota"])
