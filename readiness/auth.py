@@ -164,6 +164,10 @@ def check_account(store: Store, username: str, role: str, region_code: str) -> N
     if role not in ROLES:
         msg = f"Peran {role!r} tidak dikenal. Pilih salah satu: {', '.join(ROLES)}."
         raise ReadinessError(msg, code="role_unknown")
+    # A province head reads the berjenjang recap of every kabupaten in the file (issue 9).
+    province = store.settings.province_code
+    if role == "pimpinan" and region_code == province and store.region_name(province):
+        return
     level = ROLE_LEVEL[role]
     kabupaten = store.settings.kabupaten_code
     parts = region_code.count(".")

@@ -124,6 +124,7 @@ _EXACT_ALIASES: dict[str, str | None] = {
     "nama": "nama",
     "name": "nama",
     "nik": "nik",
+    "n i k": "nik",  # "N I K" / "N.I.K" spelled out letter by letter
     "jk": "jenis_kelamin",
     "j k": "jenis_kelamin",
     "l p": "jenis_kelamin",
@@ -207,7 +208,9 @@ def _canonical_for(label: str) -> str | None:
     # A family card number (No. KK, also 16 digits) must never be taken for the NIK.
     if "kk" in words or "kartu keluarga" in text or words & {"nip", "nrp", "npwp"}:
         return None
-    if words & {"nik", "ktp", "nomorinduk"} or "induk kependudukan" in text:
+    # "KTP" names the NIK only as "No. KTP"/"KTP"; "Nama sesuai KTP" is the name column.
+    ktp_number = "ktp" in words and (bool(words & _NUMBER_WORDS) or words == {"ktp"})
+    if words & {"nik", "nomorinduk"} or ktp_number or "induk kependudukan" in text:
         return "nik"
     if "kpj" in words:
         return "no_kpj"
@@ -265,6 +268,20 @@ def _canonical_for_group(group: str, sub: str) -> str | None:
     if own is not None:
         return own
     return _canonical_for(f"{group} {sub}")
+
+
+def family_card_columns(columns: list[str]) -> list[str]:
+    """Columns headed as a family card number ("No. KK", "NKK"): never the NIK, only compared.
+
+    >>> family_card_columns(["Nama", "NIK", "No. KK", "Nomor Kartu Keluarga"])
+    ['No. KK', 'Nomor Kartu Keluarga']
+    """
+    return [
+        c
+        for c in columns
+        if c != ROW_COLUMN
+        and ({"kk", "nkk"} & set(_norm(c).split()) or "kartu keluarga" in _norm(c))
+    ]
 
 
 def guess_mapping(columns: list[str]) -> dict[str, str | None]:
@@ -808,6 +825,7 @@ _SIGNATURE = (
     r"catatan|keterangan\s*:|ket\s*:|note|dicetak|sumber\s*:|\(\s*\.{3,}|\.{5,})"
     r"|^[\w .'-]{2,40},\s*\d{1,2}\s+[a-z]+\s+\d{4}\s*$"  # "Curup, 10 Oktober 2024"
 )
+_PLACEHOLDER = r"(?i)^([-\u2013\u2014._\s]+|belum\s+ada|kosong|lowong|tidak\s+ada|nihil)$"
 _PERSON_ID = r"\d[\d .\-']{10,}\d"  # a NIK-like run of digits marks a real data row
 _IDENTITY = ("nama", "nik", "tanggal_lahir", "ttl", "tempat_lahir", "alamat", "no_hp")
 
@@ -906,21 +924,32 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
         )
     sub = None
     body_start = header + 1
+    # A header typed word by word over two unmerged rows ("NAMA" above "LENGKAP", "TANGGAL"
+    # above "LAHIR"): the cells joined name more roster columns than the lower row alone.
+    top = header
+    header_text = top_rows[header]
+    if header > 0 and best >= 2 and sum(1 for c in top_rows[header - 1] if c) >= 2:
+        joined = [
+            f"{a} {b}".strip() for a, b in zip(top_rows[header - 1], header_text, strict=True)
+        ]
+        if _header_score(joined) > best:
+            top, header_text = header - 1, joined
     if (
-        body_start < len(top_rows)
+        top == header
+        and body_start < len(top_rows)
         and best >= 2
         and _is_label_row(top_rows[body_start], top_rows[header])
     ):
         sub = top_rows[body_start]
         body_start += 1
-    names = _header_names(top_rows[header], sub, grid.letters)
+    names = _header_names(header_text, sub, grid.letters)
     rename = dict(zip(cells, names, strict=True))
     mapping = guess_mapping(names)
     row_of = frame[ROW_COLUMN]
-    header_row = int(row_of[header])
+    header_row = int(row_of[top])
 
     # Titles above the header are not data rows: reported in ``detected``, not in ``skipped``.
-    title_rows = frame.head(header).filter(pl.col("_filled") > 0)[ROW_COLUMN].to_list()
+    title_rows = frame.head(top).filter(pl.col("_filled") > 0)[ROW_COLUMN].to_list()
     body = frame.slice(body_start)
 
     # Per-row features, all vectorised over the body.
@@ -937,8 +966,13 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
     numbering = pl.all_horizontal(
         [pl.col(c).is_null() | pl.col(c).str.contains(_NUMBERING.pattern) for c in cells]
     ) & (pl.col("_filled") >= 3)
+    # "-" or "BELUM ADA" under every identity column is an unfilled slot, not a person.
     no_person = (
-        pl.all_horizontal([pl.col(c).is_null() for c in identity]) if identity else pl.lit(False)
+        pl.all_horizontal(
+            [pl.col(c).is_null() | pl.col(c).str.contains(_PLACEHOLDER) for c in identity]
+        )
+        if identity
+        else pl.lit(False)
     )
     # Features are materialised first: nesting them in the verdict made one huge expression.
     body = body.with_columns(
@@ -993,7 +1027,7 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
     detected = {
         **grid.detected,
         "header_row": header_row,
-        "header_rows": [header_row, int(row_of[header + 1])] if sub else [header_row],
+        "header_rows": [int(r) for r in row_of[top:body_start]],
         "title_rows": title_rows,
         "columns": [c for c in data.columns if c != ROW_COLUMN],
         "mapping": {k: v for k, v in mapping.items() if k in data.columns},

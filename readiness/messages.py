@@ -81,6 +81,11 @@ MESSAGES: dict[str, str] = {
         'Baris {row}, kolom NIK: 4 angka terakhir NIK "{value}" adalah 0000, '
         "nomor urut itu tidak pernah diterbitkan. Salin ulang NIK dari KTP."
     ),
+    # -- roster judge pass: a family card number copied into the NIK column --------------------
+    "nik_is_kk": (
+        'Baris {row}, kolom NIK: "{value}" sama dengan No. KK di baris ini; yang tertulis nomor '
+        "Kartu Keluarga, bukan NIK. Salin NIK orang ini (16 angka) dari KTP-nya."
+    ),
     "nik_duplicate": (
         'Baris {row}, kolom NIK: NIK "{value}" sudah tertulis di baris {first_row} berkas ini. '
         "Satu orang hanya boleh tercatat sekali; hapus baris ganda atau perbaiki NIK-nya."
@@ -125,8 +130,8 @@ MESSAGES: dict[str, str] = {
         "(tanggal di NIK ditambah 40 untuk perempuan). Periksa KTP dan perbaiki yang salah."
     ),
     "jenis_kelamin_from_nik": (
-        'Baris {row}, kolom Jenis kelamin: "{value}" tidak dikenali; diambil dari NIK: {nik_sex}. '
-        "Tulis L atau P."
+        # {value} is "kosong" or '"X" tidak dikenali' (readiness.validation).
+        "Baris {row}, kolom Jenis kelamin: {value}; diambil dari NIK: {nik_sex}. Tulis L atau P."
     ),
     "age_over_warning": (
         "Baris {row}, kolom Tanggal lahir: berumur {age} tahun pada hari pemungutan suara "

@@ -24,6 +24,7 @@ from readiness.ingest import (
     ROW_COLUMN,
     RawTable,
     RosterFileError,
+    family_card_columns,
     guess_mapping,
 )
 
@@ -88,7 +89,8 @@ _MONTHS = {
     "mei": 5, "may": 5,
     "jun": 6, "juni": 6, "june": 6,
     "jul": 7, "juli": 7, "july": 7,
-    "agu": 8, "agt": 8, "ags": 8, "agust": 8, "agus": 8, "agustus": 8, "aug": 8, "august": 8,
+    "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agts": 8, "agust": 8, "agus": 8, "agustus": 8,
+    "aug": 8, "august": 8,
     "sep": 9, "sept": 9, "september": 9, "sepember": 9,
     "okt": 10, "oct": 10, "oktober": 10, "october": 10,
     "nov": 11, "nop": 11, "november": 11, "nopember": 11,
@@ -220,6 +222,7 @@ RULES: tuple[Rule, ...] = (
         _state("_nik_state", "serial"),
         lambda ctx: {"value": pl.col("nik")},
     ),
+    Rule("nik_is_kk", "error", "nik", _state("_nik_state", "kk"), _row_value("nik")),
     Rule(
         "nik_registered_elsewhere",
         "error",
@@ -338,7 +341,12 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "jenis_kelamin",
         lambda ctx: (pl.col("_nik_state") == "ok") & pl.col("_jk_given").is_null(),
-        lambda ctx: {"value": _shown("_jk_raw"), "nik_sex": _sex_word("_nik_sex")},
+        lambda ctx: {
+            "value": pl.when(pl.col("_jk_raw").is_null() | (pl.col("_jk_raw") == ""))
+            .then(pl.lit("kosong"))
+            .otherwise(pl.format('"{}" tidak dikenali', _shown("_jk_raw"))),
+            "nik_sex": _sex_word("_nik_sex"),
+        },
     ),
     Rule(
         "age_over_warning",
@@ -617,9 +625,13 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
             return _text(pl.col(chosen[name])).alias(name)
         return pl.lit(None, dtype=pl.String).alias(name)
 
+    # A "No. KK" column is never read as the NIK, but a NIK cell equal to it is a copied KK.
+    kk_columns = [c for c in family_card_columns(raw.frame.columns) if c not in chosen.values()]
+    kk_in = _text(pl.col(kk_columns[0])) if kk_columns else pl.lit(None, dtype=pl.String)
     frame = raw.frame.select(
         pl.col(ROW_COLUMN).cast(pl.Int64),
         *(src(c).alias(f"_{c}_in") for c in (*CANONICAL_COLUMNS, *PSEUDO_COLUMNS)),
+        kk_in.alias("_kk_in"),
     )
 
     # Tempat/Tgl Lahir in one cell: the trailing date is the birth date, the rest the place.
@@ -643,11 +655,16 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
     # NIK: 16 digits, for life (UU 23/2006 jo UU 24/2013 Pasal 13); Dukcapil layout (DOMAIN.md):
     # province 2, kabupaten 2, kecamatan 2, birth date DDMMYY (day + 40 for women), serial 4.
     nik_raw = pl.col("_nik_in").str.strip_chars("'’`\"")
-    nik = nik_raw.str.replace(r"^(\d{16})\.0+$", "$1").str.replace_all(
-        r"[\s\u00a0\u2007\u202f.\-_'’`,]", ""
-    )
+
+    def digits(raw: pl.Expr) -> pl.Expr:
+        return raw.str.replace(r"^(\d{16})\.0+$", "$1").str.replace_all(
+            r"[\s\u00a0\u2007\u202f.\-_'’`,]", ""
+        )
+
+    nik = digits(nik_raw)
+    kk = digits(pl.col("_kk_in").str.strip_chars("'’`\""))
     # Materialised once: every NIK rule reads these (nesting them made one huge expression).
-    frame = frame.with_columns(nik_raw.alias("_nik_raw"), nik.alias("nik"))
+    frame = frame.with_columns(nik_raw.alias("_nik_raw"), nik.alias("nik"), kk.alias("_kk"))
     nik_raw, nik = pl.col("_nik_raw"), pl.col("nik")
     nik_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     nik_month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
@@ -664,6 +681,8 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         .then(pl.lit("not_digits"))
         .when(nik.str.len_chars() != 16)
         .then(pl.lit("length"))
+        .when(nik == pl.col("_kk"))
+        .then(pl.lit("kk"))
         .when(
             ~nik.str.slice(0, 2).is_in(sorted(ctx.province_codes))
             | (nik.str.slice(2, 2) == "00")
@@ -707,7 +726,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
     # Name: trimmed only. Formula-like starts are refused (CSV injection when exported again).
     nama = pl.col("_nama_in")
     nama_state = (
-        pl.when(nama.is_null())
+        pl.when(nama.is_null() | nama.str.contains(r"^[-\u2013\u2014._\s]+$"))  # "-" = none
         .then(pl.lit("empty"))
         .when(nama.str.contains(r"^[=+\-@]"))
         .then(pl.lit("formula"))

@@ -147,6 +147,8 @@ def test_first_login_forces_a_password_change(store, admin):
         ("kec.17.02.06", "operator_kecamatan", "17.02.06.1004", "region_invalid"),
         ("desa.x", "operator_desa", "17.02.06", "region_invalid"),
         ("pimpinan", "pimpinan", "17.02.06", "region_invalid"),
+        ("admin.provinsi", "admin", "17", "region_invalid"),
+        ("kec.provinsi", "operator_kecamatan", "17", "region_invalid"),
         ("luar", "operator_kecamatan", "17.01.06", "region_invalid"),
         ("x", "admin", "17.02", "username_invalid"),
         ("nama dengan spasi", "admin", "17.02", "username_invalid"),
@@ -158,6 +160,13 @@ def test_accounts_must_match_the_region_hierarchy(store, admin, username, role, 
         auth.add_user(store, admin, username, role, region)
     assert error.value.code == code
     assert store.count("users") == 1
+
+
+def test_a_province_head_reads_every_kabupaten_but_writes_nothing(store, admin):
+    auth.add_user(store, admin, "kepala.provinsi", "pimpinan", "17", password="rahasia-sekali-1")
+    login = auth.login(store, "kepala.provinsi", "rahasia-sekali-1")
+    assert login.actor.scope.code == "17"
+    assert not auth.can(login.actor, "upload")
 
 
 def test_duplicate_username_is_refused(store, admin):

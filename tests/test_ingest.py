@@ -449,3 +449,70 @@ def test_labels_written_only_under_named_columns_are_data_not_a_second_header():
     assert raw.detected["header_rows"] == [1]
     assert "Tanggal Lahir" in raw.frame.columns
     assert raw.frame["_row"].to_list() == [2, 3]
+
+
+# --- judge pass: messy village rosters (headers, wrapped headers, unfilled slots) --------------
+
+
+@pytest.mark.parametrize(
+    ("header", "canonical"),
+    [
+        ("N I K", "nik"),
+        ("N.I.K", "nik"),
+        ("KTP", "nik"),
+        ("Nomor KTP", "nik"),
+        ("Nama (sesuai KTP)", "nama"),
+        ("NAMA LENGKAP SESUAI KTP", "nama"),
+        ("Alamat sesuai KTP", "alamat"),
+        ("Tempat Lahir (sesuai KTP)", "tempat_lahir"),
+        ("NIK KK", None),
+        ("NKK", None),
+    ],
+)
+def test_judge_header_aliases(header, canonical):
+    assert guess_mapping([header]) == {header: canonical}
+
+
+_WRAPPED_TOP = ("NO", "NAMA", "NOMOR", "TANGGAL", "JENIS", "NO.")
+_WRAPPED_HEADER = ("", "LENGKAP", "NIK", "LAHIR", "KELAMIN", "TPS")
+
+
+def _wrapped_rows() -> list[dict[str, object]]:
+    return [
+        {"LENGKAP": p["Nama"], "NIK": p["NIK"], "LAHIR": p["Tanggal Lahir"], "KELAMIN": "L"}
+        | {"TPS": i}
+        for i, p in enumerate(people(2), start=1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (csv_bytes(_wrapped_rows(), header=_WRAPPED_HEADER, above=[_WRAPPED_TOP]), "x.csv"),
+        (xlsx_bytes(_wrapped_rows(), header=_WRAPPED_HEADER, above=[_WRAPPED_TOP]), "x.xlsx"),
+    ],
+)
+def test_header_wrapped_word_by_word_over_two_unmerged_rows(data, name):
+    raw = read_table(data, name)
+    assert raw.detected["header_row"] == 1
+    assert raw.detected["header_rows"] == [1, 2]
+    assert raw.detected["title_rows"] == []
+    assert {k: v for k, v in raw.detected["mapping"].items() if v} == {
+        "NAMA LENGKAP": "nama",
+        "NOMOR NIK": "nik",
+        "TANGGAL LAHIR": "tanggal_lahir",
+        "JENIS KELAMIN": "jenis_kelamin",
+        "NO. TPS": "nomor_tps",
+    }
+    assert _column(raw, "_row") == [3, 4]
+
+
+@pytest.mark.parametrize("placeholder", ["-", "—", "BELUM ADA", "kosong", "."])
+def test_unfilled_slot_rows_are_skipped_not_read_as_people(placeholder):
+    identity = ("Nama", "NIK", "Tempat Lahir", "Tanggal Lahir", "Alamat", "No. HP")
+    slot = {"No": 3, "TPS": "TPS 03", "Jenis Kelamin": placeholder}
+    rows = [*people(2), slot | dict.fromkeys(identity, placeholder), {"No": 4, "Nama": placeholder}]
+    raw = read_table(csv_bytes(rows, delimiter=";"), "x.csv")
+    assert _column(raw, "_row") == [2, 3]
+    reason = "Tidak ada nama maupun NIK (hanya nomor urut atau kolom lain)"
+    assert _skipped(raw) == [(4, reason), (5, reason)]

@@ -242,6 +242,8 @@ def test_nik_is_cleaned_to_16_digits(written):
         ("1 Mei 1990", dt.date(1990, 5, 1)),
         ("Senin, 1 Desember 1980", dt.date(1980, 12, 1)),
         ("17081985", dt.date(1985, 8, 17)),
+        ("17 Agst 1985", dt.date(1985, 8, 17)),
+        ("17-Agts-1985", dt.date(1985, 8, 17)),
     ],
 )
 def test_birth_date_formats(written, expected):
@@ -589,3 +591,102 @@ def test_every_data_row_gets_exactly_one_verdict(rows):
     assert not accepted & rejected
     assert verdict.accepted + verdict.rejected == raw.frame.height
     assert verdict.warned <= verdict.accepted
+
+
+# --- judge pass: messy village rosters ------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["-", "--", "—"])
+def test_dash_as_name_is_an_empty_name_not_a_formula(written):
+    verdict = verdict_for([person(1), person(2, Nama=written)])
+    assert codes(verdict) == [(3, "nama_empty")]
+
+
+KK_HEADER = ("No", "Nama", "NIK", "No. KK", "Jenis Kelamin", "Tanggal Lahir")
+
+
+@pytest.mark.parametrize(
+    ("kk_cell", "nik_cell"),
+    [
+        ("1702061209210001", "1702061209210001"),
+        ("1702 0612 0921 0001", "1702061209210001"),
+        ("1702061209210001", "'1702.0612.0921.0001"),
+    ],
+)
+def test_family_card_number_copied_into_the_nik_column_is_rejected(kk_cell, nik_cell):
+    rows = [
+        person(1, **{"No. KK": "1702061209210009"}),
+        person(2, NIK=nik_cell, **{"No. KK": kk_cell}),
+        person(3, **{"No. KK": ""}),
+    ]
+    verdict = verdict_for(rows, header=KK_HEADER, delimiter=";")
+    assert codes(verdict) == [(3, "nik_is_kk")]
+    assert verdict.findings["message"].to_list() == [
+        'Baris 3, kolom NIK: "1702061209210001" sama dengan No. KK di baris ini; yang tertulis '
+        "nomor Kartu Keluarga, bukan NIK. Salin NIK orang ini (16 angka) dari KTP-nya."
+    ]
+    assert verdict.officers["row_number"].to_list() == [2, 4]
+
+
+def test_family_card_column_the_operator_chose_as_nik_is_not_compared_with_itself():
+    rows = [person(1, **{"No. KK": person(1)["NIK"], "NIK": ""})]
+    raw = read_table(csv_bytes(rows, header=KK_HEADER), "roster.csv")
+    mapping = {"Nama": "nama", "No. KK": "nik", "Jenis Kelamin": "jenis_kelamin"}
+    verdict = validate_roster(raw, context(), mapping | {"Tanggal Lahir": "tanggal_lahir"})
+    assert codes(verdict) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("", "kosong"), ("?", '"?" tidak dikenali')],
+)
+def test_sex_taken_from_nik_message_says_empty_or_unknown(written, shown):
+    verdict = verdict_for([person(1, **{"Jenis Kelamin": written})])
+    assert verdict.findings["message"].to_list() == [
+        f"Baris 2, kolom Jenis kelamin: {shown}; diambil dari NIK: laki-laki. Tulis L atau P."
+    ]
+
+
+def _government_workbook(nik_header: str) -> bytes:
+    """Title merged over the columns, numbering row, NIK typed as a number, total, signature."""
+    header = ("NO", "NAMA (SESUAI KTP)", nik_header, "NO. KK", "TEMPAT/TGL LAHIR", "L/P", "TPS")
+    rows = [
+        {
+            "NO": i,
+            header[1]: f"H. Linmas {i}, S.Pd.",
+            nik_header: float(nik(12, 8, 1985, serial=i)),
+            "NO. KK": f"17020601012{i:05d}",
+            "TEMPAT/TGL LAHIR": "CURUP / 12 AGUSTUS 1985" if i == 1 else "Curup, 12-Agt-85",
+            "L/P": "LK",
+            "TPS": f"Tps.{i}",
+        }
+        for i in (1, 2)
+    ]
+    return xlsx_bytes(
+        rows,
+        header=header,
+        above=[["DAFTAR NAMA ANGGOTA LINMAS DESA DUSUN CURUP TAHUN 2024"], []],
+        sub_header=[f"({i})" for i in range(1, 8)],
+        merges=["A1:G1"],
+        below=[
+            ["JUMLAH", None, "2 orang"],
+            [],
+            [None, "Mengetahui,", None, None, "Curup, 1 Oktober 2024"],
+            [None, "Kepala Desa Dusun Curup"],
+            [None, "( SUPARMAN )"],
+            [None, "NIP. 19750812 200501 1 003"],
+        ],
+    )
+
+
+@pytest.mark.parametrize("nik_header", ["NIK", "N I K", "N.I.K."])
+def test_government_workbook_reads_exactly_the_people(nik_header):
+    raw = read_table(_government_workbook(nik_header), "linmas.xlsx")
+    verdict = validate_roster(raw, context())
+    assert codes(verdict) == []
+    assert verdict.officers["row_number"].to_list() == [5, 6]
+    assert verdict.officers["nik"].to_list() == [nik(12, 8, 1985, serial=i) for i in (1, 2)]
+    assert verdict.officers["nama"].to_list() == ["H. Linmas 1, S.Pd.", "H. Linmas 2, S.Pd."]
+    assert verdict.officers["tanggal_lahir"].to_list() == [dt.date(1985, 8, 12)] * 2
+    assert verdict.officers["nomor_tps"].to_list() == [1, 2]
+    assert [r for r, _ in raw.skipped.rows()] == [4, 7, 8, 9, 10, 11, 12]
