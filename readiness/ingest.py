@@ -852,15 +852,6 @@ def _is_label_row(cells: list[str], top: list[str]) -> bool:
     return labelish >= max(1, len(filled) // 2 + 1) if len(filled) > 1 else labelish == 1
 
 
-def _is_numbering_row(cells: list[str]) -> bool:
-    """Tell the "(1) (2) (3)" row that government forms print under the header."""
-    filled = [c for c in cells if c]
-    if len(filled) < 3 or not all(_NUMBERING.match(c) for c in filled):
-        return False
-    numbers = [int(re.sub(r"\D", "", c)) for c in filled]
-    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
-
-
 def _header_names(top: list[str], sub: list[str] | None, letters: list[str]) -> list[str]:
     """Header text per column; a two-level header becomes "Group › Sub"; blanks get "Kolom E"."""
     names = []

@@ -142,10 +142,6 @@ def _shown(column: str, limit: int = 60) -> pl.Expr:
     )
 
 
-def _date_text(column: str) -> pl.Expr:
-    return pl.col(column).dt.strftime("%d-%m-%Y")
-
-
 def _row_value(column: str) -> Callable[[RosterContext], dict[str, pl.Expr]]:
     return lambda ctx: {"value": _shown(column)}
 
