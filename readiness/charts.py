@@ -30,6 +30,16 @@ def _scale(states: tuple[str, ...]) -> alt.Scale:
     return alt.Scale(domain=list(states), range=[STATE_COLOURS[s] for s in states])
 
 
+def _stack_order(states: tuple[str, ...]) -> pl.Expr:
+    """Position of each state in its legend, so stacks are drawn in the legend's order."""
+    return (
+        pl.col("keadaan")
+        .replace({s: i for i, s in enumerate(states)})
+        .cast(pl.Int8)
+        .alias("urutan")
+    )
+
+
 def _labels(values: pl.Series) -> pl.Series:
     return pl.Series([fmt.number(v) for v in values.to_list()], dtype=pl.String)
 
@@ -54,10 +64,7 @@ def submission_by_kecamatan(kecamatan: pl.DataFrame) -> alt.Chart:
         )
         .with_columns(
             pl.col("jumlah").map_batches(_labels, return_dtype=pl.String).alias("jumlah_label"),
-            pl.col("keadaan")
-            .replace({s: i for i, s in enumerate(SUBMISSION_STATES)})
-            .cast(pl.Int8)
-            .alias("urutan"),
+            _stack_order(SUBMISSION_STATES),
         )
     )
     bars = (
@@ -181,10 +188,7 @@ def readiness_by_kecamatan(kecamatan: pl.DataFrame) -> alt.Chart:
             pl.col("officers_required")
             .map_batches(_labels, return_dtype=pl.String)
             .alias("kebutuhan_label"),
-            pl.col("keadaan")
-            .replace({s: i for i, s in enumerate(READINESS_STATES)})
-            .cast(pl.Int8)
-            .alias("urutan"),
+            _stack_order(READINESS_STATES),
         )
     )
     bars = (

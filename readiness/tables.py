@@ -267,20 +267,22 @@ def _officers_action(
     return _contact(rows, reminder)
 
 
+def _who() -> tuple[pl.Expr, ...]:
+    """Where and who, NIK masked: the first columns of every officer action list."""
+    return (
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+        pl.col("nama").alias("Nama"),
+        mask_nik_expr(pl.col("nik")).alias("NIK"),
+    )
+
+
 def action_missing_bpjs(officers: pl.DataFrame, desa: pl.DataFrame, *, sender: str):
     """Officers (counted once) not yet enrolled in BPJS Ketenagakerjaan, NIK/phone masked."""
     rows = _officers_action(
         officers, desa, ~pl.col("bpjs_enrolled"), "belum terdaftar BPJS Ketenagakerjaan", sender
     )
-    return rows.select(
-        pl.col("kecamatan_name").alias("Kecamatan"),
-        pl.col("desa_name").alias("Desa/Kelurahan"),
-        pl.col("nama").alias("Nama"),
-        mask_nik_expr(pl.col("nik")).alias("NIK"),
-        pl.col("nomor_tps").alias("TPS"),
-        "Kontak operator",
-        "WhatsApp",
-    )
+    return rows.select(*_who(), pl.col("nomor_tps").alias("TPS"), "Kontak operator", "WhatsApp")
 
 
 def action_missing_training(officers: pl.DataFrame, desa: pl.DataFrame, *, sender: str):
@@ -289,10 +291,7 @@ def action_missing_training(officers: pl.DataFrame, desa: pl.DataFrame, *, sende
         officers, desa, ~pl.col("trained"), "belum lengkap mengikuti pelatihan (bimtek)", sender
     )
     return rows.select(
-        pl.col("kecamatan_name").alias("Kecamatan"),
-        pl.col("desa_name").alias("Desa/Kelurahan"),
-        pl.col("nama").alias("Nama"),
-        mask_nik_expr(pl.col("nik")).alias("NIK"),
+        *_who(),
         pl.col("modules_missing").list.join(", ").alias("Modul belum diikuti"),
         pl.when(pl.col("trained_self_reported"))
         .then(pl.lit("Ya"))
