@@ -33,11 +33,8 @@ WHERE d.level = 'desa' AND {scoped("d.code")}
   AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.desa_code = d.code)
 """
 
-READINESS = f"""
-WITH active AS (
-    SELECT o.desa_code, o.nik FROM officers o JOIN active_submissions a ON a.id = o.submission_id
-    WHERE {scoped("o.desa_code")}),
-bpjs AS (
+# Each NIK of ``active``: enrolled in BPJS, modules attended (batches not undone).
+_BPJS_TRAINED = """bpjs AS (
     SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled
     FROM bpjs_records r JOIN batches b ON b.id = r.batch_id
     WHERE b.undone_at IS NULL AND r.nik IN (SELECT nik FROM active) GROUP BY r.nik),
@@ -45,7 +42,13 @@ trained AS (
     SELECT a.nik, list_distinct(flatten(list(t.modules))) AS modules
     FROM attendance a JOIN batches b ON b.id = a.batch_id
     JOIN training_sessions t ON t.id = a.session_id
-    WHERE b.undone_at IS NULL AND a.nik IN (SELECT nik FROM active) GROUP BY a.nik),
+    WHERE b.undone_at IS NULL AND a.nik IN (SELECT nik FROM active) GROUP BY a.nik)"""
+
+READINESS = f"""
+WITH active AS (
+    SELECT o.desa_code, o.nik FROM officers o JOIN active_submissions a ON a.id = o.submission_id
+    WHERE {scoped("o.desa_code")}),
+{_BPJS_TRAINED},
 each AS (
     SELECT active.desa_code, coalesce(bpjs.enrolled, false) AS enrolled,
            list_has_all(coalesce(trained.modules, []::VARCHAR[]), $modules) AS trained
@@ -55,4 +58,17 @@ SELECT left(desa_code, 8) AS kecamatan_code, count(*) AS registered,
        count(*) FILTER (WHERE trained) AS trained,
        count(*) FILTER (WHERE enrolled AND trained) AS ready
 FROM each GROUP BY 1
+"""
+
+# One row per counted officer (a NIK once, as the product counts it) with its readiness.
+PEOPLE = f"""
+WITH active AS (
+    SELECT o.desa_code, o.nik, o.nama, o.no_hp, o.nomor_tps, o.submission_id
+    FROM officers o JOIN active_submissions a ON a.id = o.submission_id
+    WHERE {scoped("o.desa_code")}
+    QUALIFY row_number() OVER (PARTITION BY o.nik ORDER BY o.submission_id, o.desa_code) = 1),
+{_BPJS_TRAINED}
+SELECT active.*, coalesce(bpjs.enrolled, false)
+           AND list_has_all(coalesce(trained.modules, []::VARCHAR[]), $modules) AS ready
+FROM active LEFT JOIN bpjs USING (nik) LEFT JOIN trained USING (nik)
 """

@@ -72,14 +72,15 @@ with ui.guard():
     full = shows_personal_data(actor.role, "export") and st.checkbox(
         "Unduh dengan NIK dan No. HP lengkap (dicatat di log audit)", key="bpjs_unmasked"
     )
+    officers = ui.readiness_people(actor.scope).officers
     st.dataframe(
-        tables.bpjs_enrolment_export(view.officers, unmasked=False),
+        tables.bpjs_enrolment_export(officers, unmasked=False),
         hide_index=True,
         key="bpjs_missing",
     )
     st.download_button(
         "Unduh daftar (CSV)",
-        imports.enrolment_csv(store, actor, view.officers, unmasked=bool(full)),
+        imports.enrolment_csv(store, actor, officers, unmasked=bool(full)),
         "belum_bpjs.csv",
         "text/csv",
         key="bpjs_download",

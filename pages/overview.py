@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import charts, metrics, tables, ui, verification
+from readiness import charts, metrics, recaps, tables, ui, verification
 from readiness import formatting as fmt
 
 ui.page_header("Ringkasan Kesiapan Linmas")
@@ -78,7 +78,12 @@ with ui.guard():
     if view.areas is not None:  # a province or national user: the recap one level down first
         level = metrics.child_level(actor.scope.level)
         st.subheader(f"Per {tables.AREA_LABELS[level].lower()}")
-        st.dataframe(tables.area_table(view.areas, level), hide_index=True, key="area_table")
+        table = recaps.with_sources(tables.area_table(view.areas, level), view.areas)
+        st.dataframe(table, hide_index=True, key="area_table")
+        if rollup := recaps.rollup_note(view.areas, tables.AREA_LABELS[level].lower()):
+            st.info(rollup, icon=":material/merge:")  # issue 9: imported kabupaten recaps
+        if note := tables.regions_not_loaded_note(view.areas, level):  # issue 9: province
+            st.info(note, icon=":material/map:")
 
     left, right = st.columns(2)
     left.altair_chart(charts.submission_by_kecamatan(view.kecamatan), width="stretch")

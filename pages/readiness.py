@@ -71,6 +71,7 @@ with ui.guard():
     )
 
     st.subheader("Rincian: kecamatan → desa → linmas")
+    rows = ui.readiness_people(actor.scope)
     st.dataframe(
         tables.readiness_kecamatan_table(view.kecamatan),
         hide_index=True,
@@ -90,11 +91,11 @@ with ui.guard():
         placeholder="Semua keadaan (pilih untuk menyaring)",
         key="drill_states",
     )
-    people = tables.officers_of(view.officers, desa_code, states)
+    people = tables.officers_of(rows.officers, desa_code, states)
     st.dataframe(tables.officers_readiness_table(people), hide_index=True, key="drill_officers")
     if auth.can(actor, "manage_reference"):
         with st.expander("Tandai TPS rawan di desa ini"):
-            tps = tables.tps_of(view.tps, desa_code)
+            tps = tables.tps_of(rows.tps, desa_code)
             number = st.selectbox("TPS", list(tps), format_func=tps.get, key="rawan_tps")
             flag = st.checkbox("TPS rawan", key="rawan_flag")
             reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
@@ -108,9 +109,9 @@ with ui.guard():
         "Desa belum mengirim": tables.action_not_submitted(
             view.desa, deadline=fmt.date(settings.submission_deadline), sender=sender
         ),
-        "TPS kurang linmas": tables.action_tps_short(view.tps, view.desa, sender=sender),
-        "Belum BPJS": tables.action_missing_bpjs(view.officers, view.desa, sender=sender),
-        "Belum pelatihan": tables.action_missing_training(view.officers, view.desa, sender=sender),
+        "TPS kurang linmas": tables.action_tps_short(rows.tps, view.desa, sender=sender),
+        "Belum BPJS": tables.action_missing_bpjs(rows.officers, view.desa, sender=sender),
+        "Belum pelatihan": tables.action_missing_training(rows.officers, view.desa, sender=sender),
     }
     for tab, (title, frame) in zip(st.tabs(list(lists)), lists.items(), strict=True):
         key = tables.slug(title)

@@ -94,7 +94,7 @@ with ui.guard():
 
         st.subheader("Atau centang yang hadir")
         roster = tables.attendance_sheet(
-            view.officers,
+            ui.readiness_people(actor.scope).officers,
             store.session_attendees(session),
             tables.session_kecamatan(sessions_frame, session),
         )

@@ -322,6 +322,7 @@ ACTION_LABELS = {
     "meta.set": "Ubah pengaturan sistem",
     "privacy.forget_nik": "Hapus data pribadi (NIK)",
     "regions.sync": "Muat daftar wilayah",
+    "regions.import": "Impor wilayah kabupaten lain",  # issue 9: province instance
     "roster.upload": "Unggah daftar linmas",
     "submission.return": "Daftar dikembalikan ke desa",
     "submission.verify": "Daftar diverifikasi",

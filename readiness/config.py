@@ -59,6 +59,9 @@ class Settings:
     backup_keep: int = 14
     source_file: Path = DEFAULT_SETTINGS_FILE
     alias_file: Path = DATA_DIR / "alias_desa.csv"
+    # Issue 9 (province instance): every kabupaten/kota of the province (kode_kabupaten,
+    # nama_kabupaten); None = only this kabupaten. readiness/province.py reads it.
+    kabupaten_list_file: Path | None = None
 
     @property
     def max_upload_bytes(self) -> int:
@@ -163,6 +166,11 @@ def load_settings(path: Path | None = None) -> Settings:
         submission_deadline=_require(raw, "election", "submission_deadline", dt.date, path),
         source_file=path,
         alias_file=path.parent / raw["kabupaten"].get("alias_file", "alias_desa.csv"),
+        kabupaten_list_file=(  # issue 9: province instance
+            path.parent / _require(raw, "kabupaten", "kabupaten_list_file", str, path)
+            if "kabupaten_list_file" in raw["kabupaten"]
+            else None
+        ),
         **extra,
     )
     if settings.officers_per_tps < 1 or settings.min_age < 1:

@@ -179,7 +179,7 @@ def _person_columns() -> list[pl.Expr]:
 def officer_sheets(officers: pl.DataFrame, *, unmasked: bool = False) -> dict[str, pl.DataFrame]:
     """Belum BPJS, Belum Pelatihan and Duplikat; NIK and phone masked unless ``unmasked``.
 
-    officers: ``Readiness.officers`` (officer states with kecamatan_name, desa_name).
+    officers: ``People.officers`` (officer states with kecamatan_name, desa_name).
     """
     named = officers.sort("desa_code", "row_number")
     doubles = _mask(duplicates(named), unmasked)
@@ -201,7 +201,7 @@ def officer_sheets(officers: pl.DataFrame, *, unmasked: bool = False) -> dict[st
 def tps_short_sheet(tps: pl.DataFrame) -> pl.DataFrame:
     """TPS Kurang: every TPS with fewer assigned linmas than needed, rawan first.
 
-    tps: ``Readiness.tps`` (``metrics.tps_coverage`` with names).
+    tps: ``People.tps`` (``metrics.tps_coverage`` with names).
     """
     return (
         tps.filter(~pl.col("covered"))
@@ -260,14 +260,15 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
         on="kecamatan_code",
         how="left",
     )
-    people = officer_sheets(ready.officers, unmasked=unmasked)
+    rows = reports.readiness_people(store, scope)
+    people = officer_sheets(rows.officers, unmasked=unmasked)
     sheets = {
         "Per Kecamatan": kecamatan_sheet(kecamatan),
         "Per Desa": desa_sheet(ready.desa),
         "Belum Mengirim": not_submitted_sheet(ready.desa),
         "Belum BPJS": people["Belum BPJS"],
         "Belum Pelatihan": people["Belum Pelatihan"],
-        "TPS Kurang": tps_short_sheet(ready.tps),
+        "TPS Kurang": tps_short_sheet(rows.tps),
         "Duplikat": people["Duplikat"],
     }
     return Recap(

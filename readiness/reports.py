@@ -78,6 +78,10 @@ def overview(store: Store, scope: Scope) -> Overview:
     if level != "kecamatan":  # issue 9: berjenjang recap one level down
         names = store.region_names(level, scope).rename({"code": "area_code", "name": "area_name"})
         areas = names.join(metrics.area_overview(kecamatan, level), on="area_code", how="left")
+        if level == "kabupaten":  # issue 9 roll-up: imported recaps where no live rosters
+            from readiness.recaps import merge_recaps
+
+            areas = merge_recaps(areas, store.kabupaten_recaps(scope))
     return Overview(desa, kecamatan, summary, as_of, scope, areas)
 
 
@@ -102,6 +106,23 @@ def summary_json(view: Overview) -> dict:
     return {**view.summary, "kecamatan": per_kecamatan}
 
 
+# -- villages that sent nothing (issue 9: the action list without the whole overview) ------------
+
+
+def villages_not_submitted(store: Store, scope: Scope) -> pl.DataFrame:
+    """``metrics.villages_not_submitted`` of the overview, read directly: one query, no overview.
+
+    Same columns, rows and order; tests/test_not_submitted.py proves it on the demo and M data.
+    """
+    settings = store.settings
+    return store.villages_not_submitted(
+        scope, per_tps=settings.officers_per_tps, rawan_extra=settings.rawan_extra_officers
+    )
+
+
+# -- end of villages that sent nothing ------------------------------------------------------------
+
+
 # -- readiness view (issue 6): BPJS, training, TPS coverage, change since yesterday ----------------
 
 
@@ -124,11 +145,17 @@ class Readiness:
     kecamatan: pl.DataFrame  # metrics.kecamatan_readiness
     summary: dict  # metrics.kabupaten_readiness + bpjs premium
     yesterday: dict  # the same, as of the end of yesterday (WIB)
-    officers: pl.DataFrame  # metrics.officer_states + kecamatan/desa names
-    tps: pl.DataFrame  # metrics.tps_coverage + names
     timeline: pl.DataFrame  # metrics.readiness_timeline
     scope: Scope
     today: dt.date
+
+
+@dataclass(frozen=True)
+class People:
+    """Person and TPS rows behind the figures: the drill-down, action lists and exports."""
+
+    officers: pl.DataFrame  # metrics.officer_states + kecamatan/desa names
+    tps: pl.DataFrame  # metrics.tps_coverage + names
 
 
 def _readiness_summary(kecamatan: pl.DataFrame, settings: Settings, today: dt.date) -> dict:
@@ -190,30 +217,26 @@ _SLOT_COUNTS = {
 }
 
 
-def _readiness_counted(
+def _counts_params(settings: Settings) -> dict:
+    rr = readiness_rules(settings)
+    return {
+        "per_tps": rr.officers_per_tps,
+        "rawan_extra": rr.rawan_extra_officers,
+        "modules": list(rr.required_modules),
+        "blocking": list(rr.blocking_codes),
+    }
+
+
+def _from_counts(
     store: Store,
-    scope: Scope,
-    as_of: dt.datetime | None,
+    frame: pl.DataFrame,
     today: dt.date,
     villages: pl.DataFrame,
     submissions: pl.DataFrame,
 ):
-    """The counted path: ``_readiness_at``'s desa, kecamatan and summary without officer rows.
-
-    Also returns the submissions up to ``as_of`` and the per-day events for
-    ``metrics.readiness_timeline_counts``. tests/test_readiness_counts.py proves both agree.
-    """
+    """desa, kecamatan, summary and per-day events from ``Store.readiness_counts`` rows."""
     settings = store.settings
     rr = readiness_rules(settings)
-    submissions = _submissions_by(submissions, as_of)
-    frame = store.readiness_counts(
-        scope,
-        as_of,
-        per_tps=rr.officers_per_tps,
-        rawan_extra=rr.rawan_extra_officers,
-        modules=list(rr.required_modules),
-        blocking=list(rr.blocking_codes),
-    )
     counts = frame.filter(pl.col("kind") == "desa")
     overview_desa = metrics.desa_overview(
         villages,
@@ -229,6 +252,25 @@ def _readiness_counted(
     kecamatan = metrics.kecamatan_readiness(desa, rr)
     summary = _readiness_summary(kecamatan, settings, today)
     events = frame.filter(pl.col("kind") != "desa").select("desa_code", "kind", "day", "n")
+    return desa, kecamatan, summary, events
+
+
+def _readiness_counted(
+    store: Store,
+    scope: Scope,
+    as_of: dt.datetime | None,
+    today: dt.date,
+    villages: pl.DataFrame,
+    submissions: pl.DataFrame,
+):
+    """The counted path: ``_readiness_at``'s desa, kecamatan and summary without officer rows.
+
+    Also returns the submissions up to ``as_of`` and the per-day events for
+    ``metrics.readiness_timeline_counts``. tests/test_readiness_counts.py proves both agree.
+    """
+    submissions = _submissions_by(submissions, as_of)
+    frame = store.readiness_counts(scope, as_of, **_counts_params(store.settings))
+    desa, kecamatan, summary, events = _from_counts(store, frame, today, villages, submissions)
     return desa, kecamatan, summary, submissions, events
 
 
@@ -250,50 +292,64 @@ def _timeline_days(submissions: pl.DataFrame, states: pl.DataFrame | None, setti
 def readiness(store: Store, scope: Scope, today: dt.date) -> Readiness:
     """Readiness figures for ``scope`` now, and as of the end of yesterday for the deltas.
 
-    Yesterday is recomputed from timestamps (roster uploads, BPJS/attendance batches created
-    and undone) rather than a stored snapshot; the TPS list has no history, so today's is used.
-    Yesterday's figures (and today's at national scope) are counted in DuckDB
-    (``Store.readiness_counts``); officer and TPS rows are built once, for DETAIL_LEVELS only.
+    The figures come from the per-desa counts every write keeps up to date
+    (``Store.cached_readiness_counts``); when those cannot answer (just after a bulk load, or
+    for another ``today``) they are counted live from timestamps (roster uploads, BPJS /
+    attendance batches created and undone). Officer and TPS rows, for the drill-down and the
+    action lists, come from :func:`readiness_people`.
     """
     settings = store.settings
     villages = store.villages(scope)
     all_submissions = store.submissions(scope, active_only=False)
-    if scope.level in DETAIL_LEVELS:
-        desa, kecamatan, summary, states, coverage, submissions = _readiness_at(
-            store, scope, None, today, villages, all_submissions
-        )
-        days = _timeline_days(submissions, states, settings, today)
-        timeline = metrics.readiness_timeline(desa, submissions, states, days)
-    else:
-        desa, kecamatan, summary, submissions, events = _readiness_counted(
-            store, scope, None, today, villages, all_submissions
-        )
-        days = _timeline_days(submissions, None, settings, today)
-        timeline = metrics.readiness_timeline_counts(desa, submissions, events, days)
-        officers = store.officer_readiness(_NOWHERE)
-        states = metrics.officer_states(officers, readiness_rules(settings))
-        coverage = metrics.tps_coverage(store.tps(_NOWHERE), states, readiness_rules(settings))
     end_of_yesterday = dt.datetime.combine(today, dt.time(), tzinfo=metrics.WIB)
-    yesterday = _readiness_counted(
+    cached = store.cached_readiness_counts(scope, today)
+    if cached is None:
+        params = _counts_params(settings)
+        cached = (
+            store.readiness_counts(scope, None, **params),
+            store.readiness_counts(scope, end_of_yesterday, **params),
+        )
+    now_counts, yesterday_counts = cached
+    desa, kecamatan, summary, events = _from_counts(
+        store, now_counts, today, villages, all_submissions
+    )
+    days = _timeline_days(all_submissions, None, settings, today)
+    timeline = metrics.readiness_timeline_counts(desa, all_submissions, events, days)
+    yesterday = _from_counts(
         store,
-        scope,
-        end_of_yesterday,
+        yesterday_counts,
         today - dt.timedelta(days=1),
         villages,
-        all_submissions,
+        _submissions_by(all_submissions, end_of_yesterday),
     )[2]
-    names = desa.select("kecamatan_code", "kecamatan_name", "desa_code", "desa_name")
     desa = desa.join(store.operator_contacts(scope), on="desa_code", how="left")
     return Readiness(
         desa=desa,
         kecamatan=kecamatan,
         summary=summary,
         yesterday=yesterday,
-        officers=states.join(names, on="desa_code", how="left"),
-        tps=coverage.join(names, on="desa_code", how="left"),
         timeline=timeline,
         scope=scope,
         today=today,
+    )
+
+
+@one_connection
+def readiness_people(store: Store, scope: Scope) -> People:
+    """Each officer's readiness state and each TPS's coverage, for DETAIL_LEVELS scopes.
+
+    A page reads these after its figures, so the headline never waits for person rows.
+    """
+    rr = readiness_rules(store.settings)
+    detail = scope if scope.level in DETAIL_LEVELS else _NOWHERE
+    states = metrics.officer_states(store.officer_readiness(detail), rr)
+    coverage = metrics.tps_coverage(store.tps(detail), states, rr)
+    names = store.villages(detail).select(
+        "kecamatan_code", "kecamatan_name", "desa_code", "desa_name"
+    )
+    return People(
+        officers=states.join(names, on="desa_code", how="left"),
+        tps=coverage.join(names, on="desa_code", how="left"),
     )
 
 

@@ -29,12 +29,16 @@ import polars as pl
 from readiness.config import Settings
 from readiness.errors import AccessDenied, DatabaseBusyError, ReadinessError
 from readiness.ingest import CANONICAL_COLUMNS
+from readiness.metrics import ReadinessRules
+from readiness.province import kabupaten_list
 from readiness.regions import load_regions
 from readiness.scope import Scope
 
 T = TypeVar("T")
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 BUSY_TIMEOUT_SECONDS = 20.0
+# Roster warnings that keep an officer from counting as ready (metrics.ReadinessRules).
+BLOCKING_CODES = list(ReadinessRules().blocking_codes)
 
 # Numbered migrations: append only, never edit one that has shipped.
 MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
@@ -113,6 +117,42 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
         ),
     ),
+    (
+        4,
+        "readiness counts per desa, kept up to date by every write (issue 9)",
+        (
+            # Rows as Store.readiness_counts returns them; as_of NULL = now, a date = the end
+            # of that day (WIB), kept for "since yesterday".
+            """CREATE TABLE readiness_cache (
+                kabupaten_code VARCHAR NOT NULL, as_of DATE, kind VARCHAR NOT NULL,
+                desa_code VARCHAR NOT NULL, day DATE, n BIGINT, tps_count BIGINT,
+                rawan_count BIGINT, officers_registered BIGINT, registered BIGINT,
+                bpjs_enrolled BIGINT, trained BIGINT, trained_self_reported BIGINT,
+                blocked BIGINT, ready BIGINT, n_belum_bpjs BIGINT, n_belum_pelatihan BIGINT,
+                tps_covered BIGINT, rawan_uncovered BIGINT, shared BIGINT)""",
+            """CREATE TABLE readiness_cache_state (
+                kabupaten_code VARCHAR PRIMARY KEY, refreshed_on DATE NOT NULL,
+                snapshot_of DATE NOT NULL, rules VARCHAR NOT NULL)""",
+        ),
+    ),
+    # -- kabupaten recaps (issue 9: berjenjang roll-up, readiness/recaps.py) --------------------
+    (
+        5,
+        "kabupaten recaps imported by a province instance (every import kept)",
+        (
+            "CREATE SEQUENCE kabupaten_recap_id_seq",
+            """CREATE TABLE kabupaten_recaps (
+                id BIGINT PRIMARY KEY DEFAULT nextval('kabupaten_recap_id_seq'),
+                kabupaten_code VARCHAR NOT NULL, kabupaten_name VARCHAR,
+                generated_at TIMESTAMPTZ NOT NULL, imported_at TIMESTAMPTZ NOT NULL,
+                imported_by VARCHAR NOT NULL, file_name VARCHAR, sha256 VARCHAR,
+                data_version BIGINT, kecamatan_total BIGINT, kecamatan_complete BIGINT,
+                desa_total BIGINT, desa_submitted BIGINT, tps_total BIGINT,
+                officers_required BIGINT, officers_registered BIGINT, officers_counted BIGINT,
+                ready BIGINT, payload JSON NOT NULL)""",
+        ),
+    ),
+    # -- end of kabupaten recaps ---------------------------------------------------------------
 )
 
 # The roster's canonical columns (one name from CSV header to DuckDB column), as stored.
@@ -137,6 +177,10 @@ def _regions_fingerprint(settings: Settings) -> str:
         content = settings.region_file.read_bytes()
     except OSError:
         content = b""  # load_regions names the missing file
+    # Issue 9 (province instance): the province's kabupaten list is reference data too.
+    if settings.kabupaten_list_file is not None:
+        with contextlib.suppress(OSError):  # province.load_kabupaten_list names a missing file
+            content += b"|" + settings.kabupaten_list_file.read_bytes()
     head = "|".join(
         (
             settings.province_code,
@@ -180,6 +224,11 @@ class Actor:
 
 
 SYSTEM = Actor("sistem", "admin", Scope(""))
+# ``Store.write(refresh=ALL_DESA)``: the write may change any desa's readiness counts.
+ALL_DESA = "*"
+# ``Store.write(since=NO_HISTORY)``: the TPS list keeps no history, so yesterday's figures
+# are recounted with today's list (as the live count does).
+NO_HISTORY = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -216,6 +265,32 @@ def _is_retryable_conflict(error: Exception) -> bool:
 
 
 # -- issue 10: a database file that cannot be opened or read -------------------------------------
+
+
+def kabupaten_region_rows(
+    code: str, name: str, province_code: str, regions: pl.DataFrame
+) -> pl.DataFrame:
+    """``regions`` table rows (kabupaten, its kecamatan, its desa) from ``load_regions`` rows."""
+    kabupaten = pl.DataFrame(
+        {"code": [code], "level": ["kabupaten"], "name": [name], "parent_code": [province_code],
+         "kind": [None]},
+        schema_overrides={"kind": pl.String},
+    )  # fmt: skip
+    kecamatan = regions.select(
+        pl.col("kecamatan_code").alias("code"),
+        pl.lit("kecamatan").alias("level"),
+        pl.col("kecamatan_name").alias("name"),
+        pl.lit(code).alias("parent_code"),
+        pl.lit(None, dtype=pl.String).alias("kind"),
+    ).unique("code", keep="first", maintain_order=True)
+    desa = regions.select(
+        pl.col("desa_code").alias("code"),
+        pl.lit("desa").alias("level"),
+        pl.col("desa_name").alias("name"),
+        pl.col("kecamatan_code").alias("parent_code"),
+        pl.col("desa_kind").alias("kind"),
+    )
+    return pl.concat([kabupaten, kecamatan, desa])
 
 
 class DatabaseFileError(ReadinessError):
@@ -307,8 +382,23 @@ class Store:
                 del cons[key]
                 _rollback_quietly(con)
 
-    def write(self, actor: Actor, action: str, target: str, fn: Callable[[Any], T], **detail) -> T:
-        """Run ``fn(con)`` in one transaction with an audit row; retried whole on a conflict."""
+    def write(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        fn: Callable[[Any], T],
+        *,
+        refresh: Callable[[Any, T], list[str]] | str | None = None,
+        since: dt.datetime | None = None,
+        **detail,
+    ) -> T:
+        """Run ``fn(con)`` in one transaction with an audit row; retried whole on a conflict.
+
+        ``refresh(con, result)`` names the desa whose readiness counts the write changed
+        (``ALL_DESA``: every desa); they are recounted in the same transaction (issue 9).
+        ``since``: the write's own timestamp when it is not now (see ``_refresh_readiness``).
+        """
         deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
         while True:
             try:
@@ -316,6 +406,9 @@ class Store:
                     con.execute("BEGIN TRANSACTION")
                     try:
                         result = fn(con)
+                        if refresh is not None:
+                            desas = None if refresh == ALL_DESA else refresh(con, result)
+                            self._refresh_readiness(con, desas, since)
                         self._audit(con, actor, action, target, detail)
                         con.execute("COMMIT")
                     except BaseException:
@@ -357,6 +450,7 @@ class Store:
                 if store.meta("regions_fingerprint") != fingerprint:
                     regions = load_regions(settings.region_file, settings.kabupaten_code)
                     store.sync_regions(regions, fingerprint=fingerprint)
+                store.ensure_readiness_cache()  # issue 9: counts kept per desa
             except (duckdb.ConstraintException, duckdb.TransactionException):
                 raise
             except duckdb.Error as error:  # issue 10: a damaged block or catalog
@@ -410,37 +504,32 @@ class Store:
             },
             schema_overrides={"parent_code": pl.String, "kind": pl.String},
         )
-        kabupaten = pl.DataFrame(
-            {
-                "code": [settings.kabupaten_code],
-                "level": ["kabupaten"],
-                "name": [settings.kabupaten_name],
-                "parent_code": [settings.province_code],
-                "kind": [None],
-            },
-            schema_overrides={"kind": pl.String},
+        kabupaten = kabupaten_region_rows(
+            settings.kabupaten_code, settings.kabupaten_name, settings.province_code, regions
         )
-        kecamatan = regions.select(
-            pl.col("kecamatan_code").alias("code"),
-            pl.lit("kecamatan").alias("level"),
-            pl.col("kecamatan_name").alias("name"),
-            pl.lit(settings.kabupaten_code).alias("parent_code"),
+        # Issue 9 (province instance): a row for every other kabupaten of the province list;
+        # their kecamatan/desa (`regions import`) are never touched here.
+        others = kabupaten_list(settings).filter(pl.col("code") != settings.kabupaten_code)
+        others = others.select(
+            "code",
+            pl.lit("kabupaten").alias("level"),
+            "name",
+            pl.lit(settings.province_code).alias("parent_code"),
             pl.lit(None, dtype=pl.String).alias("kind"),
-        ).unique("code", keep="first", maintain_order=True)
-        desa = regions.select(
-            pl.col("desa_code").alias("code"),
-            pl.lit("desa").alias("level"),
-            pl.col("desa_name").alias("name"),
-            pl.col("kecamatan_code").alias("parent_code"),
-            pl.col("desa_kind").alias("kind"),
         )
-        wanted = pl.concat([province, kabupaten, kecamatan, desa])
+        wanted = pl.concat([province, others, kabupaten])
         # Issue 9: compare only this kabupaten and its province row; a province or national
         # database also holds other kabupaten, which must not force a rewrite at every start.
+        mine = {
+            "kab": settings.kabupaten_code,
+            "prov": settings.province_code,
+            "others": others["code"].to_list(),
+        }
         current = self.read(
             "SELECT code, level, name, parent_code, kind FROM regions "
-            "WHERE $kab = code OR starts_with(code, $kab || '.') OR code = $prov ORDER BY code",
-            {"kab": settings.kabupaten_code, "prov": settings.province_code},
+            "WHERE $kab = code OR starts_with(code, $kab || '.') OR code = $prov "
+            "OR list_contains($others, code) ORDER BY code",
+            mine,
         )
         remember = {"key": "regions_fingerprint", "value": fingerprint}
         if current.sort("code").equals(wanted.sort("code")):
@@ -451,8 +540,8 @@ class Store:
         def replace(con) -> int:
             con.execute(
                 "DELETE FROM regions WHERE $kab = code OR starts_with(code, $kab || '.') "
-                "OR code = $prov",
-                {"kab": settings.kabupaten_code, "prov": settings.province_code},
+                "OR code = $prov OR list_contains($others, code)",
+                mine,
             )
             con.register("wanted_regions", wanted.to_arrow())
             con.execute("INSERT INTO regions SELECT * FROM wanted_regions")
@@ -461,7 +550,14 @@ class Store:
                 con.execute("INSERT OR REPLACE INTO meta VALUES ($key, $value)", remember)
             return wanted.height
 
-        self.write(SYSTEM, "regions.sync", settings.kabupaten_code, replace, rows=wanted.height)
+        self.write(
+            SYSTEM,
+            "regions.sync",
+            settings.kabupaten_code,
+            replace,
+            refresh=ALL_DESA,  # new kabupaten rows need their readiness_cache_state
+            rows=wanted.height,
+        )
 
     # -- reads (every one takes a scope) ---------------------------------------------------------
 
@@ -758,6 +854,8 @@ class Store:
             "roster.upload",
             desa_code,
             insert,
+            refresh=lambda con, _: [desa_code],
+            since=uploaded_at,
             file_name=file_name,
             sha256=sha256,
             accepted=counts.get("accepted", 0),
@@ -794,6 +892,8 @@ class Store:
             "tps.import",
             file_name,
             replace,
+            refresh=lambda con, _: staged["desa_code"].unique().to_list(),
+            since=NO_HISTORY,
             rows=staged.height,
             villages=staged["desa_code"].n_unique(),
         )
@@ -858,7 +958,15 @@ class Store:
             con.unregister("staged_bpjs")
             return batch_id
 
-        return self.write(actor, "bpjs.import", file_name or "", insert, rows=staged.height)
+        return self.write(
+            actor,
+            "bpjs.import",
+            file_name or "",
+            insert,
+            refresh=self._desa_of_batch,
+            since=created_at,
+            rows=staged.height,
+        )
 
     def add_training_session(
         self,
@@ -940,7 +1048,15 @@ class Store:
             con.unregister("staged_attendance")
             return batch_id
 
-        return self.write(actor, "training.attendance", str(session_id), insert, rows=staged.height)
+        return self.write(
+            actor,
+            "training.attendance",
+            str(session_id),
+            insert,
+            refresh=self._desa_of_batch,
+            since=created_at,
+            rows=staged.height,
+        )
 
     def batches(self, kind: str) -> pl.DataFrame:
         """Imports of one kind (bpjs / attendance), newest first, with whether they were undone."""
@@ -970,7 +1086,13 @@ class Store:
                 {"at": now_wib(), "user": actor.username, "id": batch_id},
             )
 
-        self.write(actor, "batch.undo", str(batch_id), undo)
+        self.write(
+            actor,
+            "batch.undo",
+            str(batch_id),
+            undo,
+            refresh=lambda con, _: self._desa_of_batch(con, batch_id),
+        )
 
     # -- readiness (issue 6): officers as of a moment, TPS rawan, operator contacts, KPJ owners ---
 
@@ -996,30 +1118,14 @@ class Store:
                     SELECT o.desa_code, o.nik, min(s.uploaded_at) AS listed_at
                     FROM officers o JOIN subs s ON s.id = o.submission_id
                     GROUP BY o.desa_code, o.nik),
-                live AS (
-                    SELECT * FROM batches
-                    WHERE created_at <= $as_of AND (undone_at IS NULL OR undone_at > $as_of)),
-                bpjs AS (
-                    SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled,
-                           arg_max(r.kpj, b.id) AS kpj, arg_max(r.enrolled_on, b.id) AS enrolled_on,
-                           arg_max(b.created_at, b.id) AS bpjs_at
-                    FROM bpjs_records r JOIN live b ON b.id = r.batch_id
-                    WHERE r.nik IN (SELECT nik FROM active)
-                    GROUP BY r.nik),
-                modules AS (
-                    SELECT a.nik, list_distinct(flatten(list(t.modules))) AS modules_attended,
-                           max(b.created_at) AS trained_at
-                    FROM attendance a JOIN live b ON b.id = a.batch_id
-                    JOIN training_sessions t ON t.id = a.session_id
-                    WHERE a.nik IN (SELECT nik FROM active)
-                    GROUP BY a.nik)
+                {_BPJS_AND_MODULES}
                 SELECT a.submission_id, a.desa_code, a.row_number, a.nama, a.nik,
                        a.jenis_kelamin, a.tempat_lahir, a.tanggal_lahir, a.alamat, a.no_hp,
                        a.nomor_tps, a.status_bpjs, a.no_kpj, a.status_pelatihan,
                        a.tanggal_pelatihan, a.keterangan, a.warning_codes,
                        coalesce(bpjs.enrolled, false) AS bpjs_enrolled,
                        coalesce(bpjs.kpj, a.no_kpj) AS kpj, bpjs.enrolled_on,
-                       coalesce(modules.modules_attended, []::VARCHAR[]) AS modules_attended,
+                       coalesce(modules.attended, []::VARCHAR[]) AS modules_attended,
                        listed.listed_at, bpjs.bpjs_at, modules.trained_at
                 FROM active a
                 LEFT JOIN listed ON listed.desa_code = a.desa_code AND listed.nik = a.nik
@@ -1100,6 +1206,8 @@ class Store:
             "tps.rawan",
             f"{desa_code}/{tps_number}",
             update,
+            refresh=lambda con, _: [desa_code],
+            since=NO_HISTORY,
             rawan=rawan,
             reason=reason,
         )
@@ -1392,7 +1500,7 @@ class Store:
             )
             return counts
 
-        return self.write(actor, "privacy.forget_nik", masked, forget)
+        return self.write(actor, "privacy.forget_nik", masked, forget, refresh=ALL_DESA)
 
     # -- end of accounts, verification and personal data (issue 8) -----------------------------
 
@@ -1456,7 +1564,10 @@ class Store:
                 info["kabupaten"] = [
                     row[0]
                     for row in con.execute(
-                        "SELECT code FROM regions WHERE level = 'kabupaten' ORDER BY code"
+                        # issue 9: a province file lists every kabupaten; count those
+                        # whose kecamatan are loaded
+                        "SELECT code FROM regions k WHERE level = 'kabupaten' AND EXISTS "
+                        "(SELECT 1 FROM regions c WHERE c.parent_code = k.code) ORDER BY code"
                     ).fetchall()
                 ]
             if "audit_log" in counts:
@@ -1490,13 +1601,17 @@ class Store:
 
     # -- bulk load (issue 9: province and national databases) ----------------------------------
 
-    def bulk_load(self, actor: Actor, files: dict[str, Path]) -> dict[str, int]:
+    def bulk_load(
+        self, actor: Actor, files: dict[str, Path], *, recount: bool = True
+    ) -> dict[str, int]:
         """Append CSV files to regions, tps, submissions, officers in one audited transaction.
 
         ``files`` maps a table name to a CSV whose header is ``BULK_COLUMNS[table]``. Regions
         already present are kept; submissions get fresh ids and officers find theirs by
         (desa_code, version). DuckDB reads the files itself: no row passes through Python.
         Returns the rows added per table. Only a whole-country account may bulk-load.
+        ``recount``: then recount every desa's readiness in a second transaction (the
+        benchmark times the two apart); until then pages count live.
         """
         unknown = sorted(set(files) - set(BULK_COLUMNS))
         if unknown:
@@ -1508,6 +1623,9 @@ class Store:
 
         def load(con) -> dict[str, int]:
             added: dict[str, int] = {}
+            # The counts kept per desa no longer hold: pages count live until
+            # refresh_readiness_cache() (or the next start) recounts them.
+            con.execute("DELETE FROM readiness_cache_state")
             for table in BULK_COLUMNS:  # dependency order: officers need their submissions
                 if table in files:
                     sql = _BULK_SQL[table].format(source=_bulk_source(table))
@@ -1524,9 +1642,12 @@ class Store:
                         raise ReadinessError(msg, code="bulk_load_rejected") from None
             return added
 
-        return self.write(
+        added = self.write(
             actor, "bulk.load", ",".join(files), load, files={k: str(v) for k, v in files.items()}
         )
+        if recount:
+            self.refresh_readiness_cache(actor)
+        return added
 
     # -- per-desa counts for page data at national scale (issue 9) -----------------------------
 
@@ -1568,6 +1689,122 @@ class Store:
 
     # -- end of bulk load (issue 9) ------------------------------------------------------------
 
+    # -- one kabupaten's region list (issue 9: province instance, `regions import`) -----------
+
+    def import_kabupaten_regions(
+        self,
+        actor: Actor,
+        kabupaten_code: str,
+        kabupaten_name: str,
+        regions: pl.DataFrame,
+        *,
+        file_name: str,
+    ) -> dict[str, int]:
+        """Add or replace another kabupaten's kecamatan and desa (rows of ``load_regions``).
+
+        One transaction: the kabupaten row, its kecamatan and its desa replace what was there.
+        Refused for the instance's own kabupaten (its settings own it) and when the new list
+        drops a desa that already holds a roster or TPS. Returns kecamatan, desa (now) and
+        kecamatan_before, desa_before.
+        """
+        self._check_permission(actor, "manage_reference")  # issue 8: admin only
+        self._check_scope(actor, kabupaten_code)
+        if kabupaten_code == self.settings.kabupaten_code:
+            msg = (
+                f"{self.settings.kabupaten_name} ({kabupaten_code}) adalah kabupaten instans ini; "
+                "wilayahnya diatur oleh region_file di pengaturan, bukan lewat impor."
+            )
+            raise ReadinessError(msg, code="region_file_own_kabupaten")
+        wanted = kabupaten_region_rows(
+            kabupaten_code, kabupaten_name, self.settings.province_code, regions
+        )
+        kecamatan_count = wanted.filter(pl.col("level") == "kecamatan").height
+        desa_count = wanted.filter(pl.col("level") == "desa").height
+        params = {"kab": kabupaten_code}
+
+        def replace(con) -> dict[str, int]:
+            con.register("imported_regions", wanted.to_arrow())
+            try:
+                before = _frame(
+                    con,
+                    """SELECT count(*) FILTER (WHERE level = 'kecamatan') AS kecamatan,
+                              count(*) FILTER (WHERE level = 'desa') AS desa
+                       FROM regions WHERE starts_with(code, $kab || '.')""",
+                    params,
+                ).row(0, named=True)
+                in_use = _frame(
+                    con,
+                    """SELECT d.code, d.name,
+                              d.code IN (SELECT desa_code FROM submissions) AS has_roster,
+                              d.code IN (SELECT desa_code FROM tps) AS has_tps
+                       FROM regions d
+                       WHERE d.level = 'desa' AND starts_with(d.code, $kab || '.')
+                         AND d.code NOT IN (SELECT code FROM imported_regions)
+                         AND (d.code IN (SELECT desa_code FROM submissions)
+                              OR d.code IN (SELECT desa_code FROM tps))
+                       ORDER BY d.code""",
+                    params,
+                )
+                if in_use.height:
+                    raise _regions_in_use(in_use, kabupaten_name)
+                con.execute(
+                    "DELETE FROM regions WHERE code = $kab OR starts_with(code, $kab || '.')",
+                    params,
+                )
+                con.execute("INSERT INTO regions SELECT * FROM imported_regions")
+            finally:
+                con.unregister("imported_regions")
+            return {
+                "kecamatan": kecamatan_count,
+                "desa": desa_count,
+                "kecamatan_before": int(before["kecamatan"]),
+                "desa_before": int(before["desa"]),
+            }
+
+        return self.write(
+            actor,
+            "regions.import",
+            kabupaten_code,
+            replace,
+            file_name=file_name,
+            kecamatan=kecamatan_count,
+            desa=desa_count,
+        )
+
+    # -- end of one kabupaten's region list ----------------------------------------------------
+
+    # -- villages that sent nothing (issue 9: the action list without the whole overview) -----
+
+    def villages_not_submitted(
+        self, scope: Scope, *, per_tps: int, rawan_extra: int
+    ) -> pl.DataFrame:
+        """The desa inside ``scope`` with no upload at all, as ``metrics.villages_not_submitted``.
+
+        kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind, tps_count and
+        officers_required (both null while the desa has no TPS), ordered by desa_code. TPS are
+        counted for the silent villages only, so a national scope reads no more than it lists.
+        """
+        return self.read(
+            f"""WITH silent AS (
+                    SELECT d.code, d.name, d.kind, d.parent_code FROM regions d
+                    WHERE d.level = 'desa' AND {scoped("d.code")}
+                      AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.desa_code = d.code)),
+                t AS (
+                    SELECT desa_code, count(*) AS tps_count,
+                           count(*) FILTER (WHERE rawan) AS rawan_count
+                    FROM tps WHERE desa_code IN (SELECT code FROM silent) GROUP BY desa_code)
+                SELECT k.code AS kecamatan_code, k.name AS kecamatan_name,
+                       d.code AS desa_code, d.name AS desa_name, d.kind AS desa_kind,
+                       t.tps_count,
+                       t.tps_count * $per_tps + t.rawan_count * $extra AS officers_required
+                FROM silent d JOIN regions k ON d.parent_code = k.code
+                LEFT JOIN t ON t.desa_code = d.code
+                ORDER BY d.code""",
+            {"scope": scope.code, "per_tps": per_tps, "extra": rawan_extra},
+        )
+
+    # -- end of villages that sent nothing -----------------------------------------------------
+
     # -- readiness counted in DuckDB (issue 9 follow-up: Kesiapan at province/national scale) --
 
     def readiness_counts(
@@ -1593,110 +1830,10 @@ class Store:
         """
         moment = as_of or dt.datetime(9999, 12, 31, tzinfo=WIB)
         return self.read(
-            f"""WITH subs AS MATERIALIZED (
-                    SELECT id, desa_code, version, uploaded_at FROM submissions
-                    WHERE {scoped("desa_code")} AND uploaded_at <= $as_of),
-                current AS (
-                    SELECT id, uploaded_at FROM subs
-                    QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1),
-                active AS MATERIALIZED (
-                    SELECT o.submission_id, o.desa_code, o.row_number, o.nik, o.nomor_tps,
-                           o.status_pelatihan, o.warning_codes, s.uploaded_at AS current_at
-                    FROM officers o JOIN current s ON s.id = o.submission_id),
-                -- first upload of a NIK in a desa: only desa with several versions need a look
-                listed AS (
-                    SELECT o.desa_code, o.nik, min(s.uploaded_at) AS listed_at
-                    FROM officers o JOIN subs s ON s.id = o.submission_id
-                    WHERE s.desa_code IN (
-                        SELECT desa_code FROM subs GROUP BY desa_code HAVING count(*) > 1)
-                    GROUP BY o.desa_code, o.nik),
-                live AS (
-                    SELECT id, created_at FROM batches
-                    WHERE created_at <= $as_of AND (undone_at IS NULL OR undone_at > $as_of)),
-                bpjs AS (
-                    SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled,
-                           arg_max(b.created_at, b.id) AS bpjs_at
-                    FROM bpjs_records r JOIN live b ON b.id = r.batch_id
-                    WHERE r.nik IN (SELECT nik FROM active)
-                    GROUP BY r.nik),
-                modules AS (
-                    SELECT a.nik, list_distinct(flatten(list(t.modules))) AS attended,
-                           max(b.created_at) AS trained_at
-                    FROM attendance a JOIN live b ON b.id = a.batch_id
-                    JOIN training_sessions t ON t.id = a.session_id
-                    WHERE a.nik IN (SELECT nik FROM active)
-                    GROUP BY a.nik),
-                -- NIKs on more than one active row: the first row counts (metrics.officer_states)
-                dup AS (
-                    SELECT nik, min(row(submission_id, desa_code, row_number)) AS first_row,
-                           count(DISTINCT desa_code) AS desas
-                    FROM active GROUP BY nik HAVING count(*) > 1),
-                each AS MATERIALIZED (
-                    SELECT a.desa_code, a.nomor_tps,
-                           CASE WHEN dup.nik IS NOT NULL THEN a.nik END AS dup_nik,
-                           dup.nik IS NULL
-                               OR row(a.submission_id, a.desa_code, a.row_number) = dup.first_row
-                               AS counted,
-                           coalesce(dup.desas, 1) > 1
-                               OR list_has_any(coalesce(a.warning_codes, []::VARCHAR[]),
-                                               $blocking::VARCHAR[]) AS blocked,
-                           coalesce(bpjs.enrolled, false) AS bpjs,
-                           list_has_all(coalesce(modules.attended, []::VARCHAR[]),
-                                        $modules::VARCHAR[]) AS trained,
-                           coalesce(a.status_pelatihan, false) AS self_reported,
-                           CAST(coalesce(listed.listed_at, a.current_at) AS DATE) AS listed_day,
-                           CAST(bpjs.bpjs_at AS DATE) AS bpjs_day,
-                           CAST(modules.trained_at AS DATE) AS trained_day
-                    FROM active a
-                    LEFT JOIN dup ON dup.nik = a.nik
-                    LEFT JOIN listed ON listed.desa_code = a.desa_code AND listed.nik = a.nik
-                    LEFT JOIN bpjs ON bpjs.nik = a.nik
-                    LEFT JOIN modules ON modules.nik = a.nik),
-                per_desa AS (
-                    SELECT desa_code,
-                           count(*) FILTER (WHERE dup_nik IS NULL) + count(DISTINCT dup_nik)
-                               AS officers_registered,
-                           count(*) FILTER (WHERE counted) AS registered,
-                           count(*) FILTER (WHERE counted AND bpjs) AS bpjs_enrolled,
-                           count(*) FILTER (WHERE counted AND trained) AS trained,
-                           count(*) FILTER (WHERE counted AND self_reported AND NOT trained)
-                               AS trained_self_reported,
-                           count(*) FILTER (WHERE counted AND blocked) AS blocked,
-                           count(*) FILTER (WHERE counted AND bpjs AND trained AND NOT blocked)
-                               AS ready,
-                           count(*) FILTER (WHERE counted AND NOT blocked AND NOT bpjs)
-                               AS n_belum_bpjs,
-                           count(*) FILTER (WHERE counted AND NOT blocked AND bpjs AND NOT trained)
-                               AS n_belum_pelatihan
-                    FROM each GROUP BY desa_code),
-                assigned AS (
-                    SELECT desa_code, CAST(nomor_tps AS BIGINT) AS tps_number,
-                           count(*) AS officers  -- one counted row per NIK
-                    FROM each WHERE counted AND nomor_tps IS NOT NULL GROUP BY ALL),
-                cover AS (
-                    SELECT t.desa_code, count(*) AS tps_count,
-                           count(*) FILTER (WHERE t.rawan) AS rawan_count,
-                           count(*) FILTER (WHERE coalesce(a.officers, 0) >= $per_tps
-                               + CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)
-                               AS tps_covered,
-                           count(*) FILTER (WHERE coalesce(t.rawan, false)
-                               AND coalesce(a.officers, 0) < $per_tps + $extra) AS rawan_uncovered
-                    FROM tps t LEFT JOIN assigned a
-                        ON a.desa_code = t.desa_code AND a.tps_number = t.tps_number
-                    WHERE {scoped("t.desa_code")} GROUP BY t.desa_code)
-                SELECT 'desa' AS kind, coalesce(p.desa_code, c.desa_code) AS desa_code,
-                       NULL::DATE AS day, NULL::BIGINT AS n, c.tps_count, c.rawan_count,
-                       p.* EXCLUDE (desa_code), c.tps_covered, c.rawan_uncovered
-                FROM per_desa p FULL JOIN cover c ON c.desa_code = p.desa_code
-                UNION ALL BY NAME
-                SELECT 'registered' AS kind, desa_code, listed_day AS day, count(*) AS n
-                FROM each WHERE counted GROUP BY ALL
-                UNION ALL BY NAME
-                SELECT 'ready' AS kind, desa_code,
-                       greatest(listed_day, bpjs_day, trained_day) AS day, count(*) AS n
-                FROM each WHERE counted AND bpjs AND trained AND NOT blocked GROUP BY ALL""",
+            _READINESS_COUNTS_SQL,
             {
                 "scope": scope.code,
+                "desas": [],
                 "as_of": moment,
                 "per_tps": per_tps,
                 "extra": rawan_extra,
@@ -1705,7 +1842,440 @@ class Store:
             },
         )
 
+    # -- readiness_cache: the counts above kept per desa by every write (issue 9) -------------
+    #
+    # Kesiapan at national scale cannot count 1.6 million officers per page view within a
+    # second, so each write recounts the desa it touched inside its own transaction. Yesterday's
+    # figures (the "since yesterday" deltas) are the counts as they stood at the end of the day:
+    # copied from the current rows by the first write of a new day, recounted with
+    # ``readiness_counts(as_of=...)`` when a write carries an earlier timestamp.
+
+    def _readiness_rules_key(self) -> str:
+        """The settings the counts depend on; the cache is rebuilt when they change."""
+        s = self.settings
+        return json.dumps(
+            [s.officers_per_tps, s.rawan_extra_officers, list(s.training_modules), BLOCKING_CODES]
+        )
+
+    def _count_into_cache(
+        self, con, *, scope: str, desas: list[str], as_of: dt.datetime | None, label: dt.date | None
+    ) -> None:
+        """Insert ``readiness_counts`` rows of ``scope`` / ``desas`` (as of ``as_of``)."""
+        s = self.settings
+        con.execute(
+            f"""INSERT INTO readiness_cache BY NAME
+                SELECT left(desa_code, 5) AS kabupaten_code, $label::DATE AS as_of, *
+                FROM ({_READINESS_COUNTS_SQL}) WHERE $label IS NULL OR kind = 'desa'""",
+            {
+                "scope": scope,
+                "desas": desas,
+                "as_of": as_of or dt.datetime(9999, 12, 31, tzinfo=WIB),
+                "label": label,
+                "per_tps": s.officers_per_tps,
+                "extra": s.rawan_extra_officers,
+                "modules": list(s.training_modules),
+                "blocking": list(BLOCKING_CODES),
+            },
+        )
+
+    def _refresh_readiness(self, con, desas: list[str] | None, since: dt.datetime | None) -> None:
+        """Recount ``desas`` (None = everything) inside the current write transaction.
+
+        ``since``: the earliest timestamp the write stored when it is not "now" (demo data,
+        imports of past batches), so yesterday's counts of those desa are recounted too.
+        """
+        today = now_wib().date()
+        yesterday = today - dt.timedelta(days=1)
+        end_of_yesterday = dt.datetime.combine(today, dt.time(), tzinfo=WIB)
+        rules = self._readiness_rules_key()
+        state = {"today": today, "yesterday": yesterday, "rules": rules}
+        if desas is None:
+            con.execute("DELETE FROM readiness_cache")
+            con.execute("DELETE FROM readiness_cache_state")
+            self._count_into_cache(con, scope="", desas=[], as_of=None, label=None)
+            self._count_into_cache(con, scope="", desas=[], as_of=end_of_yesterday, label=yesterday)
+            con.execute(
+                """INSERT INTO readiness_cache_state
+                   SELECT code, $today, $yesterday, $rules FROM regions WHERE level = 'kabupaten'
+                   UNION SELECT DISTINCT kabupaten_code, $today, $yesterday, $rules
+                   FROM readiness_cache""",
+                state,
+            )
+            return
+        desas = self._with_sharing_neighbours(con, sorted(set(desas)))
+        if not desas:
+            return
+        kabupaten = sorted({code[:5] for code in desas})
+        known = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "SELECT kabupaten_code, refreshed_on <= $yesterday, snapshot_of = $yesterday, "
+                "rules = $rules FROM readiness_cache_state WHERE list_contains($kab, kabupaten_code)",
+                {"kab": kabupaten, "yesterday": yesterday, "rules": rules},
+            ).fetchall()
+        }
+        rebuilt = []
+        for kab in kabupaten:
+            quiet_since, snapshot_fresh, same_rules = known.get(kab, (False, False, False))
+            where = {"kab": kab, "yesterday": yesterday}
+            if not same_rules:  # never counted, or the rules changed: count the whole kabupaten
+                con.execute("DELETE FROM readiness_cache WHERE kabupaten_code = $kab", {"kab": kab})
+                self._count_into_cache(con, scope=kab, desas=[], as_of=None, label=None)
+                self._count_into_cache(
+                    con, scope=kab, desas=[], as_of=end_of_yesterday, label=yesterday
+                )
+                rebuilt.append(kab)
+            elif not snapshot_fresh:  # first write of the day
+                con.execute(
+                    "DELETE FROM readiness_cache WHERE kabupaten_code = $kab AND as_of IS NOT NULL",
+                    {"kab": kab},
+                )
+                if quiet_since:  # nothing written since yesterday: now = end of yesterday
+                    con.execute(
+                        """INSERT INTO readiness_cache BY NAME
+                           SELECT * REPLACE ($yesterday::DATE AS as_of) FROM readiness_cache
+                           WHERE kabupaten_code = $kab AND as_of IS NULL AND kind = 'desa'""",
+                        where,
+                    )
+                else:
+                    self._count_into_cache(
+                        con, scope=kab, desas=[], as_of=end_of_yesterday, label=yesterday
+                    )
+            con.execute(
+                "INSERT OR REPLACE INTO readiness_cache_state VALUES ($kab, $today, $yesterday, "
+                "$rules)",
+                {"kab": kab, **state},
+            )
+        desas = [code for code in desas if code[:5] not in rebuilt]
+        if not desas:
+            return
+        con.execute(
+            "DELETE FROM readiness_cache WHERE as_of IS NULL AND list_contains($desas, desa_code)",
+            {"desas": desas},
+        )
+        self._count_into_cache(con, scope="", desas=desas, as_of=None, label=None)
+        if since is not None and since < end_of_yesterday:
+            con.execute(
+                "DELETE FROM readiness_cache WHERE as_of = $yesterday "
+                "AND list_contains($desas, desa_code)",
+                {"desas": desas, "yesterday": yesterday},
+            )
+            self._count_into_cache(
+                con, scope="", desas=desas, as_of=end_of_yesterday, label=yesterday
+            )
+
+    @staticmethod
+    def _with_sharing_neighbours(con, desas: list[str]) -> list[str]:
+        """``desas`` plus every desa whose roster in force shares a NIK with one of them.
+
+        A NIK in two villages blocks both, so recounting one means recounting the other. The
+        cache's ``shared`` count says which desa have such NIKs (sharing is mutual), so the
+        NIK look-up runs only for those; it covers each desa's two newest versions, because a
+        new roster can drop a shared NIK.
+        """
+        flagged = [
+            row[0]
+            for row in con.execute(
+                "SELECT desa_code FROM readiness_cache WHERE as_of IS NULL AND kind = 'desa' "
+                "AND shared > 0 AND list_contains($desas, desa_code)",
+                {"desas": desas},
+            ).fetchall()
+        ]
+        if not flagged:
+            return desas
+        rows = con.execute(
+            """WITH recent AS (
+                   SELECT id FROM submissions WHERE list_contains($flagged, desa_code)
+                   QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) <= 2),
+               niks AS (
+                   SELECT DISTINCT o.nik FROM officers o JOIN recent r ON r.id = o.submission_id)
+               SELECT DISTINCT o.desa_code FROM officers o
+               JOIN active_submissions s ON s.id = o.submission_id
+               WHERE o.nik IN (SELECT nik FROM niks)""",
+            {"flagged": flagged},
+        ).fetchall()
+        return sorted({*desas, *(row[0] for row in rows)})
+
+    @staticmethod
+    def _desa_of_batch(con, batch_id: int) -> list[str]:
+        """Desa whose roster in force lists a NIK of one BPJS / attendance batch."""
+        rows = con.execute(
+            """SELECT DISTINCT o.desa_code FROM officers o
+               JOIN active_submissions s ON s.id = o.submission_id
+               WHERE o.nik IN (SELECT nik FROM bpjs_records WHERE batch_id = $b
+                               UNION ALL SELECT nik FROM attendance WHERE batch_id = $b)""",
+            {"b": batch_id},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def refresh_readiness_cache(self, actor: Actor = None) -> None:
+        """Recount every desa (after a bulk load, a restore, or when the rules changed)."""
+        self.write(actor or SYSTEM, "readiness.recount", "*", lambda con: None, refresh=ALL_DESA)
+
+    def ensure_readiness_cache(self) -> None:
+        """At start-up: recount everything when a kabupaten is missing or the rules changed."""
+        stale = self.read(
+            """SELECT count(*) AS n FROM regions r
+               LEFT JOIN readiness_cache_state s ON s.kabupaten_code = r.code
+               WHERE r.level = 'kabupaten' AND (s.kabupaten_code IS NULL OR s.rules <> $rules)""",
+            {"rules": self._readiness_rules_key()},
+        )["n"][0]
+        if stale:
+            self.refresh_readiness_cache()
+
+    def cached_readiness_counts(
+        self, scope: Scope, today: dt.date
+    ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        """(now, end of yesterday) rows as ``readiness_counts`` gives them, from the cache.
+
+        None when the cache cannot answer for ``today``: a kabupaten of the scope was never
+        counted (a bulk load just ran), the rules changed, or ``today`` is not the day the
+        snapshot was taken for. Callers then count live.
+        """
+        params = {
+            "scope": scope.code,
+            "yesterday": today - dt.timedelta(days=1),
+            "rules": self._readiness_rules_key(),
+        }
+        unusable = self.read(
+            f"""SELECT count(*) AS n FROM regions r
+                LEFT JOIN readiness_cache_state s ON s.kabupaten_code = r.code
+                WHERE r.level = 'kabupaten'
+                  AND ({scoped("r.code")} OR starts_with($scope, r.code || '.'))
+                  AND (s.kabupaten_code IS NULL OR s.rules <> $rules
+                       OR NOT (s.refreshed_on <= $yesterday OR s.snapshot_of = $yesterday))""",
+            params,
+        )["n"][0]
+        if unusable:
+            return None
+        frame = self.read(
+            f"""SELECT CASE WHEN c.as_of IS NULL THEN 'now' ELSE 'yesterday' END AS moment,
+                       c.* EXCLUDE (kabupaten_code, as_of)
+                FROM readiness_cache c JOIN readiness_cache_state s USING (kabupaten_code)
+                WHERE {scoped("c.desa_code")}
+                  AND (c.as_of IS NULL OR (c.as_of = $yesterday AND s.refreshed_on > $yesterday))
+                UNION ALL BY NAME
+                SELECT 'yesterday' AS moment, c.* EXCLUDE (kabupaten_code, as_of)
+                FROM readiness_cache c JOIN readiness_cache_state s USING (kabupaten_code)
+                WHERE {scoped("c.desa_code")} AND c.as_of IS NULL AND c.kind = 'desa'
+                  AND s.refreshed_on <= $yesterday""",
+            {"scope": scope.code, "yesterday": params["yesterday"]},
+        )
+        moment = pl.col("moment")
+        return (
+            frame.filter(moment == "now").drop("moment"),
+            frame.filter(moment == "yesterday").drop("moment"),
+        )
+
     # -- end of readiness counted in DuckDB ---------------------------------------------------
+
+    # -- kabupaten recaps (issue 9: berjenjang roll-up; checks in readiness/recaps.py) ---------
+
+    def kabupaten_recaps(self, scope: Scope, *, history: bool = False) -> pl.DataFrame:
+        """Imported recaps inside ``scope``: the newest per kabupaten, or every import (history).
+
+        Columns: RECAP_COLUMNS plus id, imported_at, imported_by; no payload. Newest = the
+        latest ``generated_at`` (then the latest import), by kabupaten_code.
+        """
+        newest = (
+            ""
+            if history
+            else "QUALIFY row_number() OVER (PARTITION BY kabupaten_code "
+            "ORDER BY generated_at DESC, id DESC) = 1"
+        )
+        return self.read(
+            f"""SELECT id, {", ".join(RECAP_COLUMNS[:-1])}, imported_at, imported_by
+                FROM kabupaten_recaps WHERE {scoped("kabupaten_code")} {newest}
+                ORDER BY kabupaten_code, generated_at DESC, id DESC""",
+            {"scope": scope.code},
+        )
+
+    def store_recaps(
+        self, actor: Actor, recaps: pl.DataFrame, *, expected: dict[str, int | None]
+    ) -> int:
+        """Append checked recaps (RECAP_COLUMNS) in one transaction; all of them or none.
+
+        ``expected`` maps each kabupaten_code to the id of its newest recap when the files
+        were checked (None = none yet): an import that landed meanwhile refuses this one.
+        """
+        self._check_permission(actor, "manage_reference")  # admin only
+        for code in recaps["kabupaten_code"].to_list():
+            self._check_scope(actor, code)
+        staged = recaps.select(RECAP_COLUMNS)
+
+        def insert(con) -> int:
+            newest = con.execute(
+                """SELECT kabupaten_code, id FROM kabupaten_recaps
+                   WHERE list_contains($codes, kabupaten_code)
+                   QUALIFY row_number() OVER (PARTITION BY kabupaten_code
+                                              ORDER BY generated_at DESC, id DESC) = 1""",
+                {"codes": list(expected)},
+            ).fetchall()
+            found = {code: None for code in expected} | dict(newest)
+            if found != expected:
+                msg = (
+                    "Rekap kabupaten berubah selagi berkas diperiksa (impor lain baru saja "
+                    "disimpan). Jalankan impor lagi; tidak ada rekap yang disimpan."
+                )
+                raise ReadinessError(msg, code="recap_changed_meanwhile")
+            con.register("staged_recaps", staged.to_arrow())
+            con.execute(
+                f"""INSERT INTO kabupaten_recaps ({", ".join(RECAP_COLUMNS)}, imported_at,
+                        imported_by)
+                    SELECT {", ".join(RECAP_COLUMNS)}, $at, $user FROM staged_recaps""",
+                {"at": now_wib(), "user": actor.username},
+            )
+            con.unregister("staged_recaps")
+            return staged.height
+
+        return self.write(
+            actor,
+            "recap.import",
+            ",".join(staged["kabupaten_code"].to_list()),
+            insert,
+            files=staged["file_name"].to_list(),
+        )
+
+    # -- end of kabupaten recaps ---------------------------------------------------------------
+
+
+# Each NIK of the CTE ``active``: its BPJS status and the training modules attended, as of
+# $as_of (a batch counts when created by then and not undone by then). One text for the
+# row-level path (Store.officer_readiness) and the counted one (_READINESS_COUNTS_SQL).
+_BPJS_AND_MODULES = """live AS (
+        SELECT id, created_at FROM batches
+        WHERE created_at <= $as_of AND (undone_at IS NULL OR undone_at > $as_of)),
+    bpjs AS (
+        SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled, arg_max(r.kpj, b.id) AS kpj,
+               arg_max(r.enrolled_on, b.id) AS enrolled_on,
+               arg_max(b.created_at, b.id) AS bpjs_at
+        FROM bpjs_records r JOIN live b ON b.id = r.batch_id
+        WHERE r.nik IN (SELECT nik FROM active)
+        GROUP BY r.nik),
+    modules AS (
+        SELECT a.nik, list_distinct(flatten(list(t.modules))) AS attended,
+               max(b.created_at) AS trained_at
+        FROM attendance a JOIN live b ON b.id = a.batch_id
+        JOIN training_sessions t ON t.id = a.session_id
+        WHERE a.nik IN (SELECT nik FROM active)
+        GROUP BY a.nik)"""
+
+# -- readiness counts SQL (issue 9): shared by the live path and the maintained readiness_cache --
+
+# $scope (a region-code prefix) and $desas (a list of desa codes; empty = every desa).
+_IN_SCOPE_AND_SET = (
+    f"({_SCOPE_SQL} AND (len($desas::VARCHAR[]) = 0 OR list_contains($desas::VARCHAR[], {{col}})))"
+)
+
+_READINESS_COUNTS_SQL = f"""WITH subs AS MATERIALIZED (
+        SELECT id, desa_code, version, uploaded_at FROM submissions
+        WHERE {_IN_SCOPE_AND_SET.format(col="desa_code")} AND uploaded_at <= $as_of),
+    current AS (
+        SELECT id, uploaded_at FROM subs
+        QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1),
+    active AS MATERIALIZED (
+        SELECT o.submission_id, o.desa_code, o.row_number, o.nik, o.nomor_tps,
+               o.status_pelatihan, o.warning_codes, s.uploaded_at AS current_at
+        FROM officers o JOIN current s ON s.id = o.submission_id
+        WHERE {_IN_SCOPE_AND_SET.format(col="o.desa_code")}),  -- lets DuckDB skip row groups
+    -- first upload of a NIK in a desa: only desa with several versions need a look
+    listed AS (
+        SELECT o.desa_code, o.nik, min(s.uploaded_at) AS listed_at
+        FROM officers o JOIN subs s ON s.id = o.submission_id
+        WHERE s.desa_code IN (
+            SELECT desa_code FROM subs GROUP BY desa_code HAVING count(*) > 1)
+        GROUP BY o.desa_code, o.nik),
+    {_BPJS_AND_MODULES},
+    -- NIKs on more than one active row: the first row counts (metrics.officer_states)
+    dup AS (
+        SELECT nik, min(row(submission_id, desa_code, row_number)) AS first_row,
+               count(DISTINCT desa_code) AS desas
+        FROM active GROUP BY nik HAVING count(*) > 1),
+    each AS MATERIALIZED (
+        SELECT a.desa_code, a.nomor_tps,
+               CASE WHEN dup.nik IS NOT NULL THEN a.nik END AS dup_nik,
+               coalesce(dup.desas, 1) > 1 AS shared,
+               dup.nik IS NULL
+                   OR row(a.submission_id, a.desa_code, a.row_number) = dup.first_row
+                   AS counted,
+               coalesce(dup.desas, 1) > 1
+                   OR list_has_any(coalesce(a.warning_codes, []::VARCHAR[]),
+                                   $blocking::VARCHAR[]) AS blocked,
+               coalesce(bpjs.enrolled, false) AS bpjs,
+               list_has_all(coalesce(modules.attended, []::VARCHAR[]),
+                            $modules::VARCHAR[]) AS trained,
+               coalesce(a.status_pelatihan, false) AS self_reported,
+               CAST(coalesce(listed.listed_at, a.current_at) AS DATE) AS listed_day,
+               CAST(bpjs.bpjs_at AS DATE) AS bpjs_day,
+               CAST(modules.trained_at AS DATE) AS trained_day
+        FROM active a
+        LEFT JOIN dup ON dup.nik = a.nik
+        LEFT JOIN listed ON listed.desa_code = a.desa_code AND listed.nik = a.nik
+        LEFT JOIN bpjs ON bpjs.nik = a.nik
+        LEFT JOIN modules ON modules.nik = a.nik),
+    per_desa AS (
+        SELECT desa_code,
+               count(*) FILTER (WHERE dup_nik IS NULL) + count(DISTINCT dup_nik)
+                   AS officers_registered,
+               count(*) FILTER (WHERE counted) AS registered,
+               count(*) FILTER (WHERE counted AND bpjs) AS bpjs_enrolled,
+               count(*) FILTER (WHERE counted AND trained) AS trained,
+               count(*) FILTER (WHERE counted AND self_reported AND NOT trained)
+                   AS trained_self_reported,
+               count(*) FILTER (WHERE counted AND blocked) AS blocked,
+               count(*) FILTER (WHERE counted AND bpjs AND trained AND NOT blocked)
+                   AS ready,
+               count(*) FILTER (WHERE counted AND NOT blocked AND NOT bpjs)
+                   AS n_belum_bpjs,
+               count(*) FILTER (WHERE counted AND NOT blocked AND bpjs AND NOT trained)
+                   AS n_belum_pelatihan,
+               count(*) FILTER (WHERE shared) AS shared
+        FROM each GROUP BY desa_code),
+    assigned AS (
+        SELECT desa_code, CAST(nomor_tps AS BIGINT) AS tps_number,
+               count(*) AS officers  -- one counted row per NIK
+        FROM each WHERE counted AND nomor_tps IS NOT NULL GROUP BY ALL),
+    cover AS (
+        SELECT t.desa_code, count(*) AS tps_count,
+               count(*) FILTER (WHERE t.rawan) AS rawan_count,
+               count(*) FILTER (WHERE coalesce(a.officers, 0) >= $per_tps
+                   + CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)
+                   AS tps_covered,
+               count(*) FILTER (WHERE coalesce(t.rawan, false)
+                   AND coalesce(a.officers, 0) < $per_tps + $extra) AS rawan_uncovered
+        FROM tps t LEFT JOIN assigned a
+            ON a.desa_code = t.desa_code AND a.tps_number = t.tps_number
+        WHERE {_IN_SCOPE_AND_SET.format(col="t.desa_code")} GROUP BY t.desa_code)
+    SELECT 'desa' AS kind, coalesce(p.desa_code, c.desa_code) AS desa_code,
+           NULL::DATE AS day, NULL::BIGINT AS n, c.tps_count, c.rawan_count,
+           p.* EXCLUDE (desa_code), c.tps_covered, c.rawan_uncovered
+    FROM per_desa p FULL JOIN cover c ON c.desa_code = p.desa_code
+    UNION ALL BY NAME
+    SELECT 'registered' AS kind, desa_code, listed_day AS day, count(*) AS n
+    FROM each WHERE counted GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT 'ready' AS kind, desa_code,
+           greatest(listed_day, bpjs_day, trained_day) AS day, count(*) AS n
+    FROM each WHERE counted AND bpjs AND trained AND NOT blocked GROUP BY ALL"""
+
+# -- regions import (issue 9: province instance) ------------------------------------------------
+
+
+def _regions_in_use(in_use: pl.DataFrame, kabupaten_name: str) -> ReadinessError:
+    """The refusal when a new region list drops desa that hold rosters or TPS (code, name, ...)."""
+    listed = []
+    for row in in_use.head(10).iter_rows(named=True):
+        pairs = (("daftar linmas", row["has_roster"]), ("TPS", row["has_tps"]))
+        held = [what for what, has in pairs if has]
+        listed.append(f"{row['code']} {row['name']} ({' dan '.join(held)})")
+    more = f" dan {in_use.height - 10} lainnya" if in_use.height > 10 else ""
+    msg = (
+        f"Daftar wilayah {kabupaten_name} tidak diganti: berkas baru tidak memuat "
+        f"{in_use.height} desa/kelurahan yang sudah punya daftar linmas atau TPS: "
+        f"{'; '.join(listed)}{more}. Masukkan lagi desa itu ke berkas (kode tetap sama) lalu "
+        "impor ulang; tidak ada data yang diubah."
+    )
+    return ReadinessError(msg, code="regions_in_use")
 
 
 # -- bulk load statements (issue 9) ---------------------------------------------------------------
@@ -1763,3 +2333,14 @@ _BULK_SQL = {
 
 # A person (NIK) counts as "changed" between versions when any other roster column differs.
 _COMPARED = tuple(c for c in CANONICAL_COLUMNS if c != "nik")
+
+
+# -- kabupaten recaps (issue 9): the stored columns, payload (the whole JSON) last ----------------
+
+RECAP_COLUMNS = (
+    "kabupaten_code", "kabupaten_name", "generated_at", "file_name", "sha256", "data_version",
+    "kecamatan_total", "kecamatan_complete", "desa_total", "desa_submitted", "tps_total",
+    "officers_required", "officers_registered", "officers_counted", "ready", "payload",
+)  # fmt: skip
+
+# -- end of kabupaten recaps ------------------------------------------------------------------------

@@ -536,6 +536,21 @@ def own_desa_card(desa: pl.DataFrame) -> dict[str, str | None]:
 # -- one level up: per kabupaten (province scope) or per province (national scope) -----------------
 
 AREA_LABELS = {"kabupaten": "Kabupaten/kota", "provinsi": "Provinsi"}
+REGIONS_NOT_LOADED = "data wilayah belum dimuat"
+
+
+def regions_not_loaded_note(areas: pl.DataFrame, level: str) -> str | None:
+    """Issue 9: which areas of the recap have no kecamatan/desa list yet, or None when all do."""
+    missing = areas.filter(pl.col("kecamatan_total").is_null())
+    if not missing.height:
+        return None
+    label = AREA_LABELS.get(level, level).lower()
+    return (
+        f"Data wilayah (kecamatan dan desa/kelurahan) baru dimuat untuk "
+        f"{areas.height - missing.height} dari {areas.height} {label}; angka di halaman ini "
+        f"hanya mencakup yang sudah dimuat. Belum dimuat: {', '.join(missing['area_name'].to_list())}. "
+        "Admin memuatnya dengan `python -m readiness regions import BERKAS`."
+    )
 
 
 def area_table(areas: pl.DataFrame, level: str) -> pl.DataFrame:
@@ -543,8 +558,15 @@ def area_table(areas: pl.DataFrame, level: str) -> pl.DataFrame:
     return areas.select(
         pl.col("area_code").alias("Kode"),
         pl.col("area_name").alias(AREA_LABELS.get(level, level)),
-        pl.format("{} dari {}", "kecamatan_complete", "kecamatan_total").alias("Kecamatan lengkap"),
-        pl.format("{} dari {}", "desa_submitted", "desa_total").alias("Desa mengirim"),
+        # issue 9 (province instance): a kabupaten whose kecamatan/desa list is not imported
+        # yet reads "belum dimuat", never "0 dari 0" (metrics left its sums null)
+        pl.when(pl.col("kecamatan_total").is_null())
+        .then(pl.lit(REGIONS_NOT_LOADED))
+        .otherwise(pl.format("{} dari {}", "kecamatan_complete", "kecamatan_total"))
+        .alias("Kecamatan lengkap"),
+        pl.format("{} dari {}", "desa_submitted", "desa_total")
+        .fill_null("–")
+        .alias("Desa mengirim"),
         _text("officers_required", fmt.number).alias("Kebutuhan linmas"),
         _text("officers_registered", fmt.number).alias("Linmas terdaftar"),
         _text("registered_rate", fmt.percent).alias("Keterisian"),

@@ -300,6 +300,18 @@ def readiness(scope: Scope) -> reports.Readiness:
     return _readiness(str(current.path), current.data_version(), scope.code, today().isoformat())
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _readiness_people(path: str, version: int, scope_code: str) -> reports.People:
+    del version  # part of the cache key only: every write bumps it
+    return reports.readiness_people(_store(path), Scope(scope_code))
+
+
+def readiness_people(scope: Scope) -> reports.People:
+    """Officer and TPS rows of the scope (drill-down, action lists), cached like the figures."""
+    current = store()
+    return _readiness_people(str(current.path), current.data_version(), scope.code)
+
+
 # -- import history with undo (BPJS and attendance pages share it) ---------------------------------
 
 

@@ -3,6 +3,8 @@ the row-level path, and the benchmark command prints its table (no timing is ass
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 from conftest import make_nik, make_officers, no_findings
@@ -60,14 +62,16 @@ def test_bulk_load_adds_every_row_in_one_audited_write(tmp_path, settings):
     files = {name: getattr(generated, name) for name in CSV_FILES}
     added = store.bulk_load(SYSTEM, files)
     bundled = 1 + 1 + 15 + 156  # province, kabupaten, kecamatan, desa already loaded at open
+    bundled += 9  # issue 9: the other kabupaten rows of data/kabupaten_bengkulu.csv, too
     assert added == {
         "regions": 10 + 129 + 1_513 + 1 - bundled,
         "tps": 6_500,
         "submissions": generated.counts["submissions"],
         "officers": generated.counts["officers_rows"],
     }
-    assert store.data_version() == before + 1
-    assert store.audit_log(limit=1)["action"].to_list() == ["bulk.load"]
+    assert store.data_version() == before + 2
+    assert store.audit_log(limit=2)["action"].to_list() == ["readiness.recount", "bulk.load"]
+    assert store.cached_readiness_counts(Scope("17"), dt.datetime.now(metrics.WIB).date())
     # Opening again must not rewrite the bundled kabupaten because other kabupaten exist.
     version = store.data_version()
     Store.open(tmp_path / "m.duckdb", settings)

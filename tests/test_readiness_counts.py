@@ -71,9 +71,12 @@ def test_national_scope_lists_no_officers(demo_store):
     """Above DETAIL_LEVELS the figures come from counts and no NIK leaves the database."""
     national = reports.readiness(demo_store, Scope(""), TODAY)
     kabupaten = reports.readiness(demo_store, Scope("17.02"), TODAY)
-    assert national.officers.height == 0
-    assert national.tps.height == 0
-    assert national.officers.columns == kabupaten.officers.columns
+    nobody = reports.readiness_people(demo_store, Scope(""))
+    everyone = reports.readiness_people(demo_store, Scope("17.02"))
+    assert nobody.officers.height == 0
+    assert nobody.tps.height == 0
+    assert everyone.officers.height > 0
+    assert nobody.officers.columns == everyone.officers.columns
     assert national.summary == kabupaten.summary  # the demo holds one kabupaten
     assert national.yesterday == kabupaten.yesterday
     assert_frame_equal(national.timeline, kabupaten.timeline)

@@ -14,13 +14,14 @@ from conftest import make_nik, make_officers, no_findings
 
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
+from readiness.storage import MIGRATIONS, SYSTEM, Actor, Store
 
 DESA_A = "17.02.06.2001"  # Derati, Kecamatan Kota Padang
 DESA_B = "17.02.06.1004"  # Kota Padang (kelurahan), same kecamatan
 DESA_OTHER = "17.02.09.1012"  # Dwi Tunggal, Kecamatan Curup
 # province + kabupaten + 15 kecamatan + 156 desa/kelurahan
-REGION_ROWS = 1 + 1 + 15 + 156
+# + the other 9 kabupaten/kota of data/kabupaten_bengkulu.csv (issue 9: province instance)
+REGION_ROWS = 1 + 1 + 15 + 156 + 9
 TABLES = ("officers", "submissions", "findings", "tps", "audit_log")
 
 ADMIN = Actor("admin", "admin", Scope(""))
@@ -54,8 +55,10 @@ def niks(*serials: int, kecamatan_code: str = "17.02.06") -> list[str]:
 
 def test_migrations_from_an_empty_file(db_path, settings):
     store = Store(db_path, settings)
-    assert store.migrate() == [1, 2, 3]
-    assert store.migration_versions() == [1, 2, 3]
+    every = [version for version, _, _ in MIGRATIONS]
+    assert every[:4] == [1, 2, 3, 4]
+    assert store.migrate() == every
+    assert store.migration_versions() == every
     assert store.migrate() == []
 
 
@@ -63,7 +66,7 @@ def test_open_creates_schema_regions_and_one_audit_row(db_path, settings):
     assert not db_path.exists()
     store = Store.open(db_path, settings)
     assert db_path.exists()
-    assert store.migration_versions() == [1, 2, 3]
+    assert store.migration_versions() == [version for version, _, _ in MIGRATIONS]
     assert store.count("regions") == REGION_ROWS
     audit = store.audit_log()
     assert audit["action"].to_list() == ["regions.sync"]
@@ -73,7 +76,7 @@ def test_open_creates_schema_regions_and_one_audit_row(db_path, settings):
 
 def test_open_creates_missing_parent_folder(tmp_path, settings):
     store = Store.open(tmp_path / "a" / "b" / "test.duckdb", settings)
-    assert store.migration_versions() == [1, 2, 3]
+    assert store.migration_versions() == [version for version, _, _ in MIGRATIONS]
 
 
 def test_reopening_changes_nothing(db_path, settings, store):

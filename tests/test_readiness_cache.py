@@ -1,0 +1,191 @@
+"""Issue 9: the per-desa readiness counts every write keeps equal the counts computed live."""
+
+import dataclasses
+import datetime as dt
+
+import polars as pl
+import pytest
+from conftest import make_nik, make_officers, no_findings
+from polars.testing import assert_frame_equal
+
+from readiness import metrics, reports, storage
+from readiness.scope import Scope
+from readiness.storage import SYSTEM, Store
+
+DESA = "17.02.06.2001"
+OTHER_DESA = "17.02.06.1004"
+
+
+def live(store: Store, scope: Scope, today: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    params = reports._counts_params(store.settings)
+    end_of_yesterday = dt.datetime.combine(today, dt.time(), tzinfo=metrics.WIB)
+    return (
+        store.readiness_counts(scope, None, **params),
+        store.readiness_counts(scope, end_of_yesterday, **params).filter(pl.col("kind") == "desa"),
+    )
+
+
+def ordered(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort("kind", "desa_code", "day", nulls_last=True)
+
+
+KABUPATEN = Scope("17.02")
+
+
+def assert_cache_is_live(store: Store, scope: Scope = KABUPATEN) -> None:
+    today = dt.datetime.now(metrics.WIB).date()
+    cached = store.cached_readiness_counts(scope, today)
+    assert cached is not None, "the cache should answer for today"
+    for got, want in zip(cached, live(store, scope, today), strict=True):
+        assert_frame_equal(
+            ordered(got), ordered(want), check_dtypes=False, check_column_order=False
+        )
+
+
+def upload(store: Store, desa: str, niks: list[str], **overrides) -> None:
+    rows = make_officers(niks, **overrides)
+    store.store_roster(
+        SYSTEM, desa, rows, no_findings(), file_name="daftar.xlsx", sha256=str(niks),
+        counts={"accepted": rows.height},
+    )  # fmt: skip
+
+
+def test_fresh_and_demo_databases_start_with_a_valid_cache(store, demo_store):
+    assert_cache_is_live(store)
+    assert_cache_is_live(demo_store)
+    assert_cache_is_live(demo_store, Scope(""))
+    assert_cache_is_live(demo_store, Scope("17.02.06"))
+
+
+def test_every_kind_of_write_keeps_the_cache_equal_to_live_counts(demo_store):
+    niks = [make_nik(i) for i in range(801, 806)]
+    upload(demo_store, DESA, niks, nomor_tps=[1, 1, 2, 2, 3])
+    assert_cache_is_live(demo_store)
+
+    upload(demo_store, DESA, niks[:3], nomor_tps=[1, 1, 2])  # a second version drops two
+    assert_cache_is_live(demo_store)
+
+    batch = demo_store.record_bpjs_batch(
+        SYSTEM,
+        pl.DataFrame({"nik": niks[:2], "kpj": ["11", "12"], "enrolled": [True, True],
+                      "enrolled_on": [dt.date(2024, 11, 1)] * 2}),
+        file_name="bpjs.csv",
+    )  # fmt: skip
+    assert_cache_is_live(demo_store)
+
+    session = demo_store.add_training_session(
+        SYSTEM, held_on=dt.date(2024, 11, 5), place="Curup",
+        modules=list(demo_store.settings.training_modules),
+    )  # fmt: skip
+    demo_store.record_attendance(SYSTEM, session, niks[:3], file_name=None)
+    assert_cache_is_live(demo_store)
+
+    demo_store.undo_batch(SYSTEM, batch)
+    assert_cache_is_live(demo_store)
+
+    demo_store.set_tps_rawan(SYSTEM, DESA, 1, rawan=True, reason="pemetaan Bawaslu")
+    assert_cache_is_live(demo_store)
+
+    tps = pl.DataFrame({"desa_code": [DESA] * 2, "tps_number": [1, 2], "rawan": [False, True]})
+    demo_store.replace_tps(SYSTEM, tps, file_name="tps.csv")
+    assert_cache_is_live(demo_store)
+
+    demo_store.forget_nik(SYSTEM, niks[0], masked="1702**********01")
+    assert_cache_is_live(demo_store)
+    assert_cache_is_live(demo_store, Scope(DESA))
+
+
+def test_a_backdated_write_recounts_yesterday(demo_store):
+    """Demo data and past batches carry their own timestamps; yesterday must include them."""
+    last_week = dt.datetime.now(metrics.WIB) - dt.timedelta(days=7)
+    rows = make_officers([make_nik(i) for i in (821, 822)])
+    demo_store.store_roster(
+        SYSTEM, DESA, rows, no_findings(), file_name="lama.xlsx", sha256="lama",
+        counts={"accepted": 2}, uploaded_at=last_week,
+    )  # fmt: skip
+    assert_cache_is_live(demo_store)
+
+
+def test_a_nik_in_two_villages_recounts_both(store):
+    """A NIK listed by two desa blocks both; a new roster of one changes the other's counts."""
+    shared = make_nik(831)
+    upload(store, OTHER_DESA, [shared, make_nik(832)])
+    con_rows = make_officers([shared, make_nik(834)])
+    with store.connect() as con:  # a duplicate only a bulk load could bring in
+        con.execute(
+            "INSERT INTO submissions (desa_code, version, uploaded_at, uploader) "
+            "VALUES ($d, 1, now(), 'massal')",
+            {"d": DESA},
+        )
+        con.register("rows", con_rows.to_arrow())
+        con.execute(
+            "INSERT INTO officers BY NAME SELECT (SELECT max(id) FROM submissions) AS "
+            "submission_id, $d AS desa_code, * FROM rows",
+            {"d": DESA},
+        )
+    store.refresh_readiness_cache()
+    today = dt.datetime.now(metrics.WIB).date()
+    before = store.cached_readiness_counts(KABUPATEN, today)[0]
+    assert before.filter((pl.col("desa_code") == OTHER_DESA) & (pl.col("kind") == "desa"))[
+        "blocked"
+    ].to_list() == [1]
+
+    enrol = pl.DataFrame(
+        {"nik": [make_nik(834)], "kpj": ["21"], "enrolled": [True], "enrolled_on": [None]}
+    )
+    store.record_bpjs_batch(SYSTEM, enrol, file_name="bpjs.csv")  # touches DESA only
+    assert_cache_is_live(store)
+
+    upload(store, DESA, [make_nik(833)])  # the duplicate leaves DESA's roster
+
+    after = store.cached_readiness_counts(KABUPATEN, today)[0]
+    assert after.filter((pl.col("desa_code") == OTHER_DESA) & (pl.col("kind") == "desa"))[
+        "blocked"
+    ].to_list() == [0]
+    assert_cache_is_live(store)
+
+
+def test_first_write_of_a_new_day_keeps_what_yesterday_showed(store, monkeypatch):
+    day_one = dt.datetime(2024, 11, 18, 15, tzinfo=metrics.WIB)
+    monkeypatch.setattr(storage, "now_wib", lambda: day_one)
+    upload(store, DESA, [make_nik(i) for i in (841, 842)])
+    store.refresh_readiness_cache()
+    upload(store, OTHER_DESA, [make_nik(843)])
+
+    day_two = day_one + dt.timedelta(days=1)
+    monkeypatch.setattr(storage, "now_wib", lambda: day_two)
+    upload(store, DESA, [make_nik(i) for i in (841, 842, 844, 845)])
+
+    counts = store.cached_readiness_counts(Scope("17.02"), day_two.date())
+    assert counts is not None
+    now, yesterday = (frame.filter(pl.col("kind") == "desa") for frame in counts)
+    assert now["registered"].sum() == 5
+    assert yesterday["registered"].sum() == 3
+    view = reports.readiness(store, Scope("17.02"), day_two.date())
+    assert (view.summary["registered"], view.yesterday["registered"]) == (5, 3)
+    # Another day's "yesterday" is not in the cache: it is counted live, and agrees.
+    assert store.cached_readiness_counts(Scope("17.02"), day_two.date() + dt.timedelta(days=5))
+    assert store.cached_readiness_counts(Scope("17.02"), day_one.date()) is None
+
+
+def test_a_bulk_load_falls_back_to_live_counts_until_recounted(store, tmp_path):
+    today = dt.datetime.now(metrics.WIB).date()
+    tps = tmp_path / "tps.csv"
+    tps.write_text(f"desa_code,tps_number,rawan\n{DESA},1,false\n{DESA},2,true\n")
+    store.bulk_load(SYSTEM, {"tps": tps}, recount=False)
+    assert store.cached_readiness_counts(Scope("17.02"), today) is None
+    view = reports.readiness(store, Scope("17.02"), today)
+    assert view.summary["tps_total"] == 2
+
+    store.refresh_readiness_cache()
+    assert_cache_is_live(store)
+    assert reports.readiness(store, Scope("17.02"), today).summary == view.summary
+
+
+@pytest.mark.parametrize("per_tps", [3])
+def test_changed_rules_rebuild_the_cache_at_start(demo_store, per_tps):
+    settings = dataclasses.replace(demo_store.settings, officers_per_tps=per_tps)
+    reopened = Store.open(demo_store.path, settings)
+    assert_cache_is_live(reopened)
+    summary = reports.readiness(reopened, Scope("17.02"), dt.date(2024, 11, 20)).summary
+    assert summary["officers_required"] == per_tps * summary["tps_total"]
