@@ -43,12 +43,13 @@ def rules(settings: Settings) -> metrics.Rules:
 def overview(store: Store, scope: Scope) -> Overview:
     """Submission and registration figures for everything inside ``scope``."""
     submissions = store.submissions(scope, active_only=False)
-    desa = metrics.desa_overview(
-        store.villages(scope),
-        store.tps_counts(scope),  # issue 9: counted in DuckDB, not 800,000 rows to Polars
-        submissions,
+    # issue 9: per-desa counts kept by every write; counted live when they cannot answer
+    tps, registered = store.cached_overview_counts(scope) or (
+        store.tps_counts(scope),
         store.registered_counts(scope),
-        rules(store.settings),
+    )
+    desa = metrics.desa_overview(
+        store.villages(scope), tps, submissions, registered, rules(store.settings)
     )
     kecamatan = metrics.kecamatan_overview(desa)
     as_of = submissions["uploaded_at"].max() if submissions.height else None

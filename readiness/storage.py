@@ -749,14 +749,18 @@ class Store:
         """
         self._check_permission(actor, "upload")  # issue 8: pimpinan reads only
         self._check_scope(actor, desa_code)
-        if self.region_name(desa_code) is None:
-            msg = f"Kode desa {desa_code} tidak ada dalam daftar wilayah. Periksa kodenya."
-            raise ReadinessError(msg, code="desa_unknown")
         rows = officers.select(OFFICER_COLUMNS)
         niks = rows["nik"].to_list()
         at = uploaded_at or now_wib()
 
         def insert(con) -> StoredRoster:
+            # Checked inside the write: a second connection would cost more than the query.
+            known = con.execute(
+                "SELECT count(*) FROM regions WHERE code = $d AND level = 'desa'", {"d": desa_code}
+            ).fetchall()[0][0]
+            if not known:
+                msg = f"Kode desa {desa_code} tidak ada dalam daftar wilayah. Periksa kodenya."
+                raise ReadinessError(msg, code="desa_unknown")
             clash = self._niks_elsewhere(con, niks, desa_code)
             if clash.height:
                 first = clash.row(0, named=True)
@@ -1941,6 +1945,8 @@ class Store:
                     self._count_into_cache(
                         con, scope=kab, desas=[], as_of=end_of_yesterday, label=yesterday
                     )
+            if same_rules and snapshot_fresh and not quiet_since:
+                continue  # already counted today: the state row is current
             con.execute(
                 "INSERT OR REPLACE INTO readiness_cache_state VALUES ($kab, $today, $yesterday, "
                 "$rules)",
@@ -2023,6 +2029,45 @@ class Store:
         if stale:
             self.refresh_readiness_cache()
 
+    def _cache_answers(self, scope: Scope, yesterday: dt.date | None) -> bool:
+        """Whether every kabupaten of ``scope`` is counted under today's rules (and, given
+        ``yesterday``, holds the counts as of the end of that day)."""
+        unusable = self.read(
+            f"""SELECT count(*) AS n FROM regions r
+                LEFT JOIN readiness_cache_state s ON s.kabupaten_code = r.code
+                WHERE r.level = 'kabupaten'
+                  AND ({scoped("r.code")} OR starts_with($scope, r.code || '.'))
+                  AND (s.kabupaten_code IS NULL OR s.rules <> $rules
+                       OR NOT ($yesterday IS NULL OR s.refreshed_on <= $yesterday
+                               OR s.snapshot_of = $yesterday))""",
+            {"scope": scope.code, "yesterday": yesterday, "rules": self._readiness_rules_key()},
+        )["n"][0]
+        return not unusable
+
+    def cached_overview_counts(self, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        """``(tps_counts(scope), registered_counts(scope))`` from the kept counts, or None.
+
+        The same frames as the live methods (a NIK listed twice counts for the desa whose
+        upload came first), without scanning 1.6 million officers at national scale.
+        """
+        if not self._cache_answers(scope, None):
+            return None
+        frame = self.read(
+            f"""SELECT desa_code, tps_count, rawan_count, registered AS officers_registered
+                FROM readiness_cache
+                WHERE as_of IS NULL AND kind = 'desa' AND {scoped("desa_code")}
+                ORDER BY desa_code""",
+            {"scope": scope.code},
+        )
+        return (
+            frame.filter(pl.col("tps_count").is_not_null()).select(
+                "desa_code", "tps_count", "rawan_count"
+            ),
+            frame.filter(pl.col("officers_registered") > 0).select(
+                "desa_code", "officers_registered"
+            ),
+        )
+
     def cached_readiness_counts(
         self, scope: Scope, today: dt.date
     ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
@@ -2032,21 +2077,8 @@ class Store:
         counted (a bulk load just ran), the rules changed, or ``today`` is not the day the
         snapshot was taken for. Callers then count live.
         """
-        params = {
-            "scope": scope.code,
-            "yesterday": today - dt.timedelta(days=1),
-            "rules": self._readiness_rules_key(),
-        }
-        unusable = self.read(
-            f"""SELECT count(*) AS n FROM regions r
-                LEFT JOIN readiness_cache_state s ON s.kabupaten_code = r.code
-                WHERE r.level = 'kabupaten'
-                  AND ({scoped("r.code")} OR starts_with($scope, r.code || '.'))
-                  AND (s.kabupaten_code IS NULL OR s.rules <> $rules
-                       OR NOT (s.refreshed_on <= $yesterday OR s.snapshot_of = $yesterday))""",
-            params,
-        )["n"][0]
-        if unusable:
+        params = {"scope": scope.code, "yesterday": today - dt.timedelta(days=1)}
+        if not self._cache_answers(scope, params["yesterday"]):
             return None
         frame = self.read(
             f"""SELECT CASE WHEN c.as_of IS NULL THEN 'now' ELSE 'yesterday' END AS moment,

@@ -8,6 +8,7 @@ import pytest
 from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
+from benchmarks.build import build, working_copy
 from readiness import metrics, reports, storage
 from readiness.scope import Scope
 from readiness.storage import SYSTEM, Store
@@ -40,6 +41,9 @@ def assert_cache_is_live(store: Store, scope: Scope = KABUPATEN) -> None:
         assert_frame_equal(
             ordered(got), ordered(want), check_dtypes=False, check_column_order=False
         )
+    tps, registered = store.cached_overview_counts(scope)  # what Ringkasan reads
+    assert_frame_equal(tps, store.tps_counts(scope), check_dtypes=False)
+    assert_frame_equal(registered, store.registered_counts(scope), check_dtypes=False)
 
 
 def upload(store: Store, desa: str, niks: list[str], **overrides) -> None:
@@ -189,3 +193,11 @@ def test_changed_rules_rebuild_the_cache_at_start(demo_store, per_tps):
     assert_cache_is_live(reopened)
     summary = reports.readiness(reopened, Scope("17.02"), dt.date(2024, 11, 20)).summary
     assert summary["officers_required"] == per_tps * summary["tps_total"]
+
+
+def test_the_generated_province_is_counted_alike(settings, tmp_path_factory):
+    """The M benchmark database (bulk-loaded Provinsi Bengkulu): kept counts = live counts."""
+    pristine = build("M", settings, tmp_path_factory.mktemp("bench"), log=lambda *_: None)
+    store = Store.open(working_copy(pristine), settings)
+    for code in ("", "17", "17.02", "17.05.01"):
+        assert_cache_is_live(store, Scope(code))
