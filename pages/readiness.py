@@ -11,46 +11,11 @@ actor = ui.current_actor()
 LINK = st.column_config.LinkColumn("WhatsApp", display_text="Kirim pengingat")
 
 
-def delta(key: str, unit: str = "") -> str | None:
-    """Change since the end of yesterday, e.g. "+12 orang"; None when nothing changed."""
-    change = (view.summary[key] or 0) - (view.yesterday[key] or 0)
-    return f"{change:+d}{unit} sejak kemarin" if change else None
-
-
 with ui.guard():
     view = ui.readiness(actor.scope)
     s = view.summary
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(
-        "Linmas siap",
-        fmt.percent(s["ready_rate"]),
-        delta("ready", " orang"),
-        help=f"{fmt.number(s['ready'])} dari {fmt.number(s['officers_required'])} "
-        "kebutuhan: terdaftar, ikut BPJS, semua modul pelatihan, data NIK beres.",
-        border=True,
-    )
-    c2.metric(
-        "Terdaftar BPJS TK",
-        fmt.percent(s["bpjs_rate"]),
-        delta("bpjs_enrolled", " orang"),
-        help=f"{fmt.number(s['bpjs_enrolled'])} orang; iuran BPU "
-        f"{fmt.rupiah(s['bpjs_premium_per_month'])} per bulan.",
-        border=True,
-    )
-    c3.metric(
-        "Pelatihan lengkap",
-        fmt.percent(s["trained_rate"]),
-        delta("trained", " orang"),
-        help=f"{fmt.number(s['trained'])} orang hadir di semua modul (menurut absensi).",
-        border=True,
-    )
-    c4.metric(
-        "TPS tercukupi",
-        f"{fmt.number(s['tps_covered'])} dari {fmt.number(s['tps_total'])}",
-        delta("tps_covered", " TPS"),
-        help=f"TPS rawan belum tercukupi: {fmt.number(s['rawan_uncovered'])}.",
-        border=True,
-    )
+    for column, card in zip(st.columns(4), tables.readiness_cards(s, view.yesterday), strict=True):
+        column.metric(**card, border=True)
     st.markdown(tables.readiness_headline(view.kecamatan, s))
 
     left, right = st.columns(2)
@@ -105,14 +70,10 @@ with ui.guard():
 
     st.subheader("Daftar tindakan hari ini")
     sender = f"Satpol PP {settings.kabupaten_name}"
-    lists = {
-        "Desa belum mengirim": tables.action_not_submitted(
-            view.desa, deadline=fmt.date(settings.submission_deadline), sender=sender
-        ),
-        "TPS kurang linmas": tables.action_tps_short(rows.tps, view.desa, sender=sender),
-        "Belum BPJS": tables.action_missing_bpjs(rows.officers, view.desa, sender=sender),
-        "Belum pelatihan": tables.action_missing_training(rows.officers, view.desa, sender=sender),
-    }
+    deadline = fmt.date(settings.submission_deadline)
+    lists = tables.action_lists(
+        view.desa, rows.officers, rows.tps, deadline=deadline, sender=sender
+    )
     for tab, (title, frame) in zip(st.tabs(list(lists)), lists.items(), strict=True):
         key = tables.slug(title)
         tab.caption(f"{fmt.number(frame.height)} baris")

@@ -67,11 +67,8 @@ with ui.guard():
 
     st.subheader("3. Periksa hasil")
     v = checked.verdict
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Diterima", fmt.number(v.accepted - v.warned), border=True)
-    c2.metric("Diterima dengan catatan", fmt.number(v.warned), border=True)
-    c3.metric("Ditolak", fmt.number(v.rejected), border=True)
-    c4.metric("Dilewati", fmt.number(v.skipped_count), border=True)
+    for column, card in zip(st.columns(4), roster.verdict_cards(v), strict=True):
+        column.metric(**card, border=True)
     if v.findings.height:
         st.dataframe(
             roster.findings_table(checked),
@@ -79,19 +76,8 @@ with ui.guard():
             column_config={"Kode": None},  # the code stays in the downloads, for support
             key="findings_table",
         )
-        d1, d2 = st.columns(2)
-        d1.download_button(
-            "Unduh temuan (Excel)",
-            roster.findings_xlsx(checked),
-            "temuan_daftar_linmas.xlsx",
-            key="findings_xlsx",
-        )
-        d2.download_button(
-            "Unduh temuan (CSV)",
-            roster.findings_csv(checked),
-            "temuan_daftar_linmas.csv",
-            key="findings_csv",
-        )
+        for column, download in zip(st.columns(2), roster.findings_downloads(checked), strict=True):
+            column.download_button(**download)
     if v.skipped_count:
         with st.expander(f"{fmt.number(v.skipped_count)} baris dilewati (bukan data orang)"):
             st.dataframe(roster.skipped_table(checked), hide_index=True, key="skipped_table")

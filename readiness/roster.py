@@ -295,6 +295,27 @@ def findings_csv(checked: CheckedRoster) -> bytes:
     return findings_table(checked).write_csv(separator=";", include_bom=True).encode("utf-8")
 
 
+def verdict_cards(verdict) -> list[dict]:
+    """The four counts above the findings (``st.metric`` label and value)."""
+    v = verdict
+    return [
+        {"label": "Diterima", "value": fmt.number(v.accepted - v.warned)},
+        {"label": "Diterima dengan catatan", "value": fmt.number(v.warned)},
+        {"label": "Ditolak", "value": fmt.number(v.rejected)},
+        {"label": "Dilewati", "value": fmt.number(v.skipped_count)},
+    ]
+
+
+def findings_downloads(checked: CheckedRoster) -> list[dict]:
+    """The findings as Excel and CSV (``st.download_button`` arguments)."""
+    return [
+        {"label": "Unduh temuan (Excel)", "data": findings_xlsx(checked),
+         "file_name": "temuan_daftar_linmas.xlsx", "key": "findings_xlsx"},
+        {"label": "Unduh temuan (CSV)", "data": findings_csv(checked),
+         "file_name": "temuan_daftar_linmas.csv", "key": "findings_csv"},
+    ]  # fmt: skip
+
+
 def findings_xlsx(checked: CheckedRoster) -> bytes:
     """Findings as an Excel sheet, header frozen, filters on."""
     buffer = io.BytesIO()

@@ -178,6 +178,63 @@ def officers_readiness_table(officers: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def readiness_cards(summary: dict, yesterday: dict) -> list[dict]:
+    """The four Kesiapan cards (``st.metric`` arguments) with their change since yesterday.
+
+    >>> s = {"ready_rate": 50.0, "ready": 5, "officers_required": 10, "bpjs_rate": 60.0,
+    ...      "bpjs_enrolled": 6, "bpjs_premium_per_month": 100800, "trained_rate": 70.0,
+    ...      "trained": 7, "tps_covered": 4, "tps_total": 5, "rawan_uncovered": 0}
+    >>> [c["delta"] for c in readiness_cards(s, {**s, "ready": 3, "tps_covered": 4})]
+    ['+2 orang sejak kemarin', None, None, None]
+    """
+
+    def delta(key: str, unit: str) -> str | None:
+        change = (summary[key] or 0) - (yesterday[key] or 0)
+        return f"{change:+d}{unit} sejak kemarin" if change else None
+
+    s, number = summary, fmt.number
+    return [
+        {
+            "label": "Linmas siap",
+            "value": fmt.percent(s["ready_rate"]),
+            "delta": delta("ready", " orang"),
+            "help": f"{number(s['ready'])} dari {number(s['officers_required'])} kebutuhan: "
+            "terdaftar, ikut BPJS, semua modul pelatihan, data NIK beres.",
+        },
+        {
+            "label": "Terdaftar BPJS TK",
+            "value": fmt.percent(s["bpjs_rate"]),
+            "delta": delta("bpjs_enrolled", " orang"),
+            "help": f"{number(s['bpjs_enrolled'])} orang; iuran BPU "
+            f"{fmt.rupiah(s['bpjs_premium_per_month'])} per bulan.",
+        },
+        {
+            "label": "Pelatihan lengkap",
+            "value": fmt.percent(s["trained_rate"]),
+            "delta": delta("trained", " orang"),
+            "help": f"{number(s['trained'])} orang hadir di semua modul (menurut absensi).",
+        },
+        {
+            "label": "TPS tercukupi",
+            "value": f"{number(s['tps_covered'])} dari {number(s['tps_total'])}",
+            "delta": delta("tps_covered", " TPS"),
+            "help": f"TPS rawan belum tercukupi: {number(s['rawan_uncovered'])}.",
+        },
+    ]
+
+
+def action_lists(
+    desa: pl.DataFrame, officers: pl.DataFrame, tps: pl.DataFrame, *, deadline: str, sender: str
+) -> dict[str, pl.DataFrame]:
+    """Kesiapan's four "whom to call today" lists, by tab title."""
+    return {
+        "Desa belum mengirim": action_not_submitted(desa, deadline=deadline, sender=sender),
+        "TPS kurang linmas": action_tps_short(tps, desa, sender=sender),
+        "Belum BPJS": action_missing_bpjs(officers, desa, sender=sender),
+        "Belum pelatihan": action_missing_training(officers, desa, sender=sender),
+    }
+
+
 def action_not_submitted(desa: pl.DataFrame, *, deadline: str, sender: str) -> pl.DataFrame:
     """Villages that sent no roster yet, with contact and a WhatsApp reminder."""
     rows = _ensure_contacts(desa).filter(~pl.col("submitted")).sort("kecamatan_name", "desa_name")
