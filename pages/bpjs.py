@@ -46,24 +46,16 @@ with ui.guard():
         )
     else:
         st.caption("Daftar peserta dari BPJS diimpor oleh admin kabupaten.")
-    if upload is not None:
-        plan = imports.bpjs_plan_from_file(store, actor.scope, upload.getvalue(), upload.name)
-        st.info(
+    ui.import_file_section(
+        "bpjs",
+        upload,
+        lambda data, name: imports.bpjs_plan_from_file(store, actor.scope, data, name),
+        lambda plan: imports.apply_bpjs(store, actor, plan),
+        lambda plan: (
             f"{fmt.number(plan.records.height)} baris cocok dengan NIK linmas dan siap "
             f"diterapkan; {fmt.number(plan.rows_rejected)} baris ditolak (lihat alasannya)."
-        )
-        if plan.problems.height:
-            st.dataframe(
-                tables.import_problems_table(plan.problems), hide_index=True, key="bpjs_problems"
-            )
-        if st.button(
-            f"Terapkan {fmt.number(plan.records.height)} baris",
-            key="bpjs_apply",
-            type="primary",
-            disabled=plan.records.height == 0,
-        ):
-            batch = imports.apply_bpjs(store, actor, plan)
-            st.success(f"Impor nomor {batch} disimpan. Bisa dibatalkan di bawah.")
+        ),
+    )
 
     st.subheader("Riwayat impor")
     ui.batch_history("bpjs", "bpjs", can_undo=manages)

@@ -4,23 +4,22 @@ import streamlit as st
 
 from readiness import exports, privacy, ui
 from readiness import formatting as fmt
+from readiness.kabupaten_regions import loaded_kabupaten
 from readiness.scope import Scope
 
 ui.page_header("Ekspor Rekap")
 actor = ui.current_actor()
-settings = ui.settings()
 
 with ui.guard():
     if actor.scope.level in ("nasional", "provinsi", "kabupaten"):
         kecamatan = ui.overview(actor.scope).kecamatan
         names = dict(zip(kecamatan["kecamatan_code"], kecamatan["kecamatan_name"], strict=True))
-        whole = settings.kabupaten_code
+        # Issue 9: each kabupaten with loaded regions (one on a kabupaten instance), then kecamatan.
+        wholes = dict(loaded_kabupaten(ui.store(), actor.scope).iter_rows())
         code = st.selectbox(
             "Wilayah",
-            [whole, *names],
-            format_func=lambda c: (
-                settings.kabupaten_name if c == whole else f"Kecamatan {names[c]}"
-            ),
+            [*wholes, *names],
+            format_func=lambda c: wholes.get(c) or f"Kecamatan {names[c]}",
             key="export_region",
         )
         scope = Scope(code)

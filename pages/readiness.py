@@ -69,7 +69,7 @@ with ui.guard():
                 st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
 
     st.subheader("Daftar tindakan hari ini")
-    sender = f"Satpol PP {settings.kabupaten_name}"
+    sender = f"Satpol PP {ui.area_name()}"  # issue 9: the reader's own kabupaten
     deadline = fmt.date(settings.submission_deadline)
     lists = tables.action_lists(
         view.desa, rows.officers, rows.tps, deadline=deadline, sender=sender

@@ -4,6 +4,7 @@ import streamlit as st
 
 from readiness import auth, tables, tps_list, ui
 from readiness import formatting as fmt
+from readiness import kabupaten_regions as kr
 
 ui.page_header("Daftar TPS")
 store = ui.store()
@@ -23,10 +24,21 @@ else:
         f"Kebutuhan linmas = jumlah TPS × {store.settings.officers_per_tps} "
         "(UU 7/2017 Pasal 351 ayat 4)."
     )
+    # Issue 9: a province instance picks the kabupaten (the home one first chosen).
+    loaded = dict(kr.loaded_kabupaten(store, actor.scope).iter_rows())
+    kabupaten = kr.default_kabupaten(store.settings, actor.scope)
+    if len(loaded) > 1:
+        codes = list(loaded)
+        first = codes.index(kabupaten) if kabupaten in codes else 0
+        kabupaten = st.selectbox(
+            "Kabupaten/kota", codes, index=first, format_func=loaded.get, key="tps_kabupaten"
+        )
+    elif loaded:
+        kabupaten = next(iter(loaded))
     upload = st.file_uploader("Berkas daftar TPS", key="tps_file")
 if upload is not None:
     with ui.guard():
-        parsed = tps_list.check_tps_file(store, upload.getvalue(), upload.name)
+        parsed = tps_list.check_tps_file(store, upload.getvalue(), upload.name, kabupaten)
         if parsed.ok:
             villages = parsed.tps["desa_code"].n_unique()
             st.success(

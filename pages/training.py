@@ -69,28 +69,19 @@ with ui.guard():
     if manages and session is not None:
         st.subheader("Impor absensi (kolom NIK, boleh dengan Nama)")
         upload = st.file_uploader("Daftar hadir (CSV/XLSX)", key="attendance_file")
-        if upload is not None:
-            plan = imports.attendance_plan_from_file(
-                store, actor.scope, session, upload.getvalue(), upload.name
-            )
-            st.info(
+        ui.import_file_section(
+            "attendance",
+            upload,
+            lambda data, name: imports.attendance_plan_from_file(
+                store, actor.scope, session, data, name
+            ),
+            lambda plan: imports.apply_attendance(store, actor, session, plan),
+            lambda plan: (
                 f"{fmt.number(plan.records.height)} linmas akan dicatat hadir; "
                 f"{fmt.number(plan.rows_rejected)} baris ditolak."
-            )
-            if plan.problems.height:
-                st.dataframe(
-                    tables.import_problems_table(plan.problems),
-                    hide_index=True,
-                    key="attendance_problems",
-                )
-            if st.button(
-                f"Terapkan {fmt.number(plan.records.height)} baris",
-                key="attendance_apply",
-                type="primary",
-                disabled=plan.records.height == 0,
-            ):
-                batch = imports.apply_attendance(store, actor, session, plan)
-                st.success(f"Impor nomor {batch} disimpan. Bisa dibatalkan di bawah.")
+            ),
+            remember=f"session {session}",
+        )
 
         st.subheader("Atau centang yang hadir")
         roster = tables.attendance_sheet(

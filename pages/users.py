@@ -3,6 +3,7 @@
 import streamlit as st
 
 from readiness import auth, ui
+from readiness.kabupaten_regions import default_kabupaten
 
 ui.page_header("Akun Pengguna")
 actor = ui.require_role("admin")
@@ -30,7 +31,7 @@ with ui.guard():
         )
         region = st.text_input(
             "Kode wilayah",
-            value=settings.kabupaten_code,
+            value=default_kabupaten(settings, actor.scope),  # issue 9: the admin's own
             help="Kabupaten untuk admin/pimpinan, kecamatan (17.02.06) atau desa (17.02.06.2001).",
             key="new_user_region",
         )

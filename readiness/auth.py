@@ -19,6 +19,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from readiness.errors import AccessDenied, ReadinessError
+from readiness.kabupaten_regions import (
+    check_kabupaten,
+    default_kabupaten,
+    kabupaten_code_of,
+    kabupaten_name,
+    not_loaded_message,
+)
 from readiness.scope import Scope
 from readiness.storage import Actor, Store, now_wib
 
@@ -169,17 +176,32 @@ def check_account(store: Store, username: str, role: str, region_code: str) -> N
     if role == "pimpinan" and region_code == province and store.region_name(province):
         return
     level = ROLE_LEVEL[role]
-    kabupaten = store.settings.kabupaten_code
     parts = region_code.count(".")
     wanted_parts = {"kabupaten": 1, "kecamatan": 2, "desa": 3}[level]
-    inside = region_code == kabupaten or region_code.startswith(kabupaten + ".")
-    if parts != wanted_parts or not inside or store.region_name(region_code) is None:
+    # Issue 9 (province instance): any region of a kabupaten whose kecamatan/desa are loaded.
+    missing = not_loaded_message(store, region_code) if parts == wanted_parts else None
+    if missing:
+        raise ReadinessError(missing, code="region_invalid")
+    if parts != wanted_parts or store.region_name(region_code) is None:
+        name = kabupaten_name(store, region_code) if parts else None
+        kabupaten = kabupaten_code_of(region_code) if name else store.settings.kabupaten_code
         msg = (
             f"Wilayah {region_code!r} tidak cocok untuk peran {ROLE_LABELS[role]}: "
-            f"perlu kode {level} di {store.settings.kabupaten_name} "
+            f"perlu kode {level} di {name or store.settings.kabupaten_name} "
             f"(mis. {_example_code(level, kabupaten)})."
         )
         raise ReadinessError(msg, code="region_invalid")
+
+
+def _check_actor_covers(actor: Actor, role: str, region_code: str, province: str) -> None:
+    """An admin gives accounts only inside their own region (a province head: any admin)."""
+    if actor.scope.covers(region_code) or (role == "pimpinan" and region_code == province):
+        return
+    msg = (
+        f"Akun {actor.username} tidak berwenang membuat akun di wilayah {region_code}. "
+        f"Pilih wilayah di dalam {actor.scope.code or 'wilayah Anda'}."
+    )
+    raise AccessDenied(msg)
 
 
 def _example_code(level: str, kabupaten: str) -> str:
@@ -205,6 +227,7 @@ def add_user(
     """
     username = normalize_username(username)
     check_account(store, username, role, region_code)
+    _check_actor_covers(actor, role, region_code, store.settings.province_code)
     chosen = password is not None
     if chosen:
         check_new_password(username, password)
@@ -269,13 +292,21 @@ def operator_usernames(villages: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([kecamatan, desa])
 
 
-def bulk_create_operators(store: Store, actor: Actor) -> pl.DataFrame:
+def bulk_create_operators(
+    store: Store, actor: Actor, kabupaten_code: str | None = None
+) -> pl.DataFrame:
     """Create every missing kecamatan and desa account with a one-time password, in one write.
 
-    Returns username, full_name, role, region_code, region_name, password for the accounts
-    created now (existing ones are left alone), to print and hand out.
+    ``kabupaten_code`` (default: the actor's kabupaten, else the home one) may name any
+    kabupaten whose kecamatan/desa are loaded (issue 9). Returns username, full_name, role,
+    region_code, region_name, password for the accounts created now (existing ones are left
+    alone), to print and hand out.
     """
-    wanted = operator_usernames(store.villages(Scope(store.settings.kabupaten_code)))
+    require(actor, "manage_users")
+    code = kabupaten_code or default_kabupaten(store.settings, actor.scope)
+    code, _ = check_kabupaten(store, code)
+    _check_actor_covers(actor, "admin", code, store.settings.province_code)
+    wanted = operator_usernames(store.villages(Scope(code)))
     existing = store.users(actor)["username"]
     new = wanted.filter(~pl.col("username").is_in(existing.implode()))
     if not new.height:

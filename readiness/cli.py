@@ -110,7 +110,12 @@ def serve(path: Path, port: int) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the overview numbers (the same the Ringkasan page shows)."""
     store = open_store(args)
-    scope = cli_scope(store, args.kecamatan)  # issue 8: --user limits the region
+    # issue 8: --user limits the region; issue 9: --kabupaten picks one of a province instance
+    scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
+    if getattr(args, "kabupaten", None):
+        from readiness.kabupaten_regions import check_kabupaten
+
+        check_kabupaten(store, args.kabupaten)  # not loaded yet: say `regions import`
     view = reports.overview(store, scope)
     data = reports.summary_json(view)
     # issue 6: BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
@@ -122,11 +127,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
         codes = view.kecamatan["kecamatan_code"].to_list()
         now = dt.datetime.now(WIB)
         header = recap_header(store.settings, scope, codes, store.data_version(), now)
+        header |= _own_kabupaten(store, scope)  # issue 9: a loaded kabupaten names itself
         _print_json({**header, **data})
         return EXIT_OK
     from readiness import formatting as fmt
+    from readiness.kabupaten_regions import area_name
 
-    print(f"{store.settings.kabupaten_name} — {store.settings.election_name}")
+    print(f"{area_name(store, scope)} — {store.settings.election_name}")
     print(f"Kecamatan lengkap : {data['kecamatan_complete']} dari {data['kecamatan_total']}")
     print(f"Kec. terverifikasi: {data['kecamatan_verified']} dari {data['kecamatan_total']}")
     print(
@@ -146,7 +153,7 @@ def cmd_tps_import(args: argparse.Namespace) -> int:
     store = open_store(args)
     path = Path(args.file)
     data = read_input_file(path)
-    parsed = check_tps_file(store, data, path.name)
+    parsed = check_tps_file(store, data, path.name, _tps_kabupaten(store, args))
     if not parsed.ok:
         print(
             f"Daftar TPS tidak disimpan: {parsed.problems.height} baris bermasalah.",
@@ -244,12 +251,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readiness import formatting as fmt
 
     store = open_store(args)
-    scope = cli_scope(store, args.kecamatan)  # issue 8: --user limits the region
+    # issue 8: --user limits the region; issue 9: --kabupaten picks one of a province instance
+    scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
+    if getattr(args, "kabupaten", None) and not args.kecamatan:
+        from readiness.kabupaten_regions import check_kabupaten
+
+        check_kabupaten(store, args.kabupaten)  # not loaded yet: say `regions import`
     if not scope.code:
         scope = Scope(store.settings.kabupaten_code)
     if args.kecamatan and (scope.level != "kecamatan" or store.region_name(scope.code) is None):
         msg = (
-            f"Kode kecamatan {args.kecamatan!r} tidak dikenal di {store.settings.kabupaten_name}. "
+            f"Kode kecamatan {args.kecamatan!r} tidak dikenal di {_kabupaten_label(store, scope)}. "
             "Tulis kode seperti 17.02.06 (lihat summary --json)."
         )
         raise ReadinessError(msg, code="kecamatan_unknown")
@@ -281,6 +293,7 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
     export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv"))
     export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
     export.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: kabupaten)")
+    export.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
     export.add_argument(
         "--separator", choices=(",", ";"), default=",", help="pemisah CSV (; untuk Excel Indonesia)"
     )
@@ -431,7 +444,7 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
         msg = f"Berkas {out} sudah ada. Pilih nama lain; tidak ada akun dibuat."
         raise ReadinessError(msg, code="output_exists")
     store = open_store(args)
-    created = auth.bulk_create_operators(store, cli_actor())
+    created = auth.bulk_create_operators(store, cli_actor(), getattr(args, "kabupaten", None))
     if not created.height:
         print("Semua kecamatan dan desa/kelurahan sudah punya akun; tidak ada yang dibuat.")
         return EXIT_OK
@@ -494,6 +507,7 @@ def _add_account_commands(commands, db: argparse.ArgumentParser) -> None:
         "bulk-create", parents=[db], help="akun semua kecamatan dan desa + XLSX kata sandi"
     )
     bulk.add_argument("--out", required=True, help="berkas XLSX tujuan, mis. akun.xlsx")
+    bulk.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
     bulk.set_defaults(handler=cmd_user_bulk)
     forget = commands.add_parser(
         "forget-nik", parents=[db], help="hapus data satu orang (NIK) atas permintaannya"
@@ -617,6 +631,196 @@ def _add_recap_commands(commands, db: argparse.ArgumentParser) -> None:
 # -- end of kabupaten recaps ---------------------------------------------------------------------
 
 
+# -- BPJS and attendance imports, training sessions (helper E) ---------------------------------
+
+
+def _run_import(args: argparse.Namespace, kind: str) -> int:
+    """Plan a BPJS / attendance file like the page does, then apply it unless ``--dry-run``."""
+    from readiness import auth
+    from readiness import readiness_imports as imports
+    from readiness.errors import DatabaseBusyError
+
+    store = open_store(args)
+    actor = cli_actor()
+    auth.require(actor, "manage_readiness")  # admin only, as on the page
+    session = getattr(args, "session", None)
+    if kind == "attendance":
+        imports.check_session(store, session)
+    path = Path(args.file)
+    data = read_input_file(path)
+    plan, batch_id = None, None
+    try:
+        if kind == "bpjs":
+            plan = imports.bpjs_plan_from_file(store, actor.scope, data, path.name)
+        else:
+            plan = imports.attendance_plan_from_file(store, actor.scope, session, data, path.name)
+        if not plan.records.height:
+            raise imports.nothing_to_apply()
+        if not args.dry_run and kind == "bpjs":
+            batch_id = imports.apply_bpjs(store, actor, plan)
+        elif not args.dry_run:
+            batch_id = imports.apply_attendance(store, actor, session, plan)
+    except (DatabaseBusyError, DatabaseFileError, AccessDenied):
+        raise
+    except ReadinessError as error:  # the file is refused whole: nothing was applied
+        report = imports.import_report(plan, kind, path.name, session, error=error)
+        if args.json:
+            _print_json(report)
+        else:
+            for line in imports.describe_import(report):
+                print(line)
+        print(f"Galat: {error.message}", file=sys.stderr)
+        return EXIT_FILE_REJECTED
+    report = imports.import_report(plan, kind, path.name, session, batch_id=batch_id)
+    if args.json:
+        _print_json(report)
+    else:
+        for line in imports.describe_import(report):
+            print(line)
+    return EXIT_OK
+
+
+def cmd_bpjs_import(args: argparse.Namespace) -> int:
+    """Import the participant list BPJS Ketenagakerjaan sends back (one batch, can be undone)."""
+    return _run_import(args, "bpjs")
+
+
+def cmd_attendance_import(args: argparse.Namespace) -> int:
+    """Import the attendance list of one training session (one batch, can be undone)."""
+    return _run_import(args, "attendance")
+
+
+def cmd_import_undo(args: argparse.Namespace) -> int:
+    """Undo one BPJS / attendance import ("Batalkan impor"), as on the page."""
+    from readiness import readiness_imports as imports
+
+    kind = "bpjs" if args.command == "bpjs" else "attendance"
+    imports.undo_of_kind(open_store(args), cli_actor(), kind, args.batch)
+    print(f"Impor nomor {args.batch} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+    return EXIT_OK
+
+
+def cmd_training_sessions(args: argparse.Namespace) -> int:
+    """Every training session, newest first, so an operator finds the session number."""
+    from readiness import readiness_imports as imports
+
+    store = open_store(args)
+    sessions = imports.sessions_listing(store)
+    if args.json:
+        _print_json(sessions)
+        return EXIT_OK
+    if not sessions:
+        print("Belum ada sesi pelatihan. Tambahkan: training session add --date ... --place ...")
+    for line in imports.describe_sessions(sessions):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_training_session_add(args: argparse.Namespace) -> int:
+    """Create one training session; modules default to the settings' list."""
+    from readiness import readiness_imports as imports
+
+    try:
+        held_on = dt.date.fromisoformat(args.date)
+    except ValueError:
+        msg = f"Tanggal harus ditulis TAHUN-BULAN-HARI, mis. 2024-11-15; tertulis {args.date!r}."
+        raise ReadinessError(msg, code="date_invalid") from None
+    store = open_store(args)
+    kecamatan = args.kecamatan
+    if kecamatan and (
+        Scope(kecamatan).level != "kecamatan" or store.region_name(kecamatan) is None
+    ):
+        msg = f"Kode kecamatan {kecamatan!r} tidak dikenal. Tulis kode seperti 17.02.06."
+        raise ReadinessError(msg, code="kecamatan_unknown")
+    new = imports.add_session(
+        store,
+        cli_actor(),
+        held_on=held_on,
+        place=args.place,
+        modules=args.module or list(store.settings.training_modules),
+        kecamatan_code=kecamatan,
+    )
+    print(f"Sesi nomor {new} disimpan. Impor absensinya: attendance import BERKAS --session {new}")
+    return EXIT_OK
+
+
+def _add_readiness_import_commands(commands, db: argparse.ArgumentParser) -> None:
+    bpjs = commands.add_parser("bpjs", help="BPJS Ketenagakerjaan linmas")
+    bpjs_commands = bpjs.add_subparsers(dest="bpjs_command", required=True)
+    bpjs_import = bpjs_commands.add_parser(
+        "import", parents=[db], help="impor daftar peserta dari BPJS (CSV/XLSX)"
+    )
+    attendance = commands.add_parser("attendance", help="absensi pelatihan (bimtek)")
+    attendance_commands = attendance.add_subparsers(dest="attendance_command", required=True)
+    attendance_import = attendance_commands.add_parser(
+        "import", parents=[db], help="impor daftar hadir satu sesi (CSV/XLSX)"
+    )
+    attendance_import.add_argument(
+        "--session", required=True, type=int, help="nomor sesi (lihat training sessions)"
+    )
+    for sub, handler in [
+        (bpjs_import, cmd_bpjs_import),
+        (attendance_import, cmd_attendance_import),
+    ]:
+        sub.add_argument("file")
+        sub.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
+        sub.add_argument("--json", action="store_true")
+        sub.set_defaults(handler=handler)
+    for group in (bpjs_commands, attendance_commands):
+        undo = group.add_parser("undo", parents=[db], help="batalkan satu impor (nomor impor)")
+        undo.add_argument("batch", type=int, help="nomor impor, mis. 12")
+        undo.set_defaults(handler=cmd_import_undo)
+    training = commands.add_parser("training", help="sesi pelatihan (bimtek)")
+    training_commands = training.add_subparsers(dest="training_command", required=True)
+    sessions = training_commands.add_parser("sessions", parents=[db], help="daftar sesi")
+    sessions.add_argument("--json", action="store_true")
+    sessions.set_defaults(handler=cmd_training_sessions)
+    session = training_commands.add_parser("session", help="satu sesi")
+    session_commands = session.add_subparsers(dest="session_command", required=True)
+    add = session_commands.add_parser("add", parents=[db], help="tambah sesi pelatihan")
+    add.add_argument("--date", required=True, help="tanggal, mis. 2024-11-15")
+    add.add_argument("--place", required=True, help="tempat, mis. Aula Kecamatan Curup")
+    add.add_argument("--kecamatan", help="kode kecamatan peserta, mis. 17.02.09 (bawaan: semua)")
+    add.add_argument(
+        "--module", action="append", help="modul yang diajarkan (boleh diulang; bawaan: semua)"
+    )
+    add.set_defaults(handler=cmd_training_session_add)
+
+
+# -- end of BPJS and attendance imports, training sessions (helper E) --------------------------
+
+
+# -- every loaded kabupaten of a province instance (issue 9) ------------------------------------
+
+KABUPATEN_HELP = "kode kabupaten yang wilayahnya dimuat, mis. 17.05 (bawaan: kabupaten akun)"
+
+
+def _tps_kabupaten(store: Store, args: argparse.Namespace) -> str:
+    """The kabupaten a TPS file is matched to: ``--kabupaten``, else the account's or home one."""
+    from readiness.kabupaten_regions import default_kabupaten
+
+    return args.kabupaten or default_kabupaten(store.settings, cli_actor().scope)
+
+
+def _own_kabupaten(store: Store, scope: Scope) -> dict:
+    """A recap of a kabupaten (or part of one) names that kabupaten, not the home one."""
+    from readiness.kabupaten_regions import kabupaten_code_of, kabupaten_name
+
+    name = kabupaten_name(store, scope.code) if scope.code.count(".") else None
+    if name is None:
+        return {}
+    return {"kabupaten_code": kabupaten_code_of(scope.code), "kabupaten_name": name}
+
+
+def _kabupaten_label(store: Store, scope: Scope) -> str:
+    from readiness.kabupaten_regions import kabupaten_name
+
+    return kabupaten_name(store, scope.code) or store.settings.kabupaten_name
+
+
+# -- end of every loaded kabupaten --------------------------------------------------------------
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -646,12 +850,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", parents=[db], help="angka ringkasan")
     summary.add_argument("--json", action="store_true")
     summary.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06")
+    summary.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
     summary.set_defaults(handler=cmd_summary)
 
     tps = commands.add_parser("tps", help="daftar TPS dari KPU")
     tps_commands = tps.add_subparsers(dest="tps_command", required=True)
     tps_import = tps_commands.add_parser("import", parents=[db], help="impor daftar TPS (CSV/XLSX)")
     tps_import.add_argument("file")
+    tps_import.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
     tps_import.set_defaults(handler=cmd_tps_import)
 
     roster = commands.add_parser("import", parents=[db], help="impor daftar linmas satu desa")
@@ -666,6 +872,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_regions_command(commands, db)  # issue 9: province instance
     _add_not_submitted_command(commands, db)  # issue 9
     _add_recap_commands(commands, db)  # issue 9: berjenjang roll-up
+    _add_readiness_import_commands(commands, db)  # helper E: BPJS/attendance CLI
     return parser
 
 

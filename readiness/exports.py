@@ -15,6 +15,7 @@ import polars as pl
 from readiness import formatting as fmt
 from readiness import privacy, reports
 from readiness.errors import AccessDenied, ReadinessError
+from readiness.kabupaten_regions import area_name
 from readiness.scope import Scope
 from readiness.storage import Actor, Store, now_wib
 
@@ -240,12 +241,20 @@ def not_submitted_sheet(desa: pl.DataFrame) -> pl.DataFrame:
 
 def region_title(store: Store, scope: Scope) -> str:
     """The region in words: the kabupaten, or "Kecamatan Curup, Kabupaten Rejang Lebong"."""
-    settings = store.settings
+    # Issue 9 (province instance): the region's own kabupaten, not always the home one.
+    kabupaten = area_name(store, scope)
     if scope.level in ("nasional", "provinsi", "kabupaten"):
-        return settings.kabupaten_name
+        return kabupaten
     name = store.region_name(scope.code) or scope.code
     level = "Kecamatan" if scope.level == "kecamatan" else "Desa/Kelurahan"
-    return f"{level} {name}, {settings.kabupaten_name}"
+    return f"{level} {name}, {kabupaten}"
+
+
+def _signature(settings, scope: Scope) -> tuple[str, str, str]:
+    """The signatory of the settings signs the home kabupaten; another one gets blank lines."""
+    if scope.level in ("nasional", "provinsi") or Scope(settings.kabupaten_code).covers(scope.code):
+        return (settings.signature_title, settings.signature_name, settings.signature_nip)
+    return (settings.signature_title, "(nama pejabat)", "(NIP)")  # issue 9: not ours to sign
 
 
 def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool = False) -> Recap:
@@ -274,7 +283,7 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
     return Recap(
         title="Rekap Kesiapan Linmas",
         region_name=region_title(store, scope),
-        kabupaten_name=settings.kabupaten_name,
+        kabupaten_name=area_name(store, scope),  # issue 9: the scope's own kabupaten
         election_name=settings.election_name,
         voting_date=settings.voting_date,
         generated_at=now,
@@ -285,7 +294,7 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
         headline=headline(view.summary, ready.summary),
         kecamatan_raw=kecamatan,
         sheets=sheets,
-        signature=(settings.signature_title, settings.signature_name, settings.signature_nip),
+        signature=_signature(settings, scope),
     )
 
 

@@ -210,6 +210,16 @@ MESSAGES: dict[str, str] = {
     "import_already_attended": (
         "Baris {row}: NIK {nik} sudah tercatat hadir di sesi ini; baris ini dilewati."
     ),
+    # -- the same BPJS / attendance file imported twice (readiness_imports, Store) --
+    "import_already_imported": (
+        'Berkas "{file}" sudah pernah diimpor: isinya sama persis dengan impor nomor {batch} '
+        '("{earlier}", {what}) pada {when} oleh {who}. Tidak ada data yang diubah. '
+        "Batalkan impor nomor {batch} dulu bila ingin mengimpor ulang."
+    ),
+    "import_session_unknown": (
+        "Sesi pelatihan nomor {session} tidak ada. Lihat nomor sesi dengan "
+        "`python -m readiness training sessions`, atau tambahkan sesinya dulu."
+    ),
 }
 
 

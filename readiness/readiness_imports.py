@@ -364,35 +364,54 @@ def plan_attendance(
 
 
 def bpjs_plan_from_file(store: Store, scope: Scope, data: bytes, file_name: str) -> ImportPlan:
-    """Read and match an uploaded BPJS list; nothing is stored."""
+    """Read and match an uploaded BPJS list; nothing is stored.
+
+    A file whose bytes equal a BPJS import still in force is refused whole (undo that first).
+    """
+    sha256 = _sha(data)
+    store.refuse_same_file("bpjs", sha256, None, file_name)
     frame = read_file(data, file_name, store.settings.max_upload_bytes)
     return plan_bpjs(
-        frame, store.officers(scope), store.kpj_owners(), file_name=file_name, sha256=_sha(data)
+        frame, store.officers(scope), store.kpj_owners(), file_name=file_name, sha256=sha256
     )
 
 
 def attendance_plan_from_file(
     store: Store, scope: Scope, session_id: int, data: bytes, file_name: str
 ) -> ImportPlan:
-    """Read and match an uploaded attendance list for one session; nothing is stored."""
+    """Read and match an uploaded attendance list for one session; nothing is stored.
+
+    A file whose bytes equal an import for this session still in force is refused whole.
+    """
+    check_session(store, session_id)
+    sha256 = _sha(data)
+    store.refuse_same_file("attendance", sha256, session_id, file_name)
     frame = read_file(data, file_name, store.settings.max_upload_bytes)
     return plan_attendance(
         frame,
         store.officers(scope),
         store.session_attendees(session_id),
         file_name=file_name,
-        sha256=_sha(data),
+        sha256=sha256,
     )
 
 
-def _nothing() -> ReadinessError:
+def check_session(store: Store, session_id: int) -> None:
+    """Refuse a training session number that does not exist (the CLI takes it as typed)."""
+    if session_id not in store.training_sessions()["id"].to_list():
+        msg = messages.render("import_session_unknown", session=session_id)
+        raise ReadinessError(msg, code="import_session_unknown")
+
+
+def nothing_to_apply() -> ReadinessError:
+    """The error for a plan without one row to store (every row refused or skipped)."""
     return ReadinessError(messages.render("import_nothing_to_apply"), code="import_nothing")
 
 
 def apply_bpjs(store: Store, actor: Actor, plan: ImportPlan) -> int:
     """Store the plan's accepted rows as one BPJS batch; returns the batch id."""
     if plan.records.height == 0:
-        raise _nothing()
+        raise nothing_to_apply()
     return store.record_bpjs_batch(
         actor,
         plan.records,
@@ -405,7 +424,7 @@ def apply_bpjs(store: Store, actor: Actor, plan: ImportPlan) -> int:
 def apply_attendance(store: Store, actor: Actor, session_id: int, plan: ImportPlan) -> int:
     """Store the plan's accepted rows as one attendance batch for the session."""
     if plan.records.height == 0:
-        raise _nothing()
+        raise nothing_to_apply()
     return store.record_attendance(
         actor,
         session_id,
@@ -460,6 +479,97 @@ def add_session(
     return store.add_training_session(
         actor, held_on=held_on, place=place, modules=modules, kecamatan_code=kecamatan_code
     )
+
+
+# -- reports for the command line (helper E) ----------------------------------------------------
+
+
+def import_report(
+    plan: ImportPlan | None,
+    kind: str,
+    file_name: str,
+    session_id: int | None,
+    *,
+    batch_id: int | None = None,
+    error: ReadinessError | None = None,
+) -> dict:
+    """What one import did (``status`` applied / dry_run / refused) as JSON-ready values."""
+    problems = plan.problems if plan is not None else pl.DataFrame(schema=PROBLEM_SCHEMA)
+    severities = problems["severity"]
+    status = "refused" if error is not None else "dry_run" if batch_id is None else "applied"
+    accepted = plan.records.height if plan is not None else 0
+    return {
+        "kind": kind,
+        "file": file_name,
+        "session_id": session_id,
+        "status": status,
+        "batch_id": batch_id,
+        "rows_total": plan.rows_total if plan is not None else 0,
+        "accepted": accepted,
+        "applied": accepted if status == "applied" else 0,
+        "rejected": plan.rows_rejected if plan is not None else 0,
+        "warned": int((severities == "peringatan").sum()),
+        "skipped": int((severities == "dilewati").sum()),
+        "sha256": plan.sha256 if plan is not None else None,
+        "error": None if error is None else {"code": error.code, "message": error.message},
+        "problems": problems.to_dicts(),
+    }
+
+
+def describe_import(report: dict) -> list[str]:
+    """The import report as lines for the terminal: counts, one line per problem, the outcome."""
+    from readiness import formatting as fmt
+
+    n = fmt.number
+    lines = []
+    if report["rows_total"]:
+        lines.append(
+            f"{report['file']}: {n(report['rows_total'])} baris dibaca; "
+            f"{n(report['accepted'])} cocok, {n(report['rejected'])} ditolak, "
+            f"{n(report['warned'])} peringatan, {n(report['skipped'])} dilewati."
+        )
+    lines += [f"[{p['severity']}] {p['message']}" for p in report["problems"]]
+    if report["status"] == "applied":
+        lines.append(
+            f"Impor nomor {report['batch_id']} disimpan: {n(report['applied'])} baris "
+            "diterapkan. Bisa dibatalkan di halaman dasbor atau dengan perintah undo."
+        )
+    elif report["status"] == "dry_run":
+        lines.append(
+            f"Uji coba (--dry-run): {n(report['accepted'])} baris akan diterapkan; "
+            "tidak ada yang disimpan."
+        )
+    return lines  # refused: the caller prints the reason as its error line
+
+
+def undo_of_kind(store: Store, actor: Actor, kind: str, batch_id: int) -> None:
+    """Undo one import after checking it is of ``kind`` (a BPJS number never undoes attendance)."""
+    if batch_id not in store.batches(kind)["id"].to_list():
+        label = "BPJS" if kind == "bpjs" else "absensi"
+        msg = f"Impor {label} nomor {batch_id} tidak ditemukan. Periksa nomornya di riwayat impor."
+        raise ReadinessError(msg, code="batch_unknown")
+    undo(store, actor, batch_id)
+
+
+def sessions_listing(store: Store) -> list[dict]:
+    """Every training session, newest first: id, date, place, modules, kecamatan (code, name)."""
+    sessions = store.training_sessions()
+    names = store.region_names("kecamatan", Scope("")).rename(
+        {"code": "kecamatan_code", "name": "kecamatan_name"}
+    )
+    return sessions.join(names, on="kecamatan_code", how="left", maintain_order="left").to_dicts()
+
+
+def describe_sessions(sessions: list[dict]) -> list[str]:
+    """One line per session: "3 · 15 November 2024 · Aula … · modul: … · kecamatan: …"."""
+    from readiness import formatting as fmt
+
+    return [
+        f"{s['id']} · {fmt.date(s['held_on'])} · {s['place']} · modul: {', '.join(s['modules'])}"
+        f" · kecamatan: {s['kecamatan_name'] or 'semua'}"
+        + (f" ({s['kecamatan_code']})" if s["kecamatan_code"] else "")
+        for s in sessions
+    ]
 
 
 def record_export(store: Store, actor: Actor, what: str, rows: int, *, unmasked: bool) -> None:

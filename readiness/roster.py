@@ -14,6 +14,8 @@ import polars as pl
 from readiness import formatting as fmt
 from readiness.errors import ReadinessError
 from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
+from readiness.kabupaten_regions import kabupaten_code_of, kabupaten_name, not_loaded_message
+from readiness.regions import DESA_CODE
 from readiness.scope import Scope
 from readiness.storage import Actor, Store, StoredRoster
 from readiness.validation import RosterContext, RosterVerdict, rejected_file_json, validate_roster
@@ -77,23 +79,32 @@ def read_upload(store: Store, data: bytes, file_name: str) -> UploadWork:
 def roster_context(store: Store, desa_code: str) -> RosterContext:
     """What validation needs to know from the database about one desa."""
     settings = store.settings
-    if store.region_name(desa_code) is None or not desa_code.startswith(
-        settings.kabupaten_code + "."
-    ):
-        msg = (
-            f"Kode desa {desa_code!r} tidak ada dalam daftar wilayah {settings.kabupaten_name}. "
-            "Tulis kode lengkap, mis. 17.02.06.2001."
-        )
-        raise ReadinessError(msg, code="desa_unknown")
+    # Issue 9 (province instance): any desa of the regions table, of whichever kabupaten.
+    if not DESA_CODE.match(desa_code) or store.region_name(desa_code) is None:
+        raise _unknown_desa(store, desa_code)
     tps = store.tps_count(desa_code)
     return RosterContext(
         desa_code=desa_code,
-        kabupaten_code=settings.kabupaten_code,
+        kabupaten_code=kabupaten_code_of(desa_code),  # nik_outside_kabupaten: the desa's own
         voting_date=settings.voting_date,
         min_age=settings.min_age,
         max_age_warning=settings.max_age_warning,
         tps_count=tps or None,
     )
+
+
+def _unknown_desa(store: Store, desa_code: str) -> ReadinessError:
+    """A desa code outside the regions table: not loaded yet (`regions import`) or mistyped."""
+    missing = not_loaded_message(store, desa_code) if DESA_CODE.match(desa_code) else None
+    if missing:
+        return ReadinessError(missing, code="regions_not_loaded")
+    name = kabupaten_name(store, desa_code)
+    where = name or "instans ini"
+    msg = (
+        f"Kode desa {desa_code!r} tidak ada dalam daftar wilayah {where}. "
+        "Tulis kode lengkap, mis. 17.02.06.2001."
+    )
+    return ReadinessError(msg, code="desa_unknown")
 
 
 def check_raw(

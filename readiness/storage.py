@@ -940,6 +940,7 @@ class Store:
         )
 
         def insert(con) -> int:
+            self._refuse_same_file(con, "bpjs", sha256, None, file_name)  # helper E: once only
             (batch_id,) = con.execute(
                 """INSERT INTO batches (kind, created_at, username, file_name, sha256,
                        rows_applied, rows_rejected)
@@ -1029,6 +1030,8 @@ class Store:
         staged = pl.DataFrame({"nik": niks}, schema={"nik": pl.String})
 
         def insert(con) -> int:
+            # helper E: a file once per session
+            self._refuse_same_file(con, "attendance", sha256, session_id, file_name)
             (batch_id,) = con.execute(
                 """INSERT INTO batches (kind, created_at, username, file_name, sha256, session_id,
                        rows_applied, rows_rejected)
@@ -1097,6 +1100,49 @@ class Store:
             undo,
             refresh=lambda con, _: self._desa_of_batch(con, batch_id),
         )
+
+    # -- the same BPJS / attendance file imported twice (helper E) -----------------------------
+
+    _SAME_FILE_SQL = (
+        "SELECT id, created_at, username, file_name FROM batches "
+        "WHERE kind = $kind AND sha256 = $sha AND undone_at IS NULL "
+        "AND session_id IS NOT DISTINCT FROM $session ORDER BY id DESC LIMIT 1"
+    )
+
+    def refuse_same_file(
+        self, kind: str, sha256: str | None, session_id: int | None, file_name: str | None
+    ) -> None:
+        """Raise when a batch of ``kind`` (and session) with these bytes is in force."""
+        with self.connect() as con:
+            self._refuse_same_file(con, kind, sha256, session_id, file_name)
+
+    @classmethod
+    def _refuse_same_file(
+        cls, con, kind: str, sha256: str | None, session_id: int | None, file_name: str | None
+    ) -> None:
+        """Same check on an open connection; inside a write it sees every committed batch."""
+        if not sha256:  # ticks on the page carry no file
+            return
+        params = {"kind": kind, "sha": sha256, "session": session_id}
+        found = _frame(con, cls._SAME_FILE_SQL, params)
+        if found.height == 0:
+            return
+        from readiness import formatting, messages  # leaf modules; kept out of the import block
+
+        row = found.row(0, named=True)
+        what = "daftar peserta BPJS" if kind == "bpjs" else f"absensi sesi nomor {session_id}"
+        text = messages.render(
+            "import_already_imported",
+            file=file_name or "",
+            batch=row["id"],
+            earlier=row["file_name"] or "",
+            what=what,
+            when=formatting.timestamp(row["created_at"]),
+            who=row["username"],
+        )
+        raise ReadinessError(text, code="import_already_imported")
+
+    # -- end of the same file imported twice (helper E) ----------------------------------------
 
     # -- readiness (issue 6): officers as of a moment, TPS rawan, operator contacts, KPJ owners ---
 

@@ -14,6 +14,7 @@ import polars as pl
 
 from readiness.errors import ReadinessError
 from readiness.ingest import RosterFileError, read_grid
+from readiness.kabupaten_regions import check_kabupaten
 from readiness.regions import load_aliases, name_key, name_keys
 from readiness.scope import Scope
 from readiness.storage import Store
@@ -244,11 +245,18 @@ def locate_tps_table(grid: pl.DataFrame) -> pl.DataFrame:
     return body.filter(pl.any_horizontal(pl.col(n).str.strip_chars() != "" for n in names))
 
 
-def check_tps_file(store: Store, data: bytes, file_name: str) -> TpsParse:
-    """Read a KPU TPS file and match it to this kabupaten's villages; nothing is stored."""
+def check_tps_file(
+    store: Store, data: bytes, file_name: str, kabupaten_code: str | None = None
+) -> TpsParse:
+    """Read a KPU TPS file and match it to one kabupaten's villages; nothing is stored.
+
+    ``kabupaten_code`` defaults to the home kabupaten; a province instance names another one
+    whose kecamatan/desa were loaded with ``regions import`` (issue 9).
+    """
+    code, _ = check_kabupaten(store, kabupaten_code or store.settings.kabupaten_code)
     try:
         grid = read_grid(data, file_name, max_bytes=store.settings.max_upload_bytes)
     except RosterFileError as error:
         raise ReadinessError(error.message, code=error.code) from None
-    villages = store.villages(Scope(store.settings.kabupaten_code))
+    villages = store.villages(Scope(code))
     return parse_tps(locate_tps_table(grid), villages, load_aliases(store.settings.alias_file))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -114,6 +115,59 @@ def mark_upload_stored(key: str, message: str) -> None:
     st.session_state.setdefault("upload_stored", {})[key] = message
 
 
+def _batch_live(kind: str, batch_id: int | None) -> bool:
+    """Whether an import applied in this session still counts (not undone since)."""
+    batches = store().batches(kind)
+    live = batches.filter(batches["undone_at"].is_null())["id"].to_list()
+    return batch_id in live
+
+
+def import_file_section(
+    key: str,
+    upload,
+    plan_of: Callable,
+    apply: Callable,
+    describe: Callable,
+    *,
+    remember: str = "",
+) -> None:
+    """A BPJS / attendance file: what it would change, its problems, "Terapkan" to apply.
+
+    ``plan_of(bytes, name)`` makes the plan, ``apply(plan)`` stores it and returns the batch
+    number, ``describe(plan)`` is the line above the problems. A file applied in this session
+    shows its success again on the next rerun rather than being refused as a repeat import.
+    """
+    if upload is None:
+        return
+    from readiness import tables
+
+    data = upload.getvalue()
+    stored_key = f"{key}:{remember}:{hashlib.sha256(data).hexdigest()}"
+    applied = st.session_state.setdefault("applied_batches", {})
+    if (saved := upload_stored(stored_key)) and _batch_live(key, applied.get(stored_key)):
+        st.success(saved)
+        return
+    with guard():  # a refused file still leaves the history and undo below
+        plan = plan_of(data, upload.name)
+        st.info(describe(plan))
+        if plan.problems.height:
+            st.dataframe(
+                tables.import_problems_table(plan.problems), hide_index=True, key=f"{key}_problems"
+            )
+        if st.button(
+            f"Terapkan {fmt.number(plan.records.height)} baris",
+            key=f"{key}_apply",
+            type="primary",
+            disabled=plan.records.height == 0,
+        ):
+            batch = apply(plan)
+            applied[stored_key] = batch
+            mark_upload_stored(
+                stored_key, f"Impor nomor {batch} disimpan. Bisa dibatalkan di bawah."
+            )
+            st.success(upload_stored(stored_key))
+
+
 def text_columns(frame) -> dict:
     """Every column edited as plain text: the editor must never drop a value it cannot parse."""
     return {c: st.column_config.TextColumn(c) for c in frame.columns if c != "_row"} | {
@@ -144,9 +198,31 @@ def page_header(title: str) -> None:
             icon=":material/warning:",
         )
     st.caption(
-        f"{current.kabupaten_name} · {current.election_name} · pemungutan suara "
+        f"{area_name()} · {current.election_name} · pemungutan suara "
         f"{fmt.date(current.voting_date)} ({fmt.days_to_vote(current.voting_date, today())})"
     )
+
+
+# -- every loaded kabupaten of a province instance (issue 9) ---------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _area_name(path: str, scope_code: str) -> str:
+    # Names come from settings and the province list: they change only with a restart.
+    from readiness.kabupaten_regions import area_name as named
+
+    return named(_store(path), Scope(scope_code))
+
+
+def area_name() -> str:
+    """The logged-in user's kabupaten (or province) by its own name; the home one before login."""
+    actor = st.session_state.get("actor")
+    if actor is None:
+        return settings().kabupaten_name
+    return _area_name(str(store().path), actor.scope.code)
+
+
+# -- end of every loaded kabupaten ------------------------------------------------------------------
 
 
 # -- exports (issue 7): the Ekspor page's preview and its deferred downloads ---------------------

@@ -124,3 +124,33 @@ def test_training_and_bpjs_writes_are_offered_to_admin_only(demo_store, monkeypa
         assert not head.exception
         assert not write_keys & {b.key for b in head.button}, page
         assert any("admin kabupaten" in c.value for c in head.caption), page
+
+
+# -- the same file imported twice (helper E) -----------------------------------------------------
+
+
+def test_bpjs_page_refuses_a_file_already_imported_but_keeps_undo(demo_store, monkeypatch):
+    monkeypatch.setenv("READINESS_DB", str(demo_store.path))
+    officers = demo_store.officers(Scope("17.02"))
+    nik = officers.filter(~officers["bpjs_enrolled"])["nik"][0]
+    content = f"NIK,No. KPJ,Status\n{nik},12345678901,Aktif\n".encode()
+    at = open_page("pages/bpjs.py")
+    at.file_uploader(key="bpjs_file").upload("peserta.csv", content, "text/csv").run()
+    at.button(key="bpjs_apply").click().run()
+    batch = int(demo_store.batches("bpjs")["id"][0])
+    at.run()  # the next rerun of this session says it was stored, and offers no second apply
+    assert not at.exception
+    assert not at.error
+    assert any(f"Impor nomor {batch} disimpan" in m.value for m in at.success)
+    assert "bpjs_apply" not in {b.key for b in at.button}
+    again = open_page("pages/bpjs.py")  # another session (or a reload) with the same file
+    again.file_uploader(key="bpjs_file").upload("peserta.csv", content, "text/csv").run()
+    assert any(f"Batalkan impor nomor {batch} dulu" in e.value for e in again.error)
+    assert "bpjs_apply" not in {b.key for b in again.button}
+    at.selectbox(key="bpjs_undo_batch").set_value(batch).run()
+    at.button(key="bpjs_undo").click().run()
+    at.run()  # undone: the same file may be imported again
+    assert not at.error
+    at.button(key="bpjs_apply").click().run()
+    assert not at.exception
+    assert demo_store.batches("bpjs")["undone_at"].is_null().sum() == 2  # demo's + the new one

@@ -109,7 +109,9 @@ def test_attendance_import_tick_and_undo(filled):
     batch = imports.apply_attendance(store, SYSTEM, session, plan)
     assert store.session_attendees(session) == [make_nik(1)]
 
-    again = imports.attendance_plan_from_file(store, SCOPE, session, data, "hadir.csv")
+    # the very same bytes are refused whole (helper E); a corrected list skips who is recorded
+    corrected = data.replace(b"Tamu", b"Tamu Lain")
+    again = imports.attendance_plan_from_file(store, SCOPE, session, corrected, "hadir.csv")
     assert again.problems["code"].to_list() == ["import_already_attended", "import_nik_unknown"]
     assert imports.tick_attendance(store, SYSTEM, SCOPE, session, [make_nik(1), make_nik(2)]) == 1
     assert store.session_attendees(session) == [make_nik(1), make_nik(2)]
@@ -148,3 +150,146 @@ def test_import_messages_render():
         text = messages.render(code, **{f: "x" for f in messages.fields(code)})
         assert text
         assert "{" not in text
+
+
+# -- the same file imported twice (helper E) -----------------------------------------------------
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    """A real XLSX workbook (xlsxwriter) with every cell written as text, as BPJS sends it."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer) as book:
+        sheet = book.add_worksheet("Peserta")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, value)
+    return buffer.getvalue()
+
+
+def bpjs_xlsx(serials: list[int]) -> bytes:
+    names = {1: "Budi Santoso", 2: "Siti Aminah", 3: "Joko Susilo"}
+    return xlsx_bytes([["NIK", "Nama", "No. KPJ", "Status", "Tanggal"]] + [
+        [make_nik(i), names[i], f"{i:011d}", "Aktif", "01-11-2024"] for i in serials
+    ])  # fmt: skip
+
+
+def test_the_same_bpjs_file_is_refused_until_its_import_is_undone(filled):
+    from test_readiness_cache import assert_cache_is_live
+
+    store = filled
+    data = bpjs_xlsx([1, 2])
+    first = imports.bpjs_plan_from_file(store, SCOPE, data, "peserta.xlsx")
+    batch = imports.apply_bpjs(store, SYSTEM, first)
+    assert state(store)["bpjs_enrolled"].to_list() == [True, True, False]
+
+    # planned again (under another name): refused before any apply button is offered
+    with pytest.raises(ReadinessError) as error:
+        imports.bpjs_plan_from_file(store, SCOPE, data, "peserta (1).xlsx")
+    assert error.value.code == "import_already_imported"
+    text = error.value.message
+    assert text.startswith(
+        f'Berkas "peserta (1).xlsx" sudah pernah diimpor: isinya sama persis dengan impor '
+        f'nomor {batch} ("peserta.xlsx", daftar peserta BPJS) pada '
+    )
+    assert f"oleh {SYSTEM.username}." in text
+    assert text.endswith(f"Batalkan impor nomor {batch} dulu bila ingin mengimpor ulang.")
+    # a plan made before the first apply (a second click) is refused inside the transaction
+    with pytest.raises(ReadinessError) as error:
+        imports.apply_bpjs(store, SYSTEM, first)
+    assert error.value.code == "import_already_imported"
+    assert store.count("batches") == 1
+    assert store.count("bpjs_records") == 2
+
+    # other bytes are another file: allowed
+    other = imports.bpjs_plan_from_file(store, SCOPE, bpjs_xlsx([3]), "susulan.xlsx")
+    imports.apply_bpjs(store, SYSTEM, other)
+    assert store.count("batches") == 2
+
+    imports.undo(store, SYSTEM, batch)
+    again = imports.bpjs_plan_from_file(store, SCOPE, data, "peserta.xlsx")
+    second = imports.apply_bpjs(store, SYSTEM, again)
+    assert second != batch
+    assert state(store)["bpjs_enrolled"].to_list() == [True, True, True]
+    assert_cache_is_live(store)
+
+
+def test_the_same_attendance_file_is_refused_per_session_and_ticks_are_unaffected(filled):
+    from test_readiness_cache import assert_cache_is_live
+
+    store = filled
+    first, second = (
+        imports.add_session(store, SYSTEM, held_on=dt.date(2024, 11, day), place="Aula",
+                            modules=["prosedur pemungutan suara"], kecamatan_code=None)
+        for day in (15, 16)
+    )  # fmt: skip
+    data = f"NIK,Nama\n{make_nik(1)},Budi\n{make_nik(2)},Siti\n".encode()
+    batch = imports.apply_attendance(
+        store, SYSTEM, first,
+        imports.attendance_plan_from_file(store, SCOPE, first, data, "hadir.csv"),
+    )  # fmt: skip
+    with pytest.raises(ReadinessError) as error:
+        imports.attendance_plan_from_file(store, SCOPE, first, data, "hadir.csv")
+    assert error.value.code == "import_already_imported"
+    assert f"absensi sesi nomor {first}" in error.value.message
+    # the same file for another session is another import
+    imports.apply_attendance(
+        store, SYSTEM, second,
+        imports.attendance_plan_from_file(store, SCOPE, second, data, "hadir.csv"),
+    )  # fmt: skip
+    # ticking on the page carries no file and is never taken for a repeated file
+    assert imports.tick_attendance(store, SYSTEM, SCOPE, first, [make_nik(3)]) == 1
+    assert store.session_attendees(first) == [make_nik(i) for i in (1, 2, 3)]
+
+    imports.undo(store, SYSTEM, batch)
+    assert store.session_attendees(first) == [make_nik(3)]
+    again = imports.attendance_plan_from_file(store, SCOPE, first, data, "hadir.csv")
+    imports.apply_attendance(store, SYSTEM, first, again)
+    assert store.session_attendees(first) == [make_nik(i) for i in (1, 2, 3)]
+    assert_cache_is_live(store)
+
+
+def test_an_unknown_session_is_refused_before_the_file_is_read(filled):
+    with pytest.raises(ReadinessError) as error:
+        imports.attendance_plan_from_file(filled, SCOPE, 99, b"NIK\n", "hadir.csv")
+    assert error.value.code == "import_session_unknown"
+    assert "training sessions" in error.value.message
+
+
+@pytest.mark.parametrize("kind", ["bpjs", "attendance"])
+def test_two_applies_of_one_plan_at_once_store_one_batch(filled, kind):
+    import threading
+
+    store = filled
+    if kind == "bpjs":
+        plan = imports.bpjs_plan_from_file(store, SCOPE, bpjs_xlsx([1, 2, 3]), "peserta.xlsx")
+        apply = lambda: imports.apply_bpjs(store, SYSTEM, plan)  # noqa: E731
+    else:
+        session = imports.add_session(store, SYSTEM, held_on=dt.date(2024, 11, 15), place="Aula",
+                                      modules=["komunikasi efektif"], kecamatan_code=None)  # fmt: skip
+        data = "NIK\n" + "\n".join(make_nik(i) for i in (1, 2, 3))
+        plan = imports.attendance_plan_from_file(store, SCOPE, session, data.encode(), "h.csv")
+        apply = lambda: imports.apply_attendance(store, SYSTEM, session, plan)  # noqa: E731
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def click() -> None:
+        start.wait()
+        try:
+            outcomes.append(apply())
+        except ReadinessError as error:
+            outcomes.append(error.code)
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == sorted([store.batches(kind)["id"][0],
+                                                "import_already_imported"], key=str)  # fmt: skip
+    assert store.batches(kind).height == 1
+    table = "bpjs_records" if kind == "bpjs" else "attendance"
+    assert store.count(table) == 3
