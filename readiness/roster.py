@@ -36,6 +36,9 @@ class CheckedRoster:
     verdict: RosterVerdict | None
     file_error: RosterFileError | None
     previous_version: int = 0  # the desa's stored version it was checked against (0 = none)
+    # The data version the NIK-elsewhere look-up saw: storing skips repeating it when no roster
+    # landed since (issue 9: that scan is a third of a store in a national file).
+    checked_version: int | None = None
 
     def to_json(self) -> dict:
         """The CLI's ``--json`` object (the contract scripts rely on)."""
@@ -124,6 +127,7 @@ def check_raw(
     with store.reading():
         context = roster_context(store, desa_code)
         previous = current_version(store, desa_code)
+        seen = store.data_version()
         try:
             verdict = validate_roster(raw, context, mapping)
             clash = store.niks_registered_elsewhere(verdict.officers["nik"].to_list(), desa_code)
@@ -133,7 +137,7 @@ def check_raw(
                 )
         except RosterFileError as error:
             return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
-    return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous)
+    return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous, seen)
 
 
 def current_version(store: Store, desa_code: str) -> int:
@@ -361,6 +365,7 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
         detected=v.detected,
         # Another upload of this desa stored after the check is refused, not overwritten.
         expected_previous_version=checked.previous_version,
+        checked_version=checked.checked_version,
     )
 
 

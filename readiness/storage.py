@@ -293,6 +293,19 @@ def kabupaten_region_rows(
     return pl.concat([kabupaten, kecamatan, desa])
 
 
+# Writes that can put a NIK into a roster in force (a restore may bring any roster back).
+_ROSTER_ACTIONS = ["roster.upload", "bulk.load", "backup.restore"]
+
+
+def _rosters_landed_since(con, version: int) -> bool:
+    """Whether a write that can add rosters was logged after data version ``version``."""
+    (count,) = con.execute(
+        "SELECT count(*) FROM audit_log WHERE id > $v AND list_contains($actions, action)",
+        {"v": version, "actions": _ROSTER_ACTIONS},
+    ).fetchall()[0]
+    return count > 0
+
+
 class DatabaseFileError(ReadinessError):
     """The database file is damaged or not a DuckDB file; ``path`` is the file concerned."""
 
@@ -686,6 +699,18 @@ class Store:
         with self.connect() as con:
             return self._niks_elsewhere(con, niks, desa_code)
 
+    @classmethod
+    def _refuse_niks_registered_meanwhile(cls, con, niks: list[str], desa_code: str) -> None:
+        clash = cls._niks_elsewhere(con, niks, desa_code)
+        if clash.height:
+            first = clash.row(0, named=True)
+            msg = (
+                f"{clash.height} NIK baru saja terdaftar di desa lain (mis. di "
+                f"{first['desa_name']}). Periksa ulang daftar lalu unggah lagi; "
+                "tidak ada data yang disimpan."
+            )
+            raise ReadinessError(msg, code="nik_registered_meanwhile")
+
     @staticmethod
     def _niks_elsewhere(con, niks: list[str], desa_code: str) -> pl.DataFrame:
         return _frame(
@@ -739,6 +764,7 @@ class Store:
         detected: dict | None = None,
         uploaded_at: dt.datetime | None = None,
         expected_previous_version: int | None = None,
+        checked_version: int | None = None,
     ) -> StoredRoster:
         """Store accepted officers as the desa's next roster version, in one transaction.
 
@@ -746,6 +772,8 @@ class Store:
         whole upload (the operator validates again and sees that village named).
         ``expected_previous_version`` (0 = no roster yet) is the version the file was checked
         against: when another upload of that desa landed meanwhile, this one is refused.
+        ``checked_version``: the data version at which the NIKs were looked up in other
+        villages; the look-up is repeated here only when a roster may have landed since.
         """
         self._check_permission(actor, "upload")  # issue 8: pimpinan reads only
         self._check_scope(actor, desa_code)
@@ -754,6 +782,8 @@ class Store:
         at = uploaded_at or now_wib()
 
         def insert(con) -> StoredRoster:
+            if checked_version is None or _rosters_landed_since(con, checked_version):
+                self._refuse_niks_registered_meanwhile(con, niks, desa_code)
             # Checked inside the write: a second connection would cost more than the query.
             known = con.execute(
                 "SELECT count(*) FROM regions WHERE code = $d AND level = 'desa'", {"d": desa_code}
@@ -761,15 +791,6 @@ class Store:
             if not known:
                 msg = f"Kode desa {desa_code} tidak ada dalam daftar wilayah. Periksa kodenya."
                 raise ReadinessError(msg, code="desa_unknown")
-            clash = self._niks_elsewhere(con, niks, desa_code)
-            if clash.height:
-                first = clash.row(0, named=True)
-                msg = (
-                    f"{clash.height} NIK baru saja terdaftar di desa lain (mis. di "
-                    f"{first['desa_name']}). Periksa ulang daftar lalu unggah lagi; "
-                    "tidak ada data yang disimpan."
-                )
-                raise ReadinessError(msg, code="nik_registered_meanwhile")
             previous = con.execute(
                 "SELECT id, version FROM active_submissions WHERE desa_code = $d", {"d": desa_code}
             ).fetchone()

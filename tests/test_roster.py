@@ -154,3 +154,24 @@ def test_cli_json_for_a_refused_file_names_the_code(store):
     assert result["status"] == "rejected"
     assert result["file_error"]["code"] == "file_unsupported"
     assert checked.describe().startswith("Berkas ditolak: ")
+
+
+def test_a_nik_registered_elsewhere_after_the_check_is_caught_at_store(store):
+    """Store skips the NIK look-up only while no roster landed since the check (issue 9)."""
+    other = "17.02.06.1004"
+    mine = roster.check_roster_file(store, DESA, csv_bytes(people(2)), "a.csv")
+    assert mine.verdict.rejected == 0
+    theirs = roster.check_roster_file(store, other, csv_bytes(people(1)), "b.csv")
+    roster.store_checked_roster(store, ADMIN, theirs)  # the same first person, elsewhere
+    before = counts(store)
+    with pytest.raises(ReadinessError) as refused:
+        roster.store_checked_roster(store, ADMIN, mine)
+    assert refused.value.code == "nik_registered_meanwhile"
+    assert counts(store) == before
+
+
+def test_a_check_with_no_roster_since_stores_without_looking_again(store):
+    checked = roster.check_roster_file(store, DESA, csv_bytes(people(2)), "a.csv")
+    store.record_event(ADMIN, "auth.login", "admin")  # unrelated writes since the check
+    stored = roster.store_checked_roster(store, ADMIN, checked)
+    assert (stored.version, stored.added) == (1, 2)
