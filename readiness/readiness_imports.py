@@ -481,7 +481,7 @@ def add_session(
     )
 
 
-# -- reports for the command line (helper E) ----------------------------------------------------
+# -- reports for the command line ----------------------------------------------------------------
 
 
 def import_report(

@@ -961,7 +961,7 @@ class Store:
         )
 
         def insert(con) -> int:
-            self._refuse_same_file(con, "bpjs", sha256, None, file_name)  # helper E: once only
+            self._refuse_same_file(con, "bpjs", sha256, None, file_name)  # a file once only
             (batch_id,) = con.execute(
                 """INSERT INTO batches (kind, created_at, username, file_name, sha256,
                        rows_applied, rows_rejected)
@@ -1051,7 +1051,7 @@ class Store:
         staged = pl.DataFrame({"nik": niks}, schema={"nik": pl.String})
 
         def insert(con) -> int:
-            # helper E: a file once per session
+            # a file once per session
             self._refuse_same_file(con, "attendance", sha256, session_id, file_name)
             (batch_id,) = con.execute(
                 """INSERT INTO batches (kind, created_at, username, file_name, sha256, session_id,
@@ -1122,7 +1122,7 @@ class Store:
             refresh=lambda con, _: self._desa_of_batch(con, batch_id),
         )
 
-    # -- the same BPJS / attendance file imported twice (helper E) -----------------------------
+    # -- the same BPJS / attendance file imported twice ---------------------------------------
 
     _SAME_FILE_SQL = (
         "SELECT id, created_at, username, file_name FROM batches "
@@ -1163,7 +1163,7 @@ class Store:
         )
         raise ReadinessError(text, code="import_already_imported")
 
-    # -- end of the same file imported twice (helper E) ----------------------------------------
+    # -- end of the same file imported twice --------------------------------------------------
 
     # -- readiness (issue 6): officers as of a moment, TPS rawan, operator contacts, KPJ owners ---
 

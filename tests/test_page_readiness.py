@@ -126,7 +126,7 @@ def test_training_and_bpjs_writes_are_offered_to_admin_only(demo_store, monkeypa
         assert any("admin kabupaten" in c.value for c in head.caption), page
 
 
-# -- the same file imported twice (helper E) -----------------------------------------------------
+# -- the same file imported twice ----------------------------------------------------------------
 
 
 def test_bpjs_page_refuses_a_file_already_imported_but_keeps_undo(demo_store, monkeypatch):

@@ -1,4 +1,4 @@
-"""The BPJS / attendance / training commands (helper E) on real DuckDB files and real files."""
+"""The BPJS / attendance / training commands on real DuckDB files and real files."""
 
 from __future__ import annotations
 

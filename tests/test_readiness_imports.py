@@ -109,7 +109,7 @@ def test_attendance_import_tick_and_undo(filled):
     batch = imports.apply_attendance(store, SYSTEM, session, plan)
     assert store.session_attendees(session) == [make_nik(1)]
 
-    # the very same bytes are refused whole (helper E); a corrected list skips who is recorded
+    # the very same bytes are refused whole; a corrected list skips who is recorded
     corrected = data.replace(b"Tamu", b"Tamu Lain")
     again = imports.attendance_plan_from_file(store, SCOPE, session, corrected, "hadir.csv")
     assert again.problems["code"].to_list() == ["import_already_attended", "import_nik_unknown"]
@@ -152,7 +152,7 @@ def test_import_messages_render():
         assert "{" not in text
 
 
-# -- the same file imported twice (helper E) -----------------------------------------------------
+# -- the same file imported twice ----------------------------------------------------------------
 
 
 def xlsx_bytes(rows: list[list[str]]) -> bytes:

@@ -1,0 +1,149 @@
+"""Account commands (issue 8): user add/reset/disable/enable/list/bulk-create, forget-nik."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from readiness.cli_common import EXIT_OK, KABUPATEN_HELP, cli_actor, open_store, print_json
+from readiness.errors import ReadinessError
+
+# -- accounts and personal data (issue 8) --------------------------------------------------------
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create one account and print its one-time password."""
+    from readiness import auth
+
+    store = open_store(args)
+    secret = auth.add_user(
+        store,
+        cli_actor(),
+        args.username,
+        args.role,
+        args.region,
+        full_name=args.name,
+        phone=args.phone,
+    )
+    name = auth.normalize_username(args.username)
+    print(f"Akun {name} dibuat. Kata sandi sekali pakai: {secret}")
+    print("Berikan langsung kepada pemiliknya; kata sandi wajib diganti saat pertama masuk.")
+    return EXIT_OK
+
+
+def cmd_user_reset(args: argparse.Namespace) -> int:
+    """A new one-time password for an account (also lifts a lockout)."""
+    from readiness import auth
+
+    secret = auth.reset_password(open_store(args), cli_actor(), args.username)
+    print(f"Kata sandi sekali pakai baru untuk {args.username}: {secret}")
+    return EXIT_OK
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    """Disable an account (``enable`` turns it on again)."""
+    from readiness import auth
+
+    disabled = args.user_command == "disable"
+    auth.set_disabled(open_store(args), cli_actor(), args.username, disabled=disabled)
+    print(f"Akun {args.username} {'dinonaktifkan' if disabled else 'diaktifkan lagi'}.")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    """Every account (never a password hash)."""
+    from readiness import auth
+
+    users = open_store(args).users(cli_actor())
+    if args.json:
+        print_json(users.to_dicts())
+        return EXIT_OK
+    for row in auth.users_table(users).iter_rows():
+        print(" · ".join(str(v) for v in row if v is not None))
+    return EXIT_OK
+
+
+def cmd_user_bulk(args: argparse.Namespace) -> int:
+    """Create every missing kecamatan and desa account; write their one-time passwords as XLSX."""
+    from readiness import auth
+
+    out = Path(args.out)
+    if out.exists():
+        msg = f"Berkas {out} sudah ada. Pilih nama lain; tidak ada akun dibuat."
+        raise ReadinessError(msg, code="output_exists")
+    store = open_store(args)
+    created = auth.bulk_create_operators(store, cli_actor(), getattr(args, "kabupaten", None))
+    if not created.height:
+        print("Semua kecamatan dan desa/kelurahan sudah punya akun; tidak ada yang dibuat.")
+        return EXIT_OK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(auth.credentials_xlsx(created, title="Akun operator"))
+    print(f"{created.height} akun dibuat; kata sandi sekali pakai ditulis ke {out}.")
+    print("Cetak dan bagikan berkas itu, lalu hapus; simpan seperti kunci.")
+    return EXIT_OK
+
+
+def cmd_forget_nik(args: argparse.Namespace) -> int:
+    """Delete one person's NIK everywhere on their request (UU 27/2022); logged, masked."""
+    from readiness import privacy
+
+    nik = args.nik.strip()
+    if not (len(nik) == 16 and nik.isdigit()):
+        msg = f"NIK harus 16 angka, tertulis {nik!r}. Salin ulang NIK dari permintaan tertulis."
+        raise ReadinessError(msg, code="nik_invalid")
+    if not args.yes:
+        msg = "Penghapusan tidak bisa dibatalkan. Ulangi perintah dengan --yes untuk menghapus."
+        raise ReadinessError(msg, code="confirmation_needed")
+    store = open_store(args)
+    counts = store.forget_nik(cli_actor(), nik, masked=privacy.mask_nik(nik))
+    if args.json:
+        print_json(counts)
+    else:
+        print(
+            f"NIK {privacy.mask_nik(nik)} dihapus: {counts['officers']} baris daftar linmas, "
+            f"{counts['bpjs_records']} data BPJS, {counts['attendance']} kehadiran, "
+            f"{counts['findings']} temuan; {counts['audit_log']} catatan audit disamarkan."
+        )
+    return EXIT_OK
+
+
+def add_account_commands(commands, db: argparse.ArgumentParser) -> None:
+    from readiness.auth import ROLES
+
+    user = commands.add_parser("user", help="akun pengguna")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", parents=[db], help="buat satu akun")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--region", required=True, help="kode wilayah, mis. 17.02.06 atau 17.02")
+    add.add_argument("--name", help="nama lengkap")
+    add.add_argument("--phone", help="nomor HP")
+    add.set_defaults(handler=cmd_user_add)
+    reset = user_commands.add_parser(
+        "reset-password", parents=[db], help="kata sandi sekali pakai baru"
+    )
+    reset.add_argument("username")
+    reset.set_defaults(handler=cmd_user_reset)
+    for name, text in (("disable", "nonaktifkan akun"), ("enable", "aktifkan lagi")):
+        sub = user_commands.add_parser(name, parents=[db], help=text)
+        sub.add_argument("username")
+        sub.set_defaults(handler=cmd_user_disable)
+    listing = user_commands.add_parser("list", parents=[db], help="daftar akun")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_user_list)
+    bulk = user_commands.add_parser(
+        "bulk-create", parents=[db], help="akun semua kecamatan dan desa + XLSX kata sandi"
+    )
+    bulk.add_argument("--out", required=True, help="berkas XLSX tujuan, mis. akun.xlsx")
+    bulk.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
+    bulk.set_defaults(handler=cmd_user_bulk)
+    forget = commands.add_parser(
+        "forget-nik", parents=[db], help="hapus data satu orang (NIK) atas permintaannya"
+    )
+    forget.add_argument("nik")
+    forget.add_argument("--yes", action="store_true", help="ya, hapus (tidak bisa dibatalkan)")
+    forget.add_argument("--json", action="store_true")
+    forget.set_defaults(handler=cmd_forget_nik)
+
+
+# -- end of accounts and personal data (issue 8) -------------------------------------------------

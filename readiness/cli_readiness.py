@@ -1,0 +1,178 @@
+"""BPJS Ketenagakerjaan and training commands: imports, undo, sessions."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from readiness.cli_common import (
+    EXIT_FILE_REJECTED,
+    EXIT_OK,
+    cli_actor,
+    open_store,
+    print_json,
+    read_input_file,
+)
+from readiness.errors import AccessDenied, ReadinessError
+from readiness.scope import Scope
+from readiness.storage import DatabaseFileError
+
+# -- BPJS and attendance imports, training sessions ---------------------------------------------
+
+
+def _run_import(args: argparse.Namespace, kind: str) -> int:
+    """Plan a BPJS / attendance file like the page does, then apply it unless ``--dry-run``."""
+    from readiness import auth
+    from readiness import readiness_imports as imports
+    from readiness.errors import DatabaseBusyError
+
+    store = open_store(args)
+    actor = cli_actor()
+    auth.require(actor, "manage_readiness")  # admin only, as on the page
+    session = getattr(args, "session", None)
+    if kind == "attendance":
+        imports.check_session(store, session)
+    path = Path(args.file)
+    data = read_input_file(path)
+    plan, batch_id = None, None
+    try:
+        if kind == "bpjs":
+            plan = imports.bpjs_plan_from_file(store, actor.scope, data, path.name)
+        else:
+            plan = imports.attendance_plan_from_file(store, actor.scope, session, data, path.name)
+        if not plan.records.height:
+            raise imports.nothing_to_apply()
+        if not args.dry_run and kind == "bpjs":
+            batch_id = imports.apply_bpjs(store, actor, plan)
+        elif not args.dry_run:
+            batch_id = imports.apply_attendance(store, actor, session, plan)
+    except (DatabaseBusyError, DatabaseFileError, AccessDenied):
+        raise
+    except ReadinessError as error:  # the file is refused whole: nothing was applied
+        report = imports.import_report(plan, kind, path.name, session, error=error)
+        if args.json:
+            print_json(report)
+        else:
+            for line in imports.describe_import(report):
+                print(line)
+        print(f"Galat: {error.message}", file=sys.stderr)
+        return EXIT_FILE_REJECTED
+    report = imports.import_report(plan, kind, path.name, session, batch_id=batch_id)
+    if args.json:
+        print_json(report)
+    else:
+        for line in imports.describe_import(report):
+            print(line)
+    return EXIT_OK
+
+
+def cmd_bpjs_import(args: argparse.Namespace) -> int:
+    """Import the participant list BPJS Ketenagakerjaan sends back (one batch, can be undone)."""
+    return _run_import(args, "bpjs")
+
+
+def cmd_attendance_import(args: argparse.Namespace) -> int:
+    """Import the attendance list of one training session (one batch, can be undone)."""
+    return _run_import(args, "attendance")
+
+
+def cmd_import_undo(args: argparse.Namespace) -> int:
+    """Undo one BPJS / attendance import ("Batalkan impor"), as on the page."""
+    from readiness import readiness_imports as imports
+
+    kind = "bpjs" if args.command == "bpjs" else "attendance"
+    imports.undo_of_kind(open_store(args), cli_actor(), kind, args.batch)
+    print(f"Impor nomor {args.batch} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+    return EXIT_OK
+
+
+def cmd_training_sessions(args: argparse.Namespace) -> int:
+    """Every training session, newest first, so an operator finds the session number."""
+    from readiness import readiness_imports as imports
+
+    store = open_store(args)
+    sessions = imports.sessions_listing(store)
+    if args.json:
+        print_json(sessions)
+        return EXIT_OK
+    if not sessions:
+        print("Belum ada sesi pelatihan. Tambahkan: training session add --date ... --place ...")
+    for line in imports.describe_sessions(sessions):
+        print(line)
+    return EXIT_OK
+
+
+def cmd_training_session_add(args: argparse.Namespace) -> int:
+    """Create one training session; modules default to the settings' list."""
+    from readiness import readiness_imports as imports
+
+    try:
+        held_on = dt.date.fromisoformat(args.date)
+    except ValueError:
+        msg = f"Tanggal harus ditulis TAHUN-BULAN-HARI, mis. 2024-11-15; tertulis {args.date!r}."
+        raise ReadinessError(msg, code="date_invalid") from None
+    store = open_store(args)
+    kecamatan = args.kecamatan
+    if kecamatan and (
+        Scope(kecamatan).level != "kecamatan" or store.region_name(kecamatan) is None
+    ):
+        msg = f"Kode kecamatan {kecamatan!r} tidak dikenal. Tulis kode seperti 17.02.06."
+        raise ReadinessError(msg, code="kecamatan_unknown")
+    new = imports.add_session(
+        store,
+        cli_actor(),
+        held_on=held_on,
+        place=args.place,
+        modules=args.module or list(store.settings.training_modules),
+        kecamatan_code=kecamatan,
+    )
+    print(f"Sesi nomor {new} disimpan. Impor absensinya: attendance import BERKAS --session {new}")
+    return EXIT_OK
+
+
+def add_readiness_import_commands(commands, db: argparse.ArgumentParser) -> None:
+    bpjs = commands.add_parser("bpjs", help="BPJS Ketenagakerjaan linmas")
+    bpjs_commands = bpjs.add_subparsers(dest="bpjs_command", required=True)
+    bpjs_import = bpjs_commands.add_parser(
+        "import", parents=[db], help="impor daftar peserta dari BPJS (CSV/XLSX)"
+    )
+    attendance = commands.add_parser("attendance", help="absensi pelatihan (bimtek)")
+    attendance_commands = attendance.add_subparsers(dest="attendance_command", required=True)
+    attendance_import = attendance_commands.add_parser(
+        "import", parents=[db], help="impor daftar hadir satu sesi (CSV/XLSX)"
+    )
+    attendance_import.add_argument(
+        "--session", required=True, type=int, help="nomor sesi (lihat training sessions)"
+    )
+    for sub, handler in [
+        (bpjs_import, cmd_bpjs_import),
+        (attendance_import, cmd_attendance_import),
+    ]:
+        sub.add_argument("file")
+        sub.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
+        sub.add_argument("--json", action="store_true")
+        sub.set_defaults(handler=handler)
+    for group in (bpjs_commands, attendance_commands):
+        undo = group.add_parser("undo", parents=[db], help="batalkan satu impor (nomor impor)")
+        undo.add_argument("batch", type=int, help="nomor impor, mis. 12")
+        undo.set_defaults(handler=cmd_import_undo)
+    training = commands.add_parser("training", help="sesi pelatihan (bimtek)")
+    training_commands = training.add_subparsers(dest="training_command", required=True)
+    sessions = training_commands.add_parser("sessions", parents=[db], help="daftar sesi")
+    sessions.add_argument("--json", action="store_true")
+    sessions.set_defaults(handler=cmd_training_sessions)
+    session = training_commands.add_parser("session", help="satu sesi")
+    session_commands = session.add_subparsers(dest="session_command", required=True)
+    add = session_commands.add_parser("add", parents=[db], help="tambah sesi pelatihan")
+    add.add_argument("--date", required=True, help="tanggal, mis. 2024-11-15")
+    add.add_argument("--place", required=True, help="tempat, mis. Aula Kecamatan Curup")
+    add.add_argument("--kecamatan", help="kode kecamatan peserta, mis. 17.02.09 (bawaan: semua)")
+    add.add_argument(
+        "--module", action="append", help="modul yang diajarkan (boleh diulang; bawaan: semua)"
+    )
+    add.set_defaults(handler=cmd_training_session_add)
+
+
+# -- end of BPJS and attendance imports, training sessions --------------------------------------
