@@ -352,6 +352,8 @@ ACTION_LABELS = {
     "export.csv": "Ekspor CSV",
     "meta.set": "Ubah pengaturan sistem",
     "privacy.forget_nik": "Hapus data pribadi (NIK)",
+    "readiness.recount": "Hitung ulang kesiapan semua desa",
+    "recap.import": "Impor rekap kabupaten",
     "regions.sync": "Muat daftar wilayah",
     "regions.import": "Impor wilayah kabupaten lain",  # issue 9: province instance
     "roster.upload": "Unggah daftar linmas",
