@@ -364,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR
+    except BrokenPipeError:  # `... | head` stopped reading: nothing went wrong, say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:
         # The traceback is for the operator who asks for it, never for the user's screen.
         if log.isEnabledFor(logging.DEBUG):
