@@ -37,6 +37,8 @@ from readiness.scope import Scope
 T = TypeVar("T")
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 BUSY_TIMEOUT_SECONDS = 20.0
+# "as of" for the present: every upload and every batch not undone counts.
+END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=WIB)
 # Roster warnings that keep an officer from counting as ready (metrics.ReadinessRules).
 BLOCKING_CODES = list(ReadinessRules().blocking_codes)
 
@@ -639,30 +641,19 @@ class Store:
                     SELECT o.* FROM officers o
                     JOIN active_submissions s ON s.id = o.submission_id
                     WHERE {scoped("o.desa_code")}),
-                bpjs AS (
-                    SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled,
-                           arg_max(r.kpj, b.id) AS kpj, arg_max(r.enrolled_on, b.id) AS enrolled_on
-                    FROM bpjs_records r JOIN batches b ON b.id = r.batch_id
-                    WHERE b.undone_at IS NULL AND r.nik IN (SELECT nik FROM active)
-                    GROUP BY r.nik),
-                modules AS (
-                    SELECT a.nik, list_distinct(flatten(list(t.modules))) AS modules_attended
-                    FROM attendance a JOIN batches b ON b.id = a.batch_id
-                    JOIN training_sessions t ON t.id = a.session_id
-                    WHERE b.undone_at IS NULL AND a.nik IN (SELECT nik FROM active)
-                    GROUP BY a.nik)
+                {_BPJS_AND_MODULES}
                 SELECT a.submission_id, a.desa_code, a.row_number, a.nama, a.nik,
                        a.jenis_kelamin, a.tempat_lahir, a.tanggal_lahir, a.alamat, a.no_hp,
                        a.nomor_tps, a.status_bpjs, a.no_kpj, a.status_pelatihan,
                        a.tanggal_pelatihan, a.keterangan, a.warning_codes,
                        coalesce(bpjs.enrolled, false) AS bpjs_enrolled,
                        coalesce(bpjs.kpj, a.no_kpj) AS kpj, bpjs.enrolled_on,
-                       coalesce(modules.modules_attended, []::VARCHAR[]) AS modules_attended
+                       coalesce(modules.attended, []::VARCHAR[]) AS modules_attended
                 FROM active a
                 LEFT JOIN bpjs ON bpjs.nik = a.nik
                 LEFT JOIN modules ON modules.nik = a.nik
                 ORDER BY a.desa_code, a.row_number""",
-            {"scope": scope.code},
+            {"scope": scope.code, "as_of": END_OF_TIME},  # every batch not undone counts
         )
 
     def roster(self, submission_id: int, scope: Scope) -> pl.DataFrame:
@@ -1175,7 +1166,7 @@ class Store:
         count when created by ``as_of`` and not undone by then, so yesterday's figures are
         computed from the same timestamps as today's.
         """
-        moment = as_of or dt.datetime(9999, 12, 31, tzinfo=WIB)
+        moment = as_of or END_OF_TIME
         return self.read(
             f"""WITH subs AS (
                     SELECT * FROM submissions
@@ -1899,7 +1890,7 @@ class Store:
         'registered' / 'ready': desa_code, day (WIB date), n: counted persons listed / ready by
         that day, for ``metrics.readiness_timeline_counts``.
         """
-        moment = as_of or dt.datetime(9999, 12, 31, tzinfo=WIB)
+        moment = as_of or END_OF_TIME
         return self.read(
             _READINESS_COUNTS_SQL,
             {
@@ -1940,7 +1931,7 @@ class Store:
             {
                 "scope": scope,
                 "desas": desas,
-                "as_of": as_of or dt.datetime(9999, 12, 31, tzinfo=WIB),
+                "as_of": as_of or END_OF_TIME,
                 "label": label,
                 "per_tps": s.officers_per_tps,
                 "extra": s.rawan_extra_officers,
