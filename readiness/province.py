@@ -17,7 +17,7 @@ import polars as pl
 
 from readiness.config import Settings
 from readiness.errors import ReadinessError, ReferenceDataError
-from readiness.regions import KECAMATAN_CODE, load_regions
+from readiness.regions import KECAMATAN_CODE, load_regions, read_reference_csv
 
 KABUPATEN_COLUMNS = ("kode_kabupaten", "nama_kabupaten")
 KABUPATEN_CODE = re.compile(r"^\d{2}\.\d{2}$")
@@ -31,24 +31,9 @@ def load_kabupaten_list(path: Path | None, province_code: str) -> pl.DataFrame:
     """
     if path is None:
         return _EMPTY
-    try:
-        raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except FileNotFoundError:
-        msg = (
-            f"Berkas daftar kabupaten tidak ditemukan: {path}. "
-            "Periksa kabupaten_list_file di pengaturan."
-        )
-        raise ReferenceDataError(msg) from None
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
-        msg = f"Berkas daftar kabupaten {path.name} tidak dapat dibaca sebagai CSV: {error}"
-        raise ReferenceDataError(msg) from None
-    missing = [c for c in KABUPATEN_COLUMNS if c not in raw.columns]
-    if missing:
-        msg = (
-            f"Berkas daftar kabupaten {path.name}, baris 1: kolom {', '.join(missing)} tidak "
-            f"ada. Kolom yang diharapkan: {', '.join(KABUPATEN_COLUMNS)}."
-        )
-        raise ReferenceDataError(msg)
+    raw = read_reference_csv(
+        path, what="daftar kabupaten", setting="kabupaten_list_file", columns=KABUPATEN_COLUMNS
+    )
     seen: set[str] = set()
     # Ten-odd rows per province: a per-row check names the exact row.
     for index, (code, name) in enumerate(raw.select(KABUPATEN_COLUMNS).iter_rows()):

@@ -51,6 +51,31 @@ def load_aliases(path: Path) -> pl.DataFrame:
     )
 
 
+def read_reference_csv(
+    path: Path, *, what: str, setting: str, columns: tuple[str, ...] | list[str]
+) -> pl.DataFrame:
+    """A bundled reference CSV as text columns, or why not: missing file, not CSV, a column gone.
+
+    ``what`` names the file for people ("wilayah"), ``setting`` the key that points to it.
+    """
+    try:
+        raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
+    except FileNotFoundError:
+        msg = f"Berkas {what} tidak ditemukan: {path}. Periksa {setting} di pengaturan."
+        raise ReferenceDataError(msg) from None
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
+        msg = f"Berkas {what} {path.name} tidak dapat dibaca sebagai CSV: {error}"
+        raise ReferenceDataError(msg) from None
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        msg = (
+            f"Berkas {what} {path.name}, baris 1: kolom {', '.join(missing)} tidak ada. "
+            f"Kolom yang diharapkan: {', '.join(columns)}."
+        )
+        raise ReferenceDataError(msg)
+    return raw
+
+
 def _problem(path: Path, row: int, text: str) -> ReferenceDataError:
     return ReferenceDataError(f"Berkas wilayah {path.name}, baris {row}: {text}")
 
@@ -60,21 +85,7 @@ def load_regions(path: Path, kabupaten_code: str) -> pl.DataFrame:
 
     Returns kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind (desa|kelurahan).
     """
-    try:
-        raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except FileNotFoundError:
-        msg = f"Berkas wilayah tidak ditemukan: {path}. Periksa region_file di pengaturan."
-        raise ReferenceDataError(msg) from None
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
-        msg = f"Berkas wilayah {path.name} tidak dapat dibaca sebagai CSV: {error}"
-        raise ReferenceDataError(msg) from None
-    missing = [c for c in REGION_COLUMNS if c not in raw.columns]
-    if missing:
-        msg = (
-            f"Berkas wilayah {path.name}, baris 1: kolom {', '.join(missing)} tidak ada. "
-            f"Kolom yang diharapkan: {', '.join(REGION_COLUMNS)}."
-        )
-        raise ReferenceDataError(msg)
+    raw = read_reference_csv(path, what="wilayah", setting="region_file", columns=REGION_COLUMNS)
     if raw.height == 0:
         msg = f"Berkas wilayah {path.name} tidak berisi satu desa/kelurahan pun."
         raise ReferenceDataError(msg)
