@@ -32,3 +32,16 @@ class Scope:
 
 
 EVERYTHING = Scope("")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a write: recorded in the audit log and checked against the scope."""
+
+    username: str
+    role: str
+    scope: Scope
+
+
+# The product itself (start-up, demo data, recounts): an admin of everything.
+SYSTEM = Actor("sistem", "admin", EVERYTHING)
