@@ -116,6 +116,11 @@ def _update_user(
     store.update_user(actor, username, action, audit=audit, **fields)
 
 
+def accounts_target(count: int) -> str:
+    """How the audit log names a batch of new accounts: "12 akun"."""
+    return f"{count} akun"
+
+
 def list_users(store: Store, actor: Actor) -> pl.DataFrame:
     """Every account without password hashes, with its region's name (admin only)."""
     require(actor, "manage_users")
@@ -349,7 +354,9 @@ def bulk_create_operators(
         pl.lit(None, dtype=pl.String).alias("phone"),
         pl.lit(True).alias("must_change_password"),
     )
-    store.add_users(actor, accounts, action="user.bulk_add")
+    store.add_users(
+        actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
+    )
     return accounts.select(
         "username", "full_name", "role", "region_code", "region_name", "password"
     )

@@ -307,7 +307,7 @@ def add_demo_reviews(store: Store) -> None:
 
 def add_demo_accounts(store: Store) -> None:
     """One account per role with the passwords of :data:`DEMO_ACCOUNTS`."""
-    from readiness.auth import hash_password
+    from readiness.auth import accounts_target, hash_password
 
     accounts = pl.DataFrame(
         {
@@ -321,7 +321,12 @@ def add_demo_accounts(store: Store) -> None:
         },
         schema_overrides={"phone": pl.String},
     )
-    store.add_users(SYSTEM, accounts, action="user.demo_accounts")
+    store.add_users(
+        SYSTEM,
+        accounts,
+        action="user.demo_accounts",
+        target=accounts_target(accounts.height),
+    )
 
 
 def demo_accounts_table() -> pl.DataFrame:

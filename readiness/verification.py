@@ -2,7 +2,7 @@
 
 A desa's newest upload is ``menunggu_verifikasi``; the kecamatan operator (or the admin) marks
 it ``terverifikasi`` or ``dikembalikan`` with a note the desa reads before uploading again. A
-new upload starts a new version, waiting again. Every step is one audited write in storage.
+new upload starts a new version, waiting again. Every step is one audited write in the database.
 """
 
 from __future__ import annotations

@@ -508,3 +508,17 @@ def test_threads_uploading_to_one_village_get_distinct_versions(store):
     assert history["version"].to_list() == [1, 2, 3, 4, 5, 6]
     assert store.count("officers") == 6
     assert store.audit_log()["action"].to_list().count("roster.upload") == 6
+
+
+def test_the_database_raises_coded_errors_worded_by_the_catalogue(store):
+    from readiness import messages
+    from readiness.errors import CodedError
+
+    with pytest.raises(CodedError) as caught:
+        store.undo_batch(SYSTEM, 999)
+    assert caught.value.code == "batch_unknown"
+    assert caught.value.fields == {"batch": 999}
+    assert caught.value.message == "Impor nomor 999 tidak ditemukan."
+    assert str(caught.value) == caught.value.message
+    for code in messages.DATABASE_MESSAGES:
+        assert "{" not in messages.render(code, **dict.fromkeys(messages.fields(code), "X"))

@@ -36,9 +36,19 @@ class AccountStore:
                ORDER BY u.region_code, u.username"""
         )
 
-    def add_users(self, actor: Actor, accounts: pl.DataFrame, *, action: str = "user.add") -> int:
+    def add_users(
+        self,
+        actor: Actor,
+        accounts: pl.DataFrame,
+        *,
+        action: str = "user.add",
+        target: str | None = None,
+    ) -> int:
         """Insert accounts (username, full_name, role, region_code, password_hash, phone,
-        must_change_password); an existing username aborts the whole batch."""
+        must_change_password); an existing username aborts the whole batch.
+
+        ``target``: the audit row's target (default: the one username, or how many accounts).
+        """
         staged = accounts.select(
             pl.col("username").cast(pl.String),
             pl.col("full_name").cast(pl.String),
@@ -68,7 +78,8 @@ class AccountStore:
             con.unregister("staged_users")
             return staged.height
 
-        target = staged["username"][0] if staged.height == 1 else f"{staged.height} akun"
+        if target is None:
+            target = staged["username"][0] if staged.height == 1 else str(staged.height)
         return self.write(
             actor,
             action,
