@@ -30,9 +30,14 @@ from benchmarks.build import CACHE_DIR, build, working_copy
 from benchmarks.generator import SIZES
 from readiness import metrics, reports
 from readiness.config import PROJECT_DIR, load_settings
+from readiness.db import (
+    SYSTEM,
+    Actor,
+    Store,
+    bulk_source,  # the product's read_csv options
+)
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
-from readiness.storage import _bulk_source as bulk_source  # the product's read_csv options
+from readiness.store_open import open_store
 
 # The real day: Kesiapan's "since yesterday" comes from the counts kept for today (issue 9);
 # any day after the vote (27 November 2024) gives the same timeline, so runs still compare.
@@ -355,7 +360,7 @@ def bulk_rows(size: str, settings, folder: Path) -> list[Row]:
 
     def load_product() -> float:
         product.unlink(missing_ok=True)
-        store = Store.open(product, settings)  # creating the empty file is set-up, not load time
+        store = open_store(product, settings)  # creating the empty file is set-up, not load time
         started = time.perf_counter()
         store.bulk_load(SYSTEM, files, recount=False)  # the recount has its own row
         return (time.perf_counter() - started) * 1000
@@ -402,7 +407,7 @@ def dashboard_rows(size: str, db: Path) -> list[Row]:
         from readiness import auth
     except ImportError as error:
         return [Row(size, "Dasbor di chromium", "-", 0, 0, 0, note=f"tidak dapat diukur: {error}")]
-    auth.create_first_admin(Store.open(db, load_settings()), "pengukur", PASSWORD, "Pengukur")
+    auth.create_first_admin(open_store(db, load_settings()), "pengukur", PASSWORD, "Pengukur")
     rows = []
     try:
         with running_dashboard(db) as base_url, sync_playwright() as playwright:
@@ -510,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         pristine = build(size, settings, cache or CACHE_DIR, **options)
         db = working_copy(pristine)
         runs = args.runs or (1 if args.tiny else RUNS[size])
-        store = Store.open(db, settings)
+        store = open_store(db, settings)
         part = recount_rows(size, store)
         part += page_rows(size, store, runs)
         part += upload_rows(size, store, runs)

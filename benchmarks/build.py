@@ -18,8 +18,9 @@ import polars as pl
 
 from benchmarks.generator import GENERATOR_VERSION, Generated, generate
 from readiness.config import Settings
+from readiness.db import SYSTEM, Actor, Store
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
+from readiness.store_open import open_store
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 EMPTY_FINDINGS = pl.DataFrame(
@@ -133,7 +134,7 @@ def build(
     )
     scratch = folder / "building.duckdb"
     scratch.unlink(missing_ok=True)
-    store = Store.open(scratch, settings)
+    store = open_store(scratch, settings)
     started = time.perf_counter()
     if not bulk:
         tps = pl.read_csv(generated.tps, schema_overrides={"tps_number": pl.Int32})

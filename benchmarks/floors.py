@@ -4,7 +4,7 @@ The benchmark runs these on the same file in the same run as the product's funct
 reports product / floor. They also serve as a cross-check: the totals must agree.
 """
 
-from readiness.storage import scoped
+from readiness.db import scoped
 
 OVERVIEW = f"""
 WITH v AS (SELECT code AS desa_code, parent_code AS kecamatan_code FROM regions

@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from readiness import roster  # noqa: E402
 from readiness.config import load_settings  # noqa: E402
+from readiness.db import Actor  # noqa: E402
 from readiness.ingest import read_table  # noqa: E402
 from readiness.scope import Scope  # noqa: E402
-from readiness.storage import Actor, Store  # noqa: E402
+from readiness.store_open import open_store  # noqa: E402
 from readiness.validation import validate_roster  # noqa: E402
 
 DESA = "17.02.06.2001"
@@ -78,7 +79,7 @@ def median_ms(fn, runs: int) -> float:
 def in_process(folder: Path, runs: int) -> list[tuple[str, str, str]]:
     """The 200-row figures measured inside one process (what the upload page pays)."""
     data = roster_csv(200)
-    store = Store.open(folder / "page.duckdb", load_settings())
+    store = open_store(folder / "page.duckdb", load_settings())
     actor = Actor("benchmark", "admin", Scope(store.settings.kabupaten_code))
     context = roster.roster_context(store, DESA)
     raw = read_table(data, "derati.csv")

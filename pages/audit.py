@@ -33,7 +33,8 @@ with ui.guard():
         key="audit_dates",
     )
     since, until = (days[0], days[-1]) if days else (None, None)
-    entries = store.audit_entries(
+    entries = auth.audit_entries(
+        store,
         actor,
         username=username.strip() or None,
         action=None if action == "(semua)" else action,

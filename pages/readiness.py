@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import auth, charts, tables, ui
+from readiness import auth, charts, readiness_imports, tables, ui
 from readiness import formatting as fmt
 
 ui.page_header("Kesiapan Linmas")
@@ -65,7 +65,9 @@ with ui.guard():
             flag = st.checkbox("TPS rawan", key="rawan_flag")
             reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
             if st.button("Simpan tanda rawan", key="rawan_save") and number is not None:
-                ui.store().set_tps_rawan(actor, desa_code, number, rawan=flag, reason=reason)
+                readiness_imports.flag_tps_rawan(
+                    ui.store(), actor, desa_code, number, rawan=flag, reason=reason
+                )
                 st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
 
     st.subheader("Daftar tindakan hari ini")

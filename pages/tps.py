@@ -48,7 +48,7 @@ if upload is not None:
             preview = tables.tps_preview_table(parsed.tps, store.villages(actor.scope))
             st.dataframe(preview, hide_index=True, key="tps_preview")
             if st.button("Simpan daftar TPS", type="primary", key="tps_save"):
-                stored = store.replace_tps(actor, parsed.tps, file_name=upload.name)
+                stored = tps_list.save_tps(store, actor, parsed.tps, file_name=upload.name)
                 st.success(f"{fmt.number(stored)} TPS disimpan.")
         else:
             st.error(

@@ -19,7 +19,7 @@ if issued:
     )
 
 with ui.guard():
-    users = store.users(actor)
+    users = auth.list_users(store, actor)
     st.dataframe(auth.users_table(users), hide_index=True, key="users_table")
 
     add, change, bulk = st.tabs(["Tambah akun", "Atur ulang / nonaktifkan", "Buat akun massal"])

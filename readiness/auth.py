@@ -1,9 +1,10 @@
 """Accounts: roles scoped to the region hierarchy, argon2 passwords, login throttling.
 
-Four roles (issue 8): ``admin`` (Kesbangpol / Satpol PP operator: everything), ``pimpinan``
+Four roles: ``admin`` (Kesbangpol / Satpol PP operator: everything), ``pimpinan``
 (heads: read and export, personal data masked), ``operator_kecamatan`` (its kecamatan: view,
 upload for its villages, verify) and ``operator_desa`` (its desa: upload, view, correct). The
-permission table below is enforced by ``storage.Store`` on every write, never only by a page.
+permission table below is checked by the domain layer (``readiness.permissions``) before every
+write, never only by a page; the store trusts its caller.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.kabupaten_regions import (
     check_kabupaten,
@@ -26,8 +28,8 @@ from readiness.kabupaten_regions import (
     kabupaten_name,
     not_loaded_message,
 )
+from readiness.privacy import mask_nik
 from readiness.scope import Scope
-from readiness.storage import Actor, Store, now_wib
 
 ROLES = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
 ROLE_LABELS = {
@@ -102,6 +104,39 @@ def require(actor: Actor, permission: str) -> None:
         what = PERMISSION_LABELS.get(permission, permission)
         msg = f"Peran {label} ({actor.username}) tidak berwenang {what}. Minta admin kabupaten."
         raise AccessDenied(msg)
+
+
+def _update_user(
+    store: Store, actor: Actor, username: str, action: str, *, audit: dict | None = None, **fields
+) -> None:
+    """``Store.update_user`` after the check: one's own account is free, others need
+    ``manage_users``."""
+    if actor.username != username:
+        require(actor, "manage_users")
+    store.update_user(actor, username, action, audit=audit, **fields)
+
+
+def accounts_target(count: int) -> str:
+    """How the audit log names a batch of new accounts: "12 akun"."""
+    return f"{count} akun"
+
+
+def list_users(store: Store, actor: Actor) -> pl.DataFrame:
+    """Every account without password hashes, with its region's name (admin only)."""
+    require(actor, "manage_users")
+    return store.users(actor)
+
+
+def audit_entries(store: Store, actor: Actor, **filters) -> pl.DataFrame:
+    """Audit rows matching ``filters`` (see ``Store.audit_entries``), newest first (admin only)."""
+    require(actor, "audit")
+    return store.audit_entries(actor, **filters)
+
+
+def forget_nik(store: Store, actor: Actor, nik: str) -> dict[str, int]:
+    """Delete one person's NIK everywhere on request (UU 27/2022); the log keeps it masked."""
+    require(actor, "forget_personal_data")
+    return store.forget_nik(actor, nik, masked=mask_nik(nik))
 
 
 def actor_from_record(record: dict) -> Actor:
@@ -243,6 +278,7 @@ def add_user(
             "must_change_password": [not chosen],
         }
     )
+    require(actor, "manage_users")
     store.add_users(actor, frame)
     return secret
 
@@ -318,7 +354,9 @@ def bulk_create_operators(
         pl.lit(None, dtype=pl.String).alias("phone"),
         pl.lit(True).alias("must_change_password"),
     )
-    store.add_users(actor, accounts, action="user.bulk_add")
+    store.add_users(
+        actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
+    )
     return accounts.select(
         "username", "full_name", "role", "region_code", "region_name", "password"
     )
@@ -432,7 +470,8 @@ def reset_password(store: Store, actor: Actor, username: str) -> str:
     """A new one-time password for an account; its lock and failure count are cleared."""
     username = normalize_username(username)
     secret = one_time_password()
-    store.update_user(
+    _update_user(
+        store,
         actor,
         username,
         "user.reset_password",
@@ -451,7 +490,7 @@ def set_disabled(store: Store, actor: Actor, username: str, *, disabled: bool) -
         msg = "Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."
         raise ReadinessError(msg, code="disable_self")
     action = "user.disable" if disabled else "user.enable"
-    store.update_user(actor, username, action, disabled=disabled)
+    _update_user(store, actor, username, action, disabled=disabled)
 
 
 def change_password(store: Store, actor: Actor, current: str, new: str) -> None:
@@ -464,7 +503,8 @@ def change_password(store: Store, actor: Actor, current: str, new: str) -> None:
     if new == current:
         msg = "Kata sandi baru sama dengan yang lama. Pilih kata sandi lain."
         raise ReadinessError(msg, code="password_unchanged")
-    store.update_user(
+    _update_user(
+        store,
         actor,
         actor.username,
         "auth.password_change",
@@ -546,7 +586,7 @@ def login(store: Store, username: str, password: str, *, now: dt.datetime | None
     fields: dict = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
     if HASHER.check_needs_rehash(record["password_hash"]):
         fields["password_hash"] = hash_password(password)
-    store.update_user(actor, username, "auth.login", audit={"method": "password"}, **fields)
+    _update_user(store, actor, username, "auth.login", audit={"method": "password"}, **fields)
     return Login(actor, record["full_name"], bool(record["must_change_password"]))
 
 
@@ -564,8 +604,13 @@ def login_identity(store: Store, email: str | None, *, now: dt.datetime | None =
         )
         raise ReadinessError(msg, code="identity_unknown")
     actor = actor_from_record(record)
-    store.update_user(
-        actor, username, "auth.login", audit={"method": "oidc"}, last_login_at=now or now_wib()
+    _update_user(
+        store,
+        actor,
+        username,
+        "auth.login",
+        audit={"method": "oidc"},
+        last_login_at=now or now_wib(),
     )
     return Login(actor, record["full_name"], False)
 

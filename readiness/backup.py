@@ -20,8 +20,9 @@ from pathlib import Path
 
 from readiness import formatting as fmt
 from readiness.config import Settings
+from readiness.db import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
 from readiness.errors import ReadinessError
-from readiness.storage import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
+from readiness.store_open import open_store
 
 log = logging.getLogger("readiness.backup")
 
@@ -302,7 +303,7 @@ def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) ->
             raise BackupError(msg, code="backup_missing") from None
         inspect(checked_source, settings, shown=source.name)
         checked_source.replace(staged)
-        restored = Store.open(staged, settings)  # applies newer migrations, syncs regions
+        restored = open_store(staged, settings)  # applies newer migrations, syncs regions
         previous_version = _current_version(store_path, settings)
         restored.mark_restored(actor, source.name, newer_than=previous_version)
         info = inspect(staged, settings)

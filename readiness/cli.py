@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from readiness import reports
+from readiness import reports, store_open
 from readiness.cli_accounts import add_account_commands
 from readiness.cli_common import (
     EXIT_ERROR,
@@ -39,9 +39,9 @@ from readiness.cli_province import (
 )
 from readiness.cli_readiness import add_readiness_import_commands
 from readiness.config import PROJECT_DIR, database_path, load_settings
+from readiness.db import WIB, DatabaseFileError
 from readiness.errors import ReadinessError
 from readiness.scope import Scope
-from readiness.storage import WIB, DatabaseFileError, Store
 
 # -- commands ------------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from readiness.demo import build_demo
 
     path = database_path(args.db or os.environ.get("READINESS_DB") or PROJECT_DIR / "demo.duckdb")
-    store = Store.open(path, load_settings())
+    store = store_open.open_store(path, load_settings())
     if store.meta("mode") == "demo":
         print(f"Basis data contoh sudah ada: {path}")
     elif store.count("submissions") or store.count("tps"):
@@ -132,7 +132,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_tps_import(args: argparse.Namespace) -> int:
     """Import the KPU TPS list: every row matched, or nothing stored."""
-    from readiness.tps_list import check_tps_file
+    from readiness.tps_list import check_tps_file, save_tps
 
     store = open_store(args)
     path = Path(args.file)
@@ -146,7 +146,7 @@ def cmd_tps_import(args: argparse.Namespace) -> int:
         for row in parsed.problems.head(50).iter_rows(named=True):
             print(f"  Baris {row['row']}: {row['message']}", file=sys.stderr)
         return EXIT_FILE_REJECTED
-    stored = store.replace_tps(cli_actor(), parsed.tps, file_name=path.name)
+    stored = save_tps(store, cli_actor(), parsed.tps, file_name=path.name)
     villages = parsed.tps["desa_code"].n_unique()
     print(f"{stored} TPS disimpan untuk {villages} desa/kelurahan.")
     return EXIT_OK
@@ -177,7 +177,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified snapshot (safe while the dashboard runs); ``--daily`` for a timer."""
     from readiness import backup
-    from readiness.storage import now_wib
+    from readiness.db import now_wib
 
     store = open_store(args)
     if args.daily:

@@ -54,7 +54,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     """Every account (never a password hash)."""
     from readiness import auth
 
-    users = open_store(args).users(cli_actor())
+    users = auth.list_users(open_store(args), cli_actor())
     if args.json:
         print_json(users.to_dicts())
         return EXIT_OK
@@ -85,7 +85,7 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
 
 def cmd_forget_nik(args: argparse.Namespace) -> int:
     """Delete one person's NIK everywhere on their request (UU 27/2022); logged, masked."""
-    from readiness import privacy
+    from readiness import auth, privacy
 
     nik = args.nik.strip()
     if not (len(nik) == 16 and nik.isdigit()):
@@ -95,7 +95,7 @@ def cmd_forget_nik(args: argparse.Namespace) -> int:
         msg = "Penghapusan tidak bisa dibatalkan. Ulangi perintah dengan --yes untuk menghapus."
         raise ReadinessError(msg, code="confirmation_needed")
     store = open_store(args)
-    counts = store.forget_nik(cli_actor(), nik, masked=privacy.mask_nik(nik))
+    counts = auth.forget_nik(store, cli_actor(), nik)
     if args.json:
         print_json(counts)
     else:

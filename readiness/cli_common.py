@@ -8,10 +8,11 @@ import json
 import logging
 from pathlib import Path
 
+from readiness import store_open
 from readiness.config import database_path, load_settings
+from readiness.db import Actor, Store
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
 
 log = logging.getLogger("readiness")
 
@@ -34,7 +35,7 @@ def cli_actor() -> Actor:
 
 def open_store(args: argparse.Namespace) -> Store:
     """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new."""
-    return Store.open(database_path(getattr(args, "db", None)), load_settings())
+    return store_open.open_store(database_path(getattr(args, "db", None)), load_settings())
 
 
 def read_input_file(path: Path) -> bytes:

@@ -24,19 +24,13 @@ from readiness.errors import ReadinessError
 
 def cmd_regions_import(args: argparse.Namespace) -> int:
     """Add or replace one kabupaten's kecamatan/desa from a Kepmendagri-format file."""
-    from readiness.province import check_region_file
+    from readiness.province import check_region_file, import_kabupaten_regions
 
     store = open_store(args)
     path = Path(args.file)
     read_input_file(path)  # a missing or unreadable file: one line that names it
     checked = check_region_file(path, store.settings)
-    counts = store.import_kabupaten_regions(
-        cli_actor(),
-        checked.kabupaten_code,
-        checked.kabupaten_name,
-        checked.regions,
-        file_name=path.name,
-    )
+    counts = import_kabupaten_regions(store, cli_actor(), checked, file_name=path.name)
     print(
         f"{checked.kabupaten_name} ({checked.kabupaten_code}): {fmt.number(counts['kecamatan'])} "
         f"kecamatan, {fmt.number(counts['desa'])} desa/kelurahan dimuat dari {path.name}."
@@ -72,7 +66,7 @@ def add_regions_command(commands, db: argparse.ArgumentParser) -> None:
 def cmd_recap_import(args: argparse.Namespace) -> int:
     """Import kabupaten recaps (``summary --json`` files): every file accepted, or none stored."""
     from readiness import recaps
-    from readiness.storage import now_wib
+    from readiness.db import now_wib
 
     store = open_store(args)
     files = [(Path(name).name, read_input_file(Path(name))) for name in args.files]

@@ -15,9 +15,9 @@ from readiness.cli_common import (
     print_json,
     read_input_file,
 )
+from readiness.db import DatabaseFileError
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import DatabaseFileError
 
 # -- BPJS and attendance imports, training sessions ---------------------------------------------
 

@@ -13,9 +13,10 @@ import random
 
 import polars as pl
 
+from readiness.db import OFFICER_COLUMNS, SYSTEM, Actor, Store
 from readiness.metrics import WIB
+from readiness.permissions import check_permission
 from readiness.scope import Scope
-from readiness.storage import OFFICER_COLUMNS, SYSTEM, Actor, Store
 from readiness.validation import OFFICER_SCHEMA
 
 TOTAL_TPS = 445
@@ -239,8 +240,14 @@ def build_demo(store: Store) -> dict[str, int]:
         )
     add_demo_reviews(store)
     add_demo_accounts(store)
-    store.set_meta(SYSTEM, "mode", "demo")
+    set_mode(store, SYSTEM, "demo")
     return {"tps": tps.height, "officers": stored, "villages": len(officers_by_desa)}
+
+
+def set_mode(store: Store, actor: Actor, mode: str) -> None:
+    """Record what the database holds (``demo`` = sample data); an admin setting."""
+    check_permission(actor, "manage_settings")
+    store.set_meta(actor, "mode", mode)
 
 
 # -- accounts and verification (issue 8) ---------------------------------------------------------
@@ -300,7 +307,7 @@ def add_demo_reviews(store: Store) -> None:
 
 def add_demo_accounts(store: Store) -> None:
     """One account per role with the passwords of :data:`DEMO_ACCOUNTS`."""
-    from readiness.auth import hash_password
+    from readiness.auth import accounts_target, hash_password
 
     accounts = pl.DataFrame(
         {
@@ -314,7 +321,12 @@ def add_demo_accounts(store: Store) -> None:
         },
         schema_overrides={"phone": pl.String},
     )
-    store.add_users(SYSTEM, accounts, action="user.demo_accounts")
+    store.add_users(
+        SYSTEM,
+        accounts,
+        action="user.demo_accounts",
+        target=accounts_target(accounts.height),
+    )
 
 
 def demo_accounts_table() -> pl.DataFrame:

@@ -20,7 +20,7 @@ from readiness import charts
 from readiness import formatting as fmt
 from readiness.config import DATA_DIR
 from readiness.errors import ReadinessError
-from readiness.exports import Recap
+from readiness.export_recap import Recap
 
 FONT_DIRS = (DATA_DIR / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}

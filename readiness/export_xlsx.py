@@ -14,7 +14,7 @@ import polars as pl
 import xlsxwriter
 
 from readiness import formatting as fmt
-from readiness.exports import FORMULA_STARTS, Recap
+from readiness.export_recap import FORMULA_STARTS, Recap
 
 SHEET_ORDER = (
     "Ringkasan",

@@ -14,10 +14,11 @@ import polars as pl
 
 from readiness import formatting as fmt
 from readiness import privacy, reports
+from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
+from readiness.export_recap import FORMULA_STARTS, Recap
 from readiness.kabupaten_regions import area_name
 from readiness.scope import Scope
-from readiness.storage import Actor, Store, now_wib
 
 FORMATS = ("pdf", "xlsx", "csv")
 MIME = {
@@ -25,30 +26,7 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
 }
-# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP CSV
-# injection): such text gets a leading apostrophe so it stays inert text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 YES_NO = {True: "Ya", False: "Tidak"}
-
-
-@dataclass(frozen=True)
-class Recap:
-    """Everything one export shows; frames carry Indonesian headers and typed values."""
-
-    title: str
-    region_name: str
-    kabupaten_name: str
-    election_name: str
-    voting_date: dt.date
-    generated_at: dt.datetime
-    as_of: dt.datetime | None
-    scope: Scope
-    unmasked: bool
-    demo: bool
-    headline: dict
-    kecamatan_raw: pl.DataFrame
-    sheets: dict[str, pl.DataFrame]
-    signature: tuple[str, str, str]
 
 
 # -- pure figures and sheets (Indonesian headers, typed values) -------------------------------

@@ -30,23 +30,11 @@ from xml.etree import ElementTree
 import polars as pl
 
 from readiness import messages
+from readiness.db.rosters import ROSTER_COLUMNS
 from readiness.errors import ReadinessError
 
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "nama",
-    "nik",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "alamat",
-    "no_hp",
-    "nomor_tps",
-    "status_bpjs",
-    "no_kpj",
-    "status_pelatihan",
-    "tanggal_pelatihan",
-    "keterangan",
-)
+# The roster's columns in template order, as the officers table stores them.
+CANONICAL_COLUMNS: tuple[str, ...] = ROSTER_COLUMNS
 REQUIRED_COLUMNS: tuple[str, ...] = ("nama", "nik", "jenis_kelamin", "tanggal_lahir")
 # Pseudo-canonical names the validator resolves: a combined "Tempat/Tgl Lahir" cell, and sex
 # written as two tick columns "L" and "P" under a "Jenis Kelamin" group header.

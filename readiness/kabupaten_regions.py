@@ -18,7 +18,7 @@ from readiness.scope import Scope
 
 if TYPE_CHECKING:
     from readiness.config import Settings
-    from readiness.storage import Store
+    from readiness.db import Store
 
 KABUPATEN_CODE = re.compile(r"^\d{2}\.\d{2}$")
 REGIONS_IMPORT = "python -m readiness regions import BERKAS.csv"

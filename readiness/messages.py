@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 
 # Each template says where, what is wrong, what was found and how to fix it.
@@ -231,3 +232,103 @@ def fields(code: str) -> tuple[str, ...]:
 def render(code: str, /, **values: object) -> str:
     """Fill the template for ``code``; a missing field is a programming error, so it raises."""
     return MESSAGES[code].format(**values)
+
+
+# -- database errors: codes raised by readiness.db (which holds no user text) ------------------
+
+DATABASE_MESSAGES: dict[str, str] = {
+    "database_busy": (
+        "Basis data sedang dipakai proses lain terlalu lama ({file}). Tunggu sebentar lalu "
+        "coba lagi; tidak ada data yang disimpan."
+    ),
+    "database_damaged": (
+        "Berkas basis data {path} rusak atau bukan basis data Kesiapan Linmas ({detail}). "
+        "Pulihkan dari cadangan terakhir: python -m readiness restore BERKAS_CADANGAN."
+    ),
+    "access_scope": (
+        "Akun {username} tidak berwenang atas wilayah {region}. Pilih desa di wilayah Anda sendiri."
+    ),
+    "bulk_load_denied": ("Akun {username} tidak berwenang memuat data massal; perlu admin pusat."),
+    "nik_registered_meanwhile": (
+        "{count} NIK baru saja terdaftar di desa lain (mis. di {desa_name}). Periksa ulang "
+        "daftar lalu unggah lagi; tidak ada data yang disimpan."
+    ),
+    "desa_unknown": "Kode desa {desa_code} tidak ada dalam daftar wilayah. Periksa kodenya.",
+    "roster_changed_meanwhile": (
+        "Daftar linmas desa ini berubah selagi berkas Anda diperiksa: kini versi {found}, "
+        "berkas Anda diperiksa terhadap versi {expected}. Periksa ulang berkas terhadap daftar "
+        "terbaru lalu simpan lagi; tidak ada data yang disimpan."
+    ),
+    "rawan_reason_missing": (
+        "TPS {tps} belum diberi alasan rawan. Tulis alasannya, misalnya "
+        '"lokasi sulit dijangkau (pemetaan Bawaslu)", lalu simpan lagi.'
+    ),
+    "tps_unknown": (
+        "TPS {tps} di desa {desa_code} tidak ada dalam daftar TPS. "
+        "Impor daftar TPS dari KPU lebih dulu atau pilih TPS lain."
+    ),
+    "batch_unknown": "Impor nomor {batch} tidak ditemukan.",
+    "batch_already_undone": "Impor nomor {batch} sudah dibatalkan sebelumnya.",
+    "user_exists": "Nama pengguna {username} sudah dipakai. Pilih nama lain; tidak ada akun dibuat.",
+    "user_unknown": "Akun {username} tidak ditemukan. Periksa nama penggunanya (user list).",
+    "review_note_missing": (
+        "Tulis catatan untuk desa: apa yang harus diperbaiki sebelum mengunggah ulang. "
+        "Daftar belum dikembalikan."
+    ),
+    "review_outdated": (
+        "Desa ini sudah mengunggah versi {newest} setelah versi {version}. "
+        "Muat ulang halaman dan periksa versi terbaru."
+    ),
+    "submission_not_in_scope": "Kiriman nomor {submission} tidak ditemukan di wilayah Anda.",
+    "snapshot_failed": "{detail}",
+    "bulk_load_rejected": (
+        "Berkas {file} tidak dapat dimuat ke {table}: {detail}. Tidak ada data yang disimpan."
+    ),
+    "region_file_own_kabupaten": (
+        "{kabupaten_name} ({kabupaten_code}) adalah kabupaten instans ini; "
+        "wilayahnya diatur oleh region_file di pengaturan, bukan lewat impor."
+    ),
+    "regions_in_use": (
+        "Daftar wilayah {kabupaten_name} tidak diganti: berkas baru tidak memuat "
+        "{count} desa/kelurahan yang sudah punya daftar linmas atau TPS: {listed}{more}. "
+        "Masukkan lagi desa itu ke berkas (kode tetap sama) lalu impor ulang; tidak ada data "
+        "yang diubah."
+    ),
+    "recap_changed_meanwhile": (
+        "Rekap kabupaten berubah selagi berkas diperiksa (impor lain baru saja disimpan). "
+        "Jalankan impor lagi; tidak ada rekap yang disimpan."
+    ),
+}
+MESSAGES.update(DATABASE_MESSAGES)
+
+
+def _regions_in_use_list(desa: list[dict]) -> dict[str, str]:
+    """``listed`` and ``more`` of ``regions_in_use`` from the desa rows the database named."""
+    listed = []
+    for row in desa[:10]:
+        pairs = (("daftar linmas", row["has_roster"]), ("TPS", row["has_tps"]))
+        held = [what for what, has in pairs if has]
+        listed.append(f"{row['code']} {row['name']} ({' dan '.join(held)})")
+    more = f" dan {len(desa) - 10} lainnya" if len(desa) > 10 else ""
+    return {"listed": "; ".join(listed), "more": more}
+
+
+def render_error(code: str, fields: dict[str, object]) -> str:
+    """The text of a coded error: timestamps read as WIB dates, lists of rows as prose."""
+    from readiness import formatting  # a leaf module (Babel)
+
+    values = {
+        name: formatting.timestamp(value) if isinstance(value, dt.datetime) else value
+        for name, value in fields.items()
+    }
+    if code == "regions_in_use":
+        values |= _regions_in_use_list(values.pop("desa"))
+    if code == "import_already_imported":  # which list the earlier import was
+        kind, session = values.pop("kind"), values.pop("session")
+        values["what"] = (
+            "daftar peserta BPJS" if kind == "bpjs" else f"absensi sesi nomor {session}"
+        )
+    return render(code, **values)
+
+
+# -- end of database errors ---------------------------------------------------------------------

@@ -12,12 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from readiness.config import Settings
 from readiness.errors import ReadinessError, ReferenceDataError
+from readiness.permissions import check_permission, check_scope, check_whole_country
 from readiness.regions import KECAMATAN_CODE, load_regions, read_reference_csv
+from readiness.scope import Actor
+
+if TYPE_CHECKING:
+    from readiness.db import Store
 
 KABUPATEN_COLUMNS = ("kode_kabupaten", "nama_kabupaten")
 KABUPATEN_CODE = re.compile(r"^\d{2}\.\d{2}$")
@@ -138,3 +144,28 @@ def check_region_file(path: Path, settings: Settings) -> RegionFile:
         )
         raise ReadinessError(msg, code="region_file_kabupaten_unknown")
     return RegionFile(code, names[code], load_regions(path, code))
+
+
+def import_kabupaten_regions(
+    store: Store, actor: Actor, checked: RegionFile, *, file_name: str
+) -> dict[str, int]:
+    """Add or replace another kabupaten's kecamatan and desa (admin of that kabupaten or above).
+
+    Returns kecamatan, desa (now) and kecamatan_before, desa_before (``Store``'s answer).
+    """
+    check_permission(actor, "manage_reference")
+    check_scope(actor, checked.kabupaten_code)
+    return store.import_kabupaten_regions(
+        actor, checked.kabupaten_code, checked.kabupaten_name, checked.regions, file_name=file_name
+    )
+
+
+def bulk_load(
+    store: Store, actor: Actor, files: dict[str, Path], *, recount: bool = True
+) -> dict[str, int]:
+    """Append CSV files to regions, tps, submissions, officers (``Store.bulk_load``).
+
+    Only a whole-country account may load in bulk: a load spans many kabupaten.
+    """
+    check_whole_country(actor)
+    return store.bulk_load(actor, files, recount=recount)

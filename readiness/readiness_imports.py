@@ -18,11 +18,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness import messages
+from readiness.db import Actor, Store
 from readiness.errors import ReadinessError
 from readiness.ingest import ROW_COLUMN, RosterFileError, read_table
+from readiness.permissions import check_permission, check_scope
 from readiness.privacy import mask_nik_expr
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
 
 # What BPJS and training staff write above each column -> our name (compared as name keys).
 ALIASES: dict[str, str] = {
@@ -412,6 +413,7 @@ def apply_bpjs(store: Store, actor: Actor, plan: ImportPlan) -> int:
     """Store the plan's accepted rows as one BPJS batch; returns the batch id."""
     if plan.records.height == 0:
         raise nothing_to_apply()
+    check_permission(actor, "manage_readiness")
     return store.record_bpjs_batch(
         actor,
         plan.records,
@@ -425,6 +427,7 @@ def apply_attendance(store: Store, actor: Actor, session_id: int, plan: ImportPl
     """Store the plan's accepted rows as one attendance batch for the session."""
     if plan.records.height == 0:
         raise nothing_to_apply()
+    check_permission(actor, "manage_readiness")
     return store.record_attendance(
         actor,
         session_id,
@@ -444,12 +447,14 @@ def tick_attendance(
     if not new:
         msg = "Tidak ada linmas baru yang dicentang untuk sesi ini; tidak ada data yang diubah."
         raise ReadinessError(msg, code="import_nothing")
+    check_permission(actor, "manage_readiness")
     store.record_attendance(actor, session_id, new, file_name=None)
     return len(new)
 
 
 def undo(store: Store, actor: Actor, batch_id: int) -> None:
     """Undo one import ("Batalkan impor"): the state before it comes back exactly."""
+    check_permission(actor, "manage_readiness")
     store.undo_batch(actor, batch_id)
 
 
@@ -476,9 +481,21 @@ def add_session(
             + "."
         )
         raise ReadinessError(msg, code="session_modules_invalid")
+    check_permission(actor, "manage_readiness")
+    if kecamatan_code:
+        check_scope(actor, kecamatan_code)
     return store.add_training_session(
         actor, held_on=held_on, place=place, modules=modules, kecamatan_code=kecamatan_code
     )
+
+
+def flag_tps_rawan(
+    store: Store, actor: Actor, desa_code: str, tps_number: int, *, rawan: bool, reason: str | None
+) -> None:
+    """Flag or unflag one TPS as rawan (TPS data is the admin's); a flag needs a reason."""
+    check_permission(actor, "manage_reference")
+    check_scope(actor, desa_code)
+    store.set_tps_rawan(actor, desa_code, tps_number, rawan=rawan, reason=reason)
 
 
 # -- reports for the command line ----------------------------------------------------------------

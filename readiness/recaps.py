@@ -19,9 +19,10 @@ import polars.selectors as cs
 
 from readiness import formatting as fmt
 from readiness.config import Settings
+from readiness.db import RECAP_COLUMNS, Actor, Store
 from readiness.errors import ReadinessError
+from readiness.permissions import check_permission, check_scopes
 from readiness.scope import Scope
-from readiness.storage import RECAP_COLUMNS, Actor, Store
 
 FORMAT = "kesiapan-linmas/rekap"
 FORMAT_VERSION = 1
@@ -327,6 +328,8 @@ def import_recaps(store: Store, actor: Actor, checked: RecapCheck) -> int:
         raise ReadinessError(msg, code="recap_rejected")
     if not checked.recaps.height:
         return 0
+    check_permission(actor, "manage_reference")  # admin only
+    check_scopes(actor, checked.recaps["kabupaten_code"].to_list())
     return store.store_recaps(actor, checked.recaps, expected=checked.expected)
 
 

@@ -12,8 +12,8 @@ import polars as pl
 
 from readiness import metrics
 from readiness.config import Settings
+from readiness.db import Store, one_connection
 from readiness.scope import Scope
-from readiness.storage import Store, one_connection
 
 
 @dataclass(frozen=True)

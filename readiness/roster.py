@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from readiness import formatting as fmt
+from readiness.db import Actor, Store, StoredRoster
 from readiness.errors import ReadinessError
 from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
 from readiness.kabupaten_regions import kabupaten_code_of, kabupaten_name, not_loaded_message
+from readiness.permissions import check_permission, check_scope
 from readiness.regions import DESA_CODE
 from readiness.scope import Scope
-from readiness.storage import Actor, Store, StoredRoster
 from readiness.validation import RosterContext, RosterVerdict, rejected_file_json, validate_roster
 
 # `python -m readiness import` reads a file an admin chose on the server, not a browser upload:
@@ -340,6 +341,20 @@ def findings_xlsx(checked: CheckedRoster) -> bytes:
     return buffer.getvalue()
 
 
+def save_roster(
+    store: Store,
+    actor: Actor,
+    desa_code: str,
+    officers: pl.DataFrame,
+    findings: pl.DataFrame,
+    **details,
+) -> StoredRoster:
+    """``Store.store_roster`` for an actor who may upload for ``desa_code`` (pimpinan reads only)."""
+    check_permission(actor, "upload")
+    check_scope(actor, desa_code)
+    return store.store_roster(actor, desa_code, officers, findings, **details)
+
+
 def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> StoredRoster:
     """Store the accepted rows of a checked file as the desa's next roster version."""
     if checked.verdict is None:
@@ -349,7 +364,8 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
     if v.accepted == 0:
         msg = "Tidak ada baris yang diterima; perbaiki baris yang ditolak lalu periksa lagi."
         raise ReadinessError(msg, code="nothing_accepted")
-    return store.store_roster(
+    return save_roster(
+        store,
         actor,
         checked.desa_code,
         v.officers,

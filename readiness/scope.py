@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Scope:
-    """A region code prefix; every storage read and write takes one.
+    """A region code prefix; every database read and write takes one.
 
     ``code`` is a Kemendagri code at any level ("" = everything, "17" province, "17.02" kabupaten,
     "17.02.06" kecamatan, "17.02.06.2001" desa). A desa code is covered when it equals the
@@ -32,3 +32,16 @@ class Scope:
 
 
 EVERYTHING = Scope("")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a write: recorded in the audit log and checked against the scope."""
+
+    username: str
+    role: str
+    scope: Scope
+
+
+# The product itself (start-up, demo data, recounts): an admin of everything.
+SYSTEM = Actor("sistem", "admin", EVERYTHING)

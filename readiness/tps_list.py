@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from readiness.db import Actor, Store
 from readiness.errors import ReadinessError
 from readiness.ingest import RosterFileError, read_grid
 from readiness.kabupaten_regions import check_kabupaten
+from readiness.permissions import check_permission, check_scopes
 from readiness.regions import load_aliases, name_key, name_keys
 from readiness.scope import Scope
-from readiness.storage import Store
 
 # What KPU and kabupaten staff write in the header -> our column name.
 TPS_ALIASES = {
@@ -260,3 +261,10 @@ def check_tps_file(
         raise ReadinessError(error.message, code=error.code) from None
     villages = store.villages(Scope(code))
     return parse_tps(locate_tps_table(grid), villages, load_aliases(store.settings.alias_file))
+
+
+def save_tps(store: Store, actor: Actor, tps: pl.DataFrame, *, file_name: str) -> int:
+    """Replace the TPS list of every desa in ``tps`` (TPS data is the admin's); returns rows."""
+    check_permission(actor, "manage_reference")
+    check_scopes(actor, tps["desa_code"].unique().to_list())
+    return store.replace_tps(actor, tps, file_name=file_name)

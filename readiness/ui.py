@@ -15,9 +15,10 @@ import streamlit as st
 from readiness import backup, exports, reports
 from readiness import formatting as fmt
 from readiness.config import Settings, database_path, load_settings
+from readiness.db import WIB, Actor, DatabaseFileError, Store
 from readiness.errors import ReadinessError
 from readiness.scope import Scope
-from readiness.storage import WIB, Actor, DatabaseFileError, Store
+from readiness.store_open import open_store
 
 log = logging.getLogger("readiness.ui")
 T = TypeVar("T")
@@ -30,7 +31,7 @@ UNEXPECTED = (
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    return Store.open(path, load_settings())
+    return open_store(path, load_settings())
 
 
 def store() -> Store:

@@ -2,7 +2,7 @@
 
 A desa's newest upload is ``menunggu_verifikasi``; the kecamatan operator (or the admin) marks
 it ``terverifikasi`` or ``dikembalikan`` with a note the desa reads before uploading again. A
-new upload starts a new version, waiting again. Every step is one audited write in storage.
+new upload starts a new version, waiting again. Every step is one audited write in the database.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness import privacy
-from readiness.errors import ReadinessError
+from readiness import messages, privacy
+from readiness.db import Actor, Store
+from readiness.errors import AccessDenied, ReadinessError
+from readiness.permissions import check_permission
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
 
 STATUS_LABELS = {
     "menunggu_verifikasi": "Menunggu verifikasi",
@@ -124,6 +125,20 @@ def review(store: Store, actor: Actor, submission_id: int, decision: str, note: 
     if status not in DECISIONS.values():
         msg = f"Keputusan {decision!r} tidak dikenal. Pilih: {', '.join(DECISIONS)}."
         raise ReadinessError(msg, code="review_decision_unknown")
+    return review_submission(store, actor, submission_id, status, note)
+
+
+def review_submission(
+    store: Store, actor: Actor, submission_id: int, status: str, note: str | None
+) -> dict:
+    """``Store.review_submission`` for an actor who may verify an upload inside its scope.
+
+    A missing upload and one outside the scope get the same answer.
+    """
+    check_permission(actor, "verify")
+    desa_code = store.submission_desa(submission_id)
+    if desa_code is None or not actor.scope.covers(desa_code):
+        raise AccessDenied(messages.render("submission_not_in_scope", submission=submission_id))
     return store.review_submission(actor, submission_id, status, note)
 
 

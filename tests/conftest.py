@@ -11,7 +11,8 @@ import pytest
 
 from readiness import validation
 from readiness.config import Settings, load_settings
-from readiness.storage import Store
+from readiness.db import Store
+from readiness.store_open import open_store
 
 # AppTest resolves relative paths against the calling file: pages tests use this one.
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -101,7 +102,7 @@ def db_path(tmp_path):
 @pytest.fixture
 def store(db_path, settings) -> Store:
     """A migrated store on a fresh file, regions loaded."""
-    return Store.open(db_path, settings)
+    return open_store(db_path, settings)
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def demo_template(tmp_path_factory) -> Store:
     from readiness.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = Store.open(path, load_settings())
+    store = open_store(path, load_settings())
     build_demo(store)
     return store
 
@@ -129,7 +130,7 @@ def demo_store(demo_template, tmp_path) -> Store:
 
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_template.path, path)
-    return Store.open(path, demo_template.settings)
+    return open_store(path, demo_template.settings)
 
 
 # -- logging in for page tests (issue 8) ---------------------------------------------------------
@@ -145,8 +146,8 @@ def demo_store(demo_template, tmp_path) -> Store:
 
 def actor_for(role: str = "admin", region_code: str | None = None):
     """An Actor of ``role`` scoped to ``region_code`` (default: the bundled kabupaten, 17.02)."""
+    from readiness.db import Actor
     from readiness.scope import Scope
-    from readiness.storage import Actor
 
     code = region_code or load_settings().kabupaten_code
     return Actor(f"test.{role}.{code}", role, Scope(code))

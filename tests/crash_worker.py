@@ -22,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from conftest import make_nik, make_officers, no_findings  # noqa: E402
 
 from readiness.config import load_settings  # noqa: E402
+from readiness.db import Actor  # noqa: E402
 from readiness.scope import Scope  # noqa: E402
-from readiness.storage import Actor, Store  # noqa: E402
+from readiness.store_open import open_store  # noqa: E402
 
 ACTOR = Actor("crash-worker", "admin", Scope(""))
 ROSTER_SIZE = 400
@@ -43,7 +44,7 @@ def village_niks(index: int, count: int) -> list[str]:
 def main() -> None:
     path, seed = Path(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(seed)
-    store = Store.open(path, load_settings())
+    store = open_store(path, load_settings())
     villages = store.villages(Scope(""))["desa_code"].to_list()
     say("ready")
     while True:

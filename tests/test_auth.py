@@ -10,9 +10,9 @@ import pytest
 from conftest import DASHBOARD
 
 from readiness import auth, cli
+from readiness.db import Actor, now_wib
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import Actor, now_wib
 
 PASSWORD = "kuda-lari-pagi-7"
 

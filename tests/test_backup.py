@@ -19,8 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from readiness import backup
 from readiness.cli import main
+from readiness.db import Actor, Store
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = Actor("admin", "admin", Scope("17.02"))
@@ -311,7 +311,7 @@ def test_dashboard_takes_the_daily_snapshot(store, env_db):
 _READER = """
 import sys
 from readiness.config import load_settings
-from readiness.storage import Store
+from readiness.db import Store
 store = Store(sys.argv[1], load_settings())
 print("ready", flush=True)
 for line in sys.stdin:  # one read per line the test sends, as page runs would do

@@ -11,10 +11,10 @@ from conftest import make_nik, make_officers, no_findings
 
 from benchmarks import bench
 from benchmarks.generator import S_EXPECTED, SIZES, generate
-from readiness import metrics, reports
+from readiness import metrics, province, reports
+from readiness.db import SYSTEM, Actor, Store
 from readiness.errors import AccessDenied
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
 
 CSV_FILES = ("regions", "tps", "submissions", "officers")
 
@@ -95,7 +95,7 @@ def test_bulk_load_is_refused_to_a_scoped_account(tmp_path, settings):
     store = Store.open(tmp_path / "s.duckdb", settings)
     operator = Actor("kab", "admin_kabupaten", Scope("17.02"))
     with pytest.raises(AccessDenied):
-        store.bulk_load(operator, {"tps": generated.tps})
+        province.bulk_load(store, operator, {"tps": generated.tps})
     assert store.count("tps") == 0
 
 
@@ -161,7 +161,7 @@ def test_province_user_sees_the_recap_per_kabupaten_on_the_overview(
     from conftest import DASHBOARD
     from streamlit.testing.v1 import AppTest
 
-    from readiness.storage import Actor
+    from readiness.db import Actor
 
     generated = generate("M", tmp_path / "csv", settings)
     store = Store.open(tmp_path / "m.duckdb", settings)

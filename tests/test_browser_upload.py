@@ -12,8 +12,8 @@ from playwright.sync_api import expect, sync_playwright
 from roster_builder import csv_bytes, person
 
 from readiness import auth
+from readiness.db import Actor, Store
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import roster_builder
 from browser import launch_chromium, running_dashboard
 from playwright.sync_api import expect, sync_playwright
 
+from readiness.db import Store
 from readiness.scope import Scope
-from readiness.storage import Store
 
 pytestmark = pytest.mark.browser
 DESA = "17.02.09.1012"

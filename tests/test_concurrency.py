@@ -16,10 +16,10 @@ import pytest
 import roster_builder as rb
 
 from readiness import reports
+from readiness.db import Actor, Store
 from readiness.errors import ReadinessError
 from readiness.roster import check_roster_file, store_checked_roster
 from readiness.scope import Scope
-from readiness.storage import Actor, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = Actor("admin", "admin", Scope("17.02"))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness.storage import Store
+from readiness.db import Store
 
 WORKER = Path(__file__).resolve().parent / "crash_worker.py"
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))

@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from readiness import exports, reports
 from readiness import formatting as fmt
 from readiness.cli import main
+from readiness.db import Actor
 from readiness.errors import AccessDenied
 from readiness.export_pdf import print_spec
 from readiness.export_xlsx import SHEET_ORDER
 from readiness.scope import Scope
-from readiness.storage import Actor
 
 NOW = dt.datetime(2024, 11, 20, 14, 5, tzinfo=fmt.WIB)
 ADMIN = Actor("admin.kab", "admin", Scope("17.02"))

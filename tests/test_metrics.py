@@ -9,9 +9,9 @@ from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
 from readiness import metrics
+from readiness.db import SYSTEM
 from readiness.metrics import WIB, ReadinessRules
 from readiness.scope import Scope
-from readiness.storage import SYSTEM
 
 RULES = ReadinessRules(required_modules=("a", "b"), ready_target=90.0, critical_below=50.0)
 AT = dt.datetime(2024, 11, 10, 9, tzinfo=WIB)

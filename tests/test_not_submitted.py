@@ -15,8 +15,8 @@ from benchmarks.bench import _not_submitted_check
 from benchmarks.build import build, working_copy
 from readiness import metrics, reports
 from readiness.cli import main
+from readiness.db import SYSTEM, Actor, Store
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
 
 
 def assert_same_list(store: Store, scope: Scope) -> pl.DataFrame:

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from readiness import formatting as fmt
 from readiness import reports
 from readiness.config import load_settings
+from readiness.db import WIB, Actor, Store
 from readiness.scope import Scope
-from readiness.storage import WIB, Actor, Store
 
 SHEETS = ("Per Kecamatan", "Per Desa", "Belum Mengirim", "Belum BPJS", "Belum Pelatihan")
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from readiness import formatting as fmt
 from readiness.cli import main
+from readiness.db import Actor
 from readiness.scope import Scope
-from readiness.storage import Actor
 
 ADMIN = Actor("admin", "admin", Scope("17.02"))
 

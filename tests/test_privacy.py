@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from test_roles import DESA, upload
 
 from readiness import cli, privacy
+from readiness.db import SYSTEM
 from readiness.scope import Scope
-from readiness.storage import SYSTEM
 
 
 def test_masks_keep_the_ends_only():

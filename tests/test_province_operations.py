@@ -19,9 +19,9 @@ from test_regions_import import SELUMA, write_csv
 
 from readiness import auth, exports, kabupaten_regions, roster
 from readiness.cli import main
+from readiness.db import SYSTEM, WIB, Store
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, WIB, Store
 from readiness.tps_list import check_tps_file
 
 SELUMA_DESA = "17.05.01.2001"  # Riak Siabun, Kecamatan Sukaraja

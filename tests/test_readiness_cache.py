@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import sys
 
 import polars as pl
 import pytest
@@ -9,9 +10,9 @@ from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
 from benchmarks.build import build, working_copy
-from readiness import metrics, reports, storage
+from readiness import metrics, reports
+from readiness.db import SYSTEM, Store
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Store
 
 DESA = "17.02.06.2001"
 OTHER_DESA = "17.02.06.1004"
@@ -149,15 +150,22 @@ def test_a_nik_in_two_villages_recounts_both(store):
     assert_cache_is_live(store)
 
 
+def set_clock(monkeypatch, moment: dt.datetime) -> None:
+    """Make every module of the database package read ``moment`` as the present."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("readiness.db") and hasattr(module, "now_wib"):
+            monkeypatch.setattr(module, "now_wib", lambda: moment)
+
+
 def test_first_write_of_a_new_day_keeps_what_yesterday_showed(store, monkeypatch):
     day_one = dt.datetime(2024, 11, 18, 15, tzinfo=metrics.WIB)
-    monkeypatch.setattr(storage, "now_wib", lambda: day_one)
+    set_clock(monkeypatch, day_one)
     upload(store, DESA, [make_nik(i) for i in (841, 842)])
     store.refresh_readiness_cache()
     upload(store, OTHER_DESA, [make_nik(843)])
 
     day_two = day_one + dt.timedelta(days=1)
-    monkeypatch.setattr(storage, "now_wib", lambda: day_two)
+    set_clock(monkeypatch, day_two)
     upload(store, DESA, [make_nik(i) for i in (841, 842, 844, 845)])
 
     counts = store.cached_readiness_counts(Scope("17.02"), day_two.date())

@@ -14,7 +14,7 @@ from test_readiness_cache import assert_cache_is_live
 from test_readiness_imports import bpjs_xlsx
 
 from readiness.cli import EXIT_ERROR, EXIT_FILE_REJECTED, EXIT_OK, main
-from readiness.storage import SYSTEM, Store
+from readiness.db import SYSTEM, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DESA = "17.02.06.2001"

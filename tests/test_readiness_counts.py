@@ -8,8 +8,8 @@ from polars.testing import assert_frame_equal
 
 from benchmarks.build import build, working_copy
 from readiness import metrics, reports
+from readiness.db import SYSTEM, Store
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Store
 
 TODAY = dt.date(2024, 11, 20)
 

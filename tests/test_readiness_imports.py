@@ -10,9 +10,9 @@ from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
 from readiness import readiness_imports as imports
+from readiness.db import SYSTEM
 from readiness.errors import ReadinessError
 from readiness.scope import Scope
-from readiness.storage import SYSTEM
 
 DESA = "17.02.06.2001"
 SCOPE = Scope("17.02")

@@ -14,8 +14,8 @@ import pytest
 
 from readiness import recaps, reports
 from readiness.cli import main
+from readiness.db import WIB, Store
 from readiness.scope import Scope
-from readiness.storage import WIB, Store
 
 PROVINCE = Scope("17")
 
@@ -287,8 +287,8 @@ def test_two_recaps_of_one_kabupaten_in_one_import_are_refused(
 
 
 def test_a_kabupaten_operator_may_not_import(kabupaten_files, province_db, settings):
+    from readiness.db import Actor
     from readiness.errors import AccessDenied
-    from readiness.storage import Actor
 
     store = Store.open(province_db, settings)
     pimpinan = Actor("kepala", "pimpinan", PROVINCE)

@@ -15,10 +15,10 @@ from conftest import make_nik, make_officers, no_findings
 from readiness import auth
 from readiness.cli import main
 from readiness.config import PROJECT_DIR
+from readiness.db import SYSTEM, Actor, Store
 from readiness.errors import ReadinessError, ReferenceDataError
 from readiness.province import check_region_file, load_kabupaten_list
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
 
 HEADER = "kode_kecamatan,nama_kecamatan,kode_desa,nama_desa,jenis"
 # A small fake list for Kabupaten Seluma (17.05): 2 kecamatan, 3 desa/kelurahan.

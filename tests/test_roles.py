@@ -10,10 +10,10 @@ import pytest
 from conftest import actor_for, make_nik, make_officers, no_findings
 from streamlit.testing.v1 import AppTest
 
-from readiness import auth, cli
+from readiness import auth, cli, demo, readiness_imports, roster, tps_list, verification
+from readiness.db import SYSTEM, Actor, Store
 from readiness.errors import AccessDenied
 from readiness.scope import Scope
-from readiness.storage import SYSTEM, Actor, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DESA = "17.02.06.1004"
@@ -29,7 +29,8 @@ ROLES_AT = {
 
 def upload(store: Store, actor: Actor, desa: str, serial: int = 1) -> int:
     officers = make_officers([make_nik(serial), make_nik(serial + 1)])
-    stored = store.store_roster(
+    stored = roster.save_roster(
+        store,
         actor,
         desa,
         officers,
@@ -72,7 +73,7 @@ def test_pimpinan_reads_but_never_writes(seeded):
         upload(seeded, actor("pimpinan"), DESA, 31)
     first = seeded.submissions(Scope(DESA))["id"][0]
     with pytest.raises(AccessDenied):
-        seeded.review_submission(actor("pimpinan"), first, "terverifikasi", None)
+        verification.review_submission(seeded, actor("pimpinan"), first, "terverifikasi", None)
     assert seeded.count("submissions") == before
     assert seeded.submissions(actor("pimpinan").scope).height == 3
 
@@ -102,14 +103,16 @@ def test_scoped_reads_return_only_the_region(seeded, role):
 def test_kecamatan_cannot_verify_another_kecamatan(seeded):
     other = seeded.submissions(Scope(OTHER_KEC_DESA))["id"][0]
     with pytest.raises(AccessDenied):
-        seeded.review_submission(actor("operator_kecamatan"), other, "terverifikasi", None)
+        verification.review_submission(
+            seeded, actor("operator_kecamatan"), other, "terverifikasi", None
+        )
     assert seeded.submissions(Scope(OTHER_KEC_DESA))["status"][0] == "menunggu_verifikasi"
 
 
 def test_desa_cannot_verify_its_own_list(seeded):
     own = seeded.submissions(Scope(DESA))["id"][0]
     with pytest.raises(AccessDenied):
-        seeded.review_submission(actor("operator_desa"), own, "terverifikasi", None)
+        verification.review_submission(seeded, actor("operator_desa"), own, "terverifikasi", None)
 
 
 @pytest.mark.parametrize("role", ["pimpinan", "operator_kecamatan", "operator_desa"])
@@ -117,17 +120,24 @@ def test_admin_only_functions_refuse_other_roles(seeded, role):
     who = actor(role)
     tps = pl.DataFrame({"desa_code": [DESA], "tps_number": [1], "rawan": [False]})
     calls = [
-        lambda: seeded.users(who),
-        lambda: seeded.audit_entries(who),
-        lambda: seeded.forget_nik(who, make_nik(1), masked="x"),
-        lambda: seeded.set_meta(who, "mode", "demo"),
-        lambda: seeded.replace_tps(who, tps, file_name="tps.csv"),
-        lambda: seeded.record_bpjs_batch(
+        lambda: auth.list_users(seeded, who),
+        lambda: auth.audit_entries(seeded, who),
+        lambda: auth.forget_nik(seeded, who, make_nik(1)),
+        lambda: demo.set_mode(seeded, who, "demo"),
+        lambda: tps_list.save_tps(seeded, who, tps, file_name="tps.csv"),
+        lambda: readiness_imports.apply_bpjs(
+            seeded,
             who,
-            pl.DataFrame(
-                {"nik": [make_nik(1)], "kpj": ["1"], "enrolled": [True], "enrolled_on": [None]}
+            readiness_imports.ImportPlan(
+                kind="bpjs",
+                file_name="bpjs.csv",
+                sha256="",
+                records=pl.DataFrame(
+                    {"nik": [make_nik(1)], "kpj": ["1"], "enrolled": [True], "enrolled_on": [None]}
+                ),
+                problems=pl.DataFrame(schema=readiness_imports.PROBLEM_SCHEMA),
+                rows_total=1,
             ),
-            file_name=None,
         ),
         lambda: auth.add_user(seeded, who, "baru", "pimpinan", "17.02"),
         lambda: auth.reset_password(seeded, who, "admin"),
@@ -237,9 +247,9 @@ def test_verification_page_lists_only_the_scope(env_db, seeded, app_as, role):
 def test_only_admin_may_flag_a_tps_rawan(store):
     import polars as pl
 
+    from readiness.db import SYSTEM, Actor
     from readiness.errors import AccessDenied
     from readiness.scope import Scope
-    from readiness.storage import SYSTEM, Actor
 
     store.replace_tps(
         SYSTEM,
@@ -248,7 +258,9 @@ def test_only_admin_may_flag_a_tps_rawan(store):
     )
     head = Actor("pimpinan", "pimpinan", Scope("17.02"))
     with pytest.raises(AccessDenied):
-        store.set_tps_rawan(head, "17.02.06.2001", 1, rawan=True, reason="Bawaslu")
+        readiness_imports.flag_tps_rawan(
+            store, head, "17.02.06.2001", 1, rawan=True, reason="Bawaslu"
+        )
     assert store.tps(Scope("17.02.06.2001"))["rawan"].to_list() == [False]
     store.set_tps_rawan(SYSTEM, "17.02.06.2001", 1, rawan=True, reason="Bawaslu")
     assert store.tps(Scope("17.02.06.2001"))["rawan"].to_list() == [True]

@@ -12,9 +12,10 @@ import polars as pl
 import pytest
 from conftest import make_nik, make_officers, no_findings
 
+from readiness import roster, tps_list
+from readiness.db import MIGRATIONS, SYSTEM, Actor, Store
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.scope import Scope
-from readiness.storage import MIGRATIONS, SYSTEM, Actor, Store
 
 DESA_A = "17.02.06.2001"  # Derati, Kecamatan Kota Padang
 DESA_B = "17.02.06.1004"  # Kota Padang (kelurahan), same kecamatan
@@ -34,7 +35,8 @@ def counts(store: Store) -> dict[str, int]:
 
 
 def upload(store: Store, desa_code: str, niks: list[str], actor: Actor = ADMIN, **overrides):
-    return store.store_roster(
+    return roster.save_roster(
+        store,
         actor,
         desa_code,
         make_officers(niks, **overrides),
@@ -354,7 +356,7 @@ def test_tps_outside_the_actor_scope_is_refused(store):
         {"desa_code": [DESA_A, DESA_OTHER], "tps_number": [1, 1], "rawan": [False] * 2}
     )
     with pytest.raises(AccessDenied):
-        store.replace_tps(KOTA_PADANG, tps, file_name="tps.csv")
+        tps_list.save_tps(store, KOTA_PADANG, tps, file_name="tps.csv")
     assert counts(store) == before
 
 
@@ -506,3 +508,17 @@ def test_threads_uploading_to_one_village_get_distinct_versions(store):
     assert history["version"].to_list() == [1, 2, 3, 4, 5, 6]
     assert store.count("officers") == 6
     assert store.audit_log()["action"].to_list().count("roster.upload") == 6
+
+
+def test_the_database_raises_coded_errors_worded_by_the_catalogue(store):
+    from readiness import messages
+    from readiness.errors import CodedError
+
+    with pytest.raises(CodedError) as caught:
+        store.undo_batch(SYSTEM, 999)
+    assert caught.value.code == "batch_unknown"
+    assert caught.value.fields == {"batch": 999}
+    assert caught.value.message == "Impor nomor 999 tidak ditemukan."
+    assert str(caught.value) == caught.value.message
+    for code in messages.DATABASE_MESSAGES:
+        assert "{" not in messages.render(code, **dict.fromkeys(messages.fields(code), "X"))

@@ -10,9 +10,9 @@ from conftest import actor_for
 from test_roles import DESA, OTHER_DESA_SAME_KEC, upload
 
 from readiness import metrics, reports, verification
+from readiness.db import SYSTEM
 from readiness.errors import ReadinessError
 from readiness.scope import Scope
-from readiness.storage import SYSTEM
 
 KEC = actor_for("operator_kecamatan", "17.02.06")
 DESA_OPERATOR = actor_for("operator_desa", DESA)

@@ -1,0 +1,120 @@
+"""The database package: the only code that speaks DuckDB.
+
+``core`` opens connections, reads into Polars frames, runs each write as one audited
+transaction and applies the numbered migrations. One module per concern holds its SQL beside
+the methods that run it, as a mixin of ``Store``:
+
+- ``rosters``: villages, TPS lists, roster uploads and their versions
+- ``officers``: the officers of the roster in force with their BPJS and training state
+- ``batches``: BPJS imports, training sessions, attendance (batches that can be undone)
+- ``readiness_counts``: readiness counted in DuckDB and the counts kept per desa
+- ``accounts``, ``verification``, ``audit``: users, reviews of uploads, the audit log
+- ``backups``: snapshots, file inspection, restores, bulk loads
+- ``regions``: the reference regions and other kabupaten imported
+- ``recaps``: kabupaten recaps imported by a province instance
+
+The package imports no domain module and holds no user text: it raises ``CodedError`` whose
+text lives in ``readiness.messages``, and it is given the domain values it needs through
+``core.StoreDomain`` (``readiness.store_open`` registers the product's). Permission checks
+are the caller's: the domain layer checks an actor (``readiness.permissions``) before it writes.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from readiness.db.accounts import AccountStore
+from readiness.db.audit import AuditStore
+from readiness.db.backups import BULK_COLUMNS, BackupStore, bulk_source
+from readiness.db.batches import BatchStore
+from readiness.db.core import (
+    ALL_DESA,
+    END_OF_TIME,
+    NO_HISTORY,
+    WIB,
+    ReferenceRegions,
+    StoreCore,
+    StoreDomain,
+    domain,
+    now_wib,
+    one_connection,
+    scoped,
+    use_domain,
+)
+from readiness.db.migrations import MIGRATIONS
+from readiness.db.officers import OfficerStore
+from readiness.db.readiness_counts import ReadinessCountsStore
+from readiness.db.recaps import RECAP_COLUMNS, RecapStore
+from readiness.db.regions import RegionStore, kabupaten_region_rows
+from readiness.db.rosters import OFFICER_COLUMNS, ROSTER_COLUMNS, RosterStore, StoredRoster
+from readiness.db.verification import VerificationStore
+from readiness.errors import DatabaseFileError
+from readiness.scope import SYSTEM, Actor
+
+__all__ = [
+    "ALL_DESA",
+    "BULK_COLUMNS",
+    "END_OF_TIME",
+    "MIGRATIONS",
+    "NO_HISTORY",
+    "OFFICER_COLUMNS",
+    "RECAP_COLUMNS",
+    "ROSTER_COLUMNS",
+    "SYSTEM",
+    "WIB",
+    "Actor",
+    "DatabaseFileError",
+    "ReferenceRegions",
+    "Store",
+    "StoreDomain",
+    "StoredRoster",
+    "bulk_source",
+    "kabupaten_region_rows",
+    "now_wib",
+    "one_connection",
+    "scoped",
+    "use_domain",
+]
+
+
+class Store(
+    RosterStore,
+    OfficerStore,
+    BatchStore,
+    ReadinessCountsStore,
+    AccountStore,
+    VerificationStore,
+    AuditStore,
+    BackupStore,
+    RegionStore,
+    RecapStore,
+    StoreCore,
+):
+    """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
+
+    @classmethod
+    def open(cls, path, settings) -> Store:
+        """Create the file if needed, run pending migrations and sync the reference regions.
+
+        The reference regions come from the registered ``StoreDomain``; they are read only
+        when their fingerprint changed (checking 156+ rows costs ~0.3 s).
+        """
+        store = cls(path, settings)
+        store.path.parent.mkdir(parents=True, exist_ok=True)
+        fingerprint = domain().reference_fingerprint(settings)
+        with cls._init_lock:
+            try:
+                store.migrate()
+                if store.meta("regions_fingerprint") != fingerprint:
+                    reference = domain().reference_regions(settings)
+                    store.sync_regions(
+                        reference.desa,
+                        fingerprint=fingerprint,
+                        other_kabupaten=reference.other_kabupaten,
+                    )
+                store.ensure_readiness_cache()
+            except (duckdb.ConstraintException, duckdb.TransactionException):
+                raise
+            except duckdb.Error as error:  # a damaged block or catalog
+                raise DatabaseFileError(store.path, str(error)) from error
+        return store

@@ -1,0 +1,370 @@
+"""The database core: connections, reads as Polars frames, audited writes, migrations.
+
+The dashboard and the CLI may run at once on one file, and DuckDB lets one process hold a file
+for writing: so every call opens a short-lived connection, retries while another process holds
+the lock, and closes it again. Every write is one transaction that also appends to the audit
+log; the newest audit id is the data version that page caches are keyed on.
+
+The package knows tables and SQL, never the domain: what it needs from the domain at start-up
+(the reference region rows, the blocking warning codes) comes through ``StoreDomain``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import duckdb
+import polars as pl
+
+from readiness.db.migrations import MIGRATIONS
+from readiness.errors import DatabaseBusyError, DatabaseFileError
+from readiness.scope import SYSTEM, Actor
+
+__all__ = ["SYSTEM", "Actor"]  # re-exported: callers import them with the store
+
+T = TypeVar("T")
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+BUSY_TIMEOUT_SECONDS = 20.0
+# "as of" for the present: every upload and every batch not undone counts.
+END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=WIB)
+# ``StoreCore.write(refresh=ALL_DESA)``: the write may change any desa's readiness counts.
+ALL_DESA = "*"
+# ``StoreCore.write(since=NO_HISTORY)``: the TPS list keeps no history, so yesterday's figures
+# are recounted with today's list (as the live count does).
+NO_HISTORY = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+# -- scope -------------------------------------------------------------------------------------
+
+SCOPE_SQL = "($scope = '' OR {col} = $scope OR starts_with({col}, $scope || '.'))"
+
+
+def scoped(column: str) -> str:
+    """SQL condition keeping rows whose region code lies in ``$scope`` (a bound parameter)."""
+    return SCOPE_SQL.format(col=column)
+
+
+def now_wib() -> dt.datetime:
+    """The wall clock in Bengkulu's time zone, for timestamps people read."""
+    return dt.datetime.now(WIB)
+
+
+# -- what the store needs from the domain -------------------------------------------------------
+
+
+class StoreSettings(Protocol):
+    """The slice of the product settings the store reads (``readiness.config.Settings``)."""
+
+    province_code: str
+    province_name: str
+    kabupaten_code: str
+    kabupaten_name: str
+    officers_per_tps: int
+    rawan_extra_officers: int
+    training_modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceRegions:
+    """The reference region rows the ``regions`` table must equal at start-up.
+
+    ``desa``: kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind of the instance's
+    own kabupaten; ``other_kabupaten``: code, name of the province's other kabupaten.
+    """
+
+    desa: pl.DataFrame
+    other_kabupaten: pl.DataFrame
+
+
+class StoreDomain(Protocol):
+    """The domain values the store is given, never imports (see ``readiness.store_open``)."""
+
+    def reference_fingerprint(self, settings: Any) -> str:
+        """What the reference regions are loaded from; unchanged = nothing to sync."""
+
+    def reference_regions(self, settings: Any) -> ReferenceRegions:
+        """The reference region rows (read and checked by the domain)."""
+
+    def other_kabupaten(self, settings: Any) -> pl.DataFrame:
+        """code, name of the province's other kabupaten."""
+
+    def blocking_codes(self, settings: Any) -> tuple[str, ...]:
+        """Roster warning codes that keep an officer from counting as ready."""
+
+
+_domain: list[StoreDomain] = []
+
+
+def use_domain(domain: StoreDomain) -> None:
+    """Register the domain side once per process (``readiness.store_open`` does it on import)."""
+    _domain[:] = [domain]
+
+
+def domain() -> StoreDomain:
+    """The registered domain; a programming error (not a user one) when none was registered."""
+    if not _domain:
+        msg = "no StoreDomain registered: open the store with readiness.store_open.open_store"
+        raise RuntimeError(msg)
+    return _domain[0]
+
+
+# -- connections ---------------------------------------------------------------------------------
+
+
+def frame(con, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    """Run a parameterised query on an open connection and hand back a Polars frame."""
+    return con.sql(sql, params=params or {}).pl()
+
+
+def rollback_quietly(con) -> None:
+    """Roll back if a transaction is still open; a failed COMMIT has already ended it."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def is_lock_error(error: Exception) -> bool:
+    """Whether DuckDB refused the file because another process or thread holds it."""
+    text = str(error).lower()
+    # "unique file handle conflict": two threads of this process opening/closing the file at
+    # the same moment race in DuckDB's instance cache; retrying resolves it.
+    return (
+        "lock" in text
+        or "conflicting" in text
+        or "being used by another process" in text
+        or "unique file handle conflict" in text
+    )
+
+
+def quote_identifier(name: str) -> str:
+    """A SQL identifier in double quotes (catalog names read from a file, never user input)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def is_retryable_conflict(error: Exception) -> bool:
+    return isinstance(error, duckdb.TransactionException) or "conflict" in str(error).lower()
+
+
+def one_connection(fn: Callable[..., T]) -> Callable[..., T]:
+    """Decorator for page-data builders ``fn(store, ...)``: all reads on one connection."""
+
+    @functools.wraps(fn)
+    def wrapper(store: StoreCore, *args, **kwargs) -> T:
+        with store.reading():
+            return fn(store, *args, **kwargs)
+
+    return wrapper
+
+
+class StoreCore:
+    """One DuckDB file: short-lived connections, migrations, reads, audited writes."""
+
+    _init_lock = threading.Lock()
+    # DuckDB already lets only one process hold the file; this makes writes from the threads
+    # of that process (Streamlit sessions) serial too, so two uploads for one desa cannot both
+    # read version n and collide on (desa_code, version) with a non-retryable ConstraintException.
+    _write_lock = threading.RLock()
+    _readers = threading.local()
+
+    def __init__(self, path: Path | str, settings: StoreSettings) -> None:
+        self.path = Path(path)
+        self.settings = settings
+
+    def _refresh_readiness(self, con, desas: list[str] | None, since: dt.datetime | None) -> None:
+        raise NotImplementedError  # ReadinessCountsStore keeps the counts
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the file, waiting (with jitter) while another process holds its lock."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except (duckdb.IOException, duckdb.ResourceInUseException) as error:
+                if not is_lock_error(error) or time.monotonic() > deadline:
+                    if is_lock_error(error):
+                        raise DatabaseBusyError(self.path.name) from error
+                    raise DatabaseFileError(self.path, str(error)) from error
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+        try:
+            con.execute("SET TimeZone = 'Asia/Jakarta'")
+            yield con
+        finally:
+            con.close()
+
+    def shared_connection(self) -> duckdb.DuckDBPyConnection | None:
+        """The connection of an enclosing ``reading()`` block of this thread, if any."""
+        return getattr(self._readers, "cons", {}).get(str(self.path))
+
+    def read(self, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+        """Run one parameterised query and return a Polars frame."""
+        shared = self.shared_connection()
+        if shared is not None:  # inside reading(): reuse its connection
+            return frame(shared, sql, params)
+        with self.connect() as con:
+            return frame(con, sql, params)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Serve every ``read`` of this thread inside the block from one connection.
+
+        Opening the file costs 15-30 ms and a page's data takes five or more reads, so at one
+        kabupaten the opening was most of the time (docs/benchmarks.md). The reads also share
+        one snapshot, so the figures of one page always agree. Nested blocks reuse the outer.
+        """
+        cons = self._readers.__dict__.setdefault("cons", {})
+        key = str(self.path)
+        if key in cons:
+            yield
+            return
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            cons[key] = con
+            try:
+                yield
+            finally:
+                del cons[key]
+                rollback_quietly(con)
+
+    def write(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        fn: Callable[[Any], T],
+        *,
+        refresh: Callable[[Any, T], list[str]] | str | None = None,
+        since: dt.datetime | None = None,
+        **detail,
+    ) -> T:
+        """Run ``fn(con)`` in one transaction with an audit row; retried whole on a conflict.
+
+        ``refresh(con, result)`` names the desa whose readiness counts the write changed
+        (``ALL_DESA``: every desa); they are recounted in the same transaction.
+        ``since``: the write's own timestamp when it is not now (see ``_refresh_readiness``).
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                with self._write_lock, self.connect() as con:
+                    con.execute("BEGIN TRANSACTION")
+                    try:
+                        result = fn(con)
+                        if refresh is not None:
+                            desas = None if refresh == ALL_DESA else refresh(con, result)
+                            self._refresh_readiness(con, desas, since)
+                        self._audit(con, actor, action, target, detail)
+                        con.execute("COMMIT")
+                    except BaseException:
+                        rollback_quietly(con)
+                        raise
+                    return result
+            except duckdb.Error as error:
+                if not is_retryable_conflict(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.1))
+
+    @staticmethod
+    def _audit(con, actor: Actor, action: str, target: str, detail: dict) -> None:
+        con.execute(
+            "INSERT INTO audit_log (logged_at, username, role, action, target, detail) "
+            "VALUES ($at, $username, $role, $action, $target, $detail)",
+            {
+                "at": now_wib(),
+                "username": actor.username,
+                "role": actor.role,
+                "action": action,
+                "target": target,
+                "detail": json.dumps(detail, default=str, ensure_ascii=False),
+            },
+        )
+
+    def record_event(self, actor: Actor, action: str, target: str, **detail) -> None:
+        """An audit row without a data change (login, logout, unmasked export, ...)."""
+        self.write(actor, action, target, lambda con: None, **detail)
+
+    # -- migrations ------------------------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet recorded, each in its own transaction."""
+        applied: list[int] = []
+        with self.connect() as con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ)"
+            )
+            done = {
+                row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()
+            }
+            for version, name, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    for statement in statements:
+                        con.execute(statement)
+                    con.execute(
+                        "INSERT INTO schema_migrations VALUES ($v, $n, $at)",
+                        {"v": version, "n": name, "at": now_wib()},
+                    )
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                applied.append(version)
+        return applied
+
+    def migration_versions(self) -> list[int]:
+        """Versions recorded in ``schema_migrations``, oldest first."""
+        frame = self.read("SELECT version FROM schema_migrations ORDER BY version")
+        return frame["version"].to_list()
+
+    # -- the data version, table sizes, meta -------------------------------------------------------
+
+    def data_version(self) -> int:
+        """The newest audit id of a write that changes page data (page caches key on it).
+
+        Events that only record who did something (logins, downloads) are left out, so a
+        download does not make every page recompute.
+        """
+        frame = self.read(
+            "SELECT coalesce(max(id), 0) AS v FROM audit_log "
+            "WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'export.'))"
+        )
+        return int(frame["v"][0])
+
+    def count(self, table: str) -> int:
+        """Row count of one of our own tables (a fixed allow-list; for tests and checks)."""
+        allowed = {"officers", "submissions", "tps", "findings", "audit_log", "regions"}
+        allowed |= {"batches", "bpjs_records", "attendance", "training_sessions", "users"}
+        if table not in allowed:
+            msg = f"unknown table {table!r}"
+            raise ValueError(msg)
+        return int(self.read(f"SELECT count(*) AS n FROM {table}")["n"][0])
+
+    def meta(self, key: str) -> str | None:
+        """One value of the key/value ``meta`` table (e.g. ``mode`` = ``demo``)."""
+        frame = self.read("SELECT value FROM meta WHERE key = $key", {"key": key})
+        return frame["value"][0] if frame.height else None
+
+    def set_meta(self, actor: Actor, key: str, value: str) -> None:
+        """Set one ``meta`` value (the caller has checked the actor may change settings)."""
+
+        def upsert(con) -> None:
+            con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ($key, $value)", {"key": key, "value": value}
+            )
+
+        self.write(actor, "meta.set", key, upsert, value=value)

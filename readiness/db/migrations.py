@@ -1,0 +1,115 @@
+"""The schema as numbered migrations: append only, never edit one that has shipped."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "core: regions, tps, submissions, officers, findings, audit log",
+        (
+            """CREATE TABLE regions (
+                code VARCHAR PRIMARY KEY, level VARCHAR NOT NULL, name VARCHAR NOT NULL,
+                parent_code VARCHAR, kind VARCHAR)""",
+            """CREATE TABLE tps (
+                desa_code VARCHAR NOT NULL, tps_number INTEGER NOT NULL,
+                rawan BOOLEAN NOT NULL DEFAULT FALSE, rawan_reason VARCHAR, address VARCHAR,
+                updated_at TIMESTAMPTZ, PRIMARY KEY (desa_code, tps_number))""",
+            "CREATE SEQUENCE submission_id_seq",
+            """CREATE TABLE submissions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('submission_id_seq'),
+                desa_code VARCHAR NOT NULL, version INTEGER NOT NULL,
+                uploaded_at TIMESTAMPTZ NOT NULL, uploader VARCHAR NOT NULL, uploader_role VARCHAR,
+                file_name VARCHAR, sha256 VARCHAR, rows_total INTEGER, rows_accepted INTEGER,
+                rows_warned INTEGER, rows_rejected INTEGER, rows_skipped INTEGER, detected VARCHAR,
+                status VARCHAR NOT NULL DEFAULT 'menunggu_verifikasi', reviewed_by VARCHAR,
+                reviewed_at TIMESTAMPTZ, review_note VARCHAR, UNIQUE (desa_code, version))""",
+            """CREATE TABLE officers (
+                submission_id BIGINT NOT NULL, desa_code VARCHAR NOT NULL, row_number INTEGER,
+                nama VARCHAR NOT NULL, nik VARCHAR NOT NULL, jenis_kelamin VARCHAR,
+                tempat_lahir VARCHAR, tanggal_lahir DATE, alamat VARCHAR, no_hp VARCHAR,
+                nomor_tps INTEGER, status_bpjs BOOLEAN, no_kpj VARCHAR, status_pelatihan BOOLEAN,
+                tanggal_pelatihan DATE, keterangan VARCHAR, warning_codes VARCHAR[])""",
+            """CREATE TABLE findings (
+                submission_id BIGINT NOT NULL, row_number INTEGER, column_name VARCHAR,
+                severity VARCHAR NOT NULL, code VARCHAR NOT NULL, message VARCHAR NOT NULL)""",
+            "CREATE SEQUENCE audit_id_seq",
+            """CREATE TABLE audit_log (
+                id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'), logged_at TIMESTAMPTZ NOT NULL,
+                username VARCHAR NOT NULL, role VARCHAR, action VARCHAR NOT NULL,
+                target VARCHAR, detail VARCHAR)""",
+            """CREATE VIEW active_submissions AS
+                SELECT * FROM submissions
+                QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1""",
+        ),
+    ),
+    (
+        2,
+        "readiness: BPJS and training batches that can be undone",
+        (
+            "CREATE SEQUENCE batch_id_seq",
+            """CREATE TABLE batches (
+                id BIGINT PRIMARY KEY DEFAULT nextval('batch_id_seq'), kind VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL, username VARCHAR NOT NULL, file_name VARCHAR,
+                sha256 VARCHAR, session_id BIGINT, rows_applied INTEGER, rows_rejected INTEGER,
+                undone_at TIMESTAMPTZ, undone_by VARCHAR)""",
+            """CREATE TABLE bpjs_records (
+                batch_id BIGINT NOT NULL, nik VARCHAR NOT NULL, kpj VARCHAR,
+                enrolled BOOLEAN NOT NULL, enrolled_on DATE)""",
+            "CREATE SEQUENCE training_session_id_seq",
+            """CREATE TABLE training_sessions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('training_session_id_seq'),
+                held_on DATE NOT NULL, place VARCHAR NOT NULL, modules VARCHAR[] NOT NULL,
+                kecamatan_code VARCHAR, created_at TIMESTAMPTZ NOT NULL, created_by VARCHAR)""",
+            """CREATE TABLE attendance (
+                batch_id BIGINT NOT NULL, session_id BIGINT NOT NULL, nik VARCHAR NOT NULL)""",
+        ),
+    ),
+    (
+        3,
+        "accounts: users with roles scoped to a region",
+        (
+            """CREATE TABLE users (
+                username VARCHAR PRIMARY KEY, full_name VARCHAR, role VARCHAR NOT NULL,
+                region_code VARCHAR NOT NULL, password_hash VARCHAR, phone VARCHAR,
+                must_change_password BOOLEAN NOT NULL DEFAULT TRUE,
+                disabled BOOLEAN NOT NULL DEFAULT FALSE,
+                failed_attempts INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL, last_login_at TIMESTAMPTZ)""",
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+        ),
+    ),
+    (
+        4,
+        "readiness counts per desa, kept up to date by every write",
+        (
+            # Rows as Store.readiness_counts returns them; as_of NULL = now, a date = the end
+            # of that day (WIB), kept for "since yesterday".
+            """CREATE TABLE readiness_cache (
+                kabupaten_code VARCHAR NOT NULL, as_of DATE, kind VARCHAR NOT NULL,
+                desa_code VARCHAR NOT NULL, day DATE, n BIGINT, tps_count BIGINT,
+                rawan_count BIGINT, officers_registered BIGINT, registered BIGINT,
+                bpjs_enrolled BIGINT, trained BIGINT, trained_self_reported BIGINT,
+                blocked BIGINT, ready BIGINT, n_belum_bpjs BIGINT, n_belum_pelatihan BIGINT,
+                tps_covered BIGINT, rawan_uncovered BIGINT, shared BIGINT)""",
+            """CREATE TABLE readiness_cache_state (
+                kabupaten_code VARCHAR PRIMARY KEY, refreshed_on DATE NOT NULL,
+                snapshot_of DATE NOT NULL, rules VARCHAR NOT NULL)""",
+        ),
+    ),
+    (
+        5,
+        "kabupaten recaps imported by a province instance (every import kept)",
+        (
+            "CREATE SEQUENCE kabupaten_recap_id_seq",
+            """CREATE TABLE kabupaten_recaps (
+                id BIGINT PRIMARY KEY DEFAULT nextval('kabupaten_recap_id_seq'),
+                kabupaten_code VARCHAR NOT NULL, kabupaten_name VARCHAR,
+                generated_at TIMESTAMPTZ NOT NULL, imported_at TIMESTAMPTZ NOT NULL,
+                imported_by VARCHAR NOT NULL, file_name VARCHAR, sha256 VARCHAR,
+                data_version BIGINT, kecamatan_total BIGINT, kecamatan_complete BIGINT,
+                desa_total BIGINT, desa_submitted BIGINT, tps_total BIGINT,
+                officers_required BIGINT, officers_registered BIGINT, officers_counted BIGINT,
+                ready BIGINT, payload JSON NOT NULL)""",
+        ),
+    ),
+)
