@@ -421,7 +421,13 @@ def formulas_and_html_csv() -> bytes:
     return rb.csv_bytes(people)
 
 
+def valid_roster_csv() -> bytes:
+    """Not hostile: the yardstick row of the table, 5,000 valid people read within the limit."""
+    return rb.csv_bytes(rb.people(5000))
+
+
 HOSTILE = {
+    "valid_roster_5000_people_csv": valid_roster_csv,
     "zip_bomb_honest": zip_bomb_honest,
     "zip_bomb_lying_sizes": zip_bomb_lying,
     "nested_zip_bomb": nested_zip_bomb,
@@ -482,6 +488,8 @@ def test_hostile_file(case, tmp_path):
     assert figures["peak_mb"] < PEAK_MEMORY_LIMIT_MB
     if case.startswith(("zip_bomb", "nested")):
         assert outcome.startswith("rejected:")
+    if case.startswith("valid"):
+        assert outcome == "verdict:5000/0"
 
 
 def test_formulas_are_never_evaluated_and_html_stays_text():
