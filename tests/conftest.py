@@ -1,18 +1,39 @@
-"""Shared fixtures: the bundled settings, a real DuckDB file under tmp_path, small rosters."""
+"""Shared fixtures: the bundled settings, a real DuckDB file under tmp_path, small rosters.
+
+Fixed costs are paid once per run: the migrated empty database, the demo database and the
+generated province (benchmark size M) are each built once, then copied into a test's tmp_path
+whenever it may write. Under pytest-xdist the workers share one build (see ``built_once``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import pytest
+from argon2 import PasswordHasher
 
-from readiness import validation
+from readiness import auth, validation
 from readiness.config import Settings, load_settings
 from readiness.db import Store
-from readiness.store_open import open_store
+from readiness.store_open import open_store  # noqa: F401  (registers the product's domain)
+
+# -- a cheap password hasher, in this test process only ----------------------------------------
+# Production hashes with auth.HASHER (argon2id, OWASP parameters: ~40 ms per hash). Tests create
+# hundreds of accounts, so this process swaps in argon2id at the smallest legal cost (8 KiB, one
+# pass). The swap lives here and nowhere in readiness/: no setting, environment variable or code
+# path can select the cheap hasher in production, and subprocesses started by tests (CLI,
+# streamlit) hash at full strength. The hashes stay real argon2id strings, so either hasher
+# verifies the other's (argon2 reads the cost from the hash). test_auth.py proves, in a fresh
+# process without this file, that production still hashes with its own type and parameters.
+PRODUCTION_HASHER = auth.HASHER
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+auth.HASHER = TEST_HASHER
 
 # AppTest resolves relative paths against the calling file: pages tests use this one.
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -99,10 +120,79 @@ def db_path(tmp_path):
     return tmp_path / "test.duckdb"
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]):
+    """A folder that ``build(folder)`` filled exactly once in this test run.
+
+    Under pytest-xdist every worker has its own session, so the folder lives beside the
+    workers' temp roots and a file lock makes the first worker build while the others wait and
+    reuse the result instead of building it again.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # one run's workers share this folder
+    folder = root / f"built-{name}"
+    folder.mkdir(exist_ok=True)
+    with (root / f"built-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / ".done"
+        if not done.exists():
+            build(folder)
+            done.touch()
+    return folder
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a closed DuckDB file (and its write-ahead log, if one was left) to ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory) -> Store:
+    """A migrated database with the bundled regions and nothing else, built once per run."""
+    settings = load_settings()
+    folder = built_once(
+        tmp_path_factory, "empty", lambda folder: Store.open(folder / "empty.duckdb", settings)
+    )
+    return Store(folder / "empty.duckdb", settings)
+
+
 @pytest.fixture
-def store(db_path, settings) -> Store:
-    """A migrated store on a fresh file, regions loaded."""
-    return open_store(db_path, settings)
+def store(db_path, settings, empty_template) -> Store:
+    """A migrated store on a fresh file, regions loaded (a copy of the empty template)."""
+    if settings != empty_template.settings:
+        return Store.open(db_path, settings)
+    return Store.open(copy_database(empty_template.path, db_path), settings)
+
+
+@pytest.fixture(scope="session")
+def _filled_templates(tmp_path_factory, empty_template) -> Callable[[str, Callable], Path]:
+    def template(name: str, fill: Callable[[Store], object]) -> Path:
+        def build(folder: Path) -> None:
+            path = copy_database(empty_template.path, folder / "filled.duckdb")
+            fill(Store.open(path, empty_template.settings))
+
+        return built_once(tmp_path_factory, f"filled-{name}", build) / "filled.duckdb"
+
+    return template
+
+
+@pytest.fixture
+def filled_store(db_path, settings, _filled_templates) -> Callable[[str, Callable], Store]:
+    """``filled_store(name, fill)`` -> this test's copy of the empty store after ``fill(store)``.
+
+    ``fill`` runs once per test run for each ``name`` (module-level functions only: the name
+    is the cache key), so a fixture that writes the same rows for many tests pays once.
+    """
+
+    def copy(name: str, fill: Callable[[Store], object]) -> Store:
+        return Store.open(copy_database(_filled_templates(name, fill), db_path), settings)
+
+    return copy
 
 
 @pytest.fixture
@@ -114,23 +204,48 @@ def env_db(monkeypatch, db_path):
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Store:
-    """The demo database, built once per test session; copy it before writing to it."""
+    """The demo database, built once per test run; read it, or copy it before writing to it."""
     from readiness.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = open_store(path, load_settings())
-    build_demo(store)
-    return store
+    settings = load_settings()
+
+    def build(folder: Path) -> None:
+        build_demo(Store.open(folder / "demo.duckdb", settings))
+
+    return Store(built_once(tmp_path_factory, "demo", build) / "demo.duckdb", settings)
 
 
 @pytest.fixture
 def demo_store(demo_template, tmp_path) -> Store:
     """A private copy of the demo database for one test."""
-    import shutil
+    path = copy_database(demo_template.path, tmp_path / "demo.duckdb")
+    return Store.open(path, demo_template.settings)
 
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_template.path, path)
-    return open_store(path, demo_template.settings)
+
+@pytest.fixture(scope="session")
+def generated_province(tmp_path_factory):
+    """The benchmark generator's CSV files at size M (Provinsi Bengkulu, 1,513 desa); read-only.
+
+    Generating takes well under a second, so each xdist worker writes its own copy.
+    """
+    from benchmarks.generator import generate
+
+    return generate("M", tmp_path_factory.mktemp("province-csv"), load_settings())
+
+
+@pytest.fixture(scope="session")
+def province_template(tmp_path_factory) -> Path:
+    """The benchmark database of size M (bulk-loaded province with BPJS and bimtek), once.
+
+    Read-only: open a copy (``copy_database``) before writing to it.
+    """
+    from benchmarks.build import build
+
+    settings = load_settings()
+    folder = built_once(
+        tmp_path_factory, "province-db", lambda f: build("M", settings, f, log=lambda *_: None)
+    )
+    return folder / "M" / "pristine.duckdb"
 
 
 # -- logging in for page tests (issue 8) ---------------------------------------------------------

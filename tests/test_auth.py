@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -31,6 +34,38 @@ def test_argon2_hash_verifies_only_the_right_password():
     assert not auth.verify_password("not-a-hash", PASSWORD)
     assert not auth.verify_password(None, PASSWORD)
     assert auth.hash_password(PASSWORD) != hashed  # salted
+
+
+def test_production_hashes_with_argon2id_at_its_own_cost():
+    """conftest swaps in a cheap hasher for this process; production must be untouched by it.
+
+    A fresh interpreter (no conftest) hashes through ``auth.hash_password``; the hash string
+    names the algorithm and its cost, and a cheap hash still verifies there (a stored hash
+    carries its own parameters), which is why tests may use the cheap one at all.
+    """
+    from argon2 import Type
+    from conftest import PRODUCTION_HASHER, TEST_HASHER
+
+    assert auth.HASHER is TEST_HASHER
+    assert PRODUCTION_HASHER.type is Type.ID
+    assert (PRODUCTION_HASHER.time_cost, PRODUCTION_HASHER.memory_cost) == (2, 19456)
+    assert PRODUCTION_HASHER.parallelism == 1
+    child = (
+        "import sys; from readiness import auth; "
+        "print(auth.hash_password(sys.argv[1])); "
+        "print(auth.verify_password(sys.argv[2], sys.argv[1]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, PASSWORD, auth.hash_password(PASSWORD)],
+        cwd=Path(DASHBOARD).parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hashed, cheap_verified = done.stdout.split()
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert PRODUCTION_HASHER.verify(hashed, PASSWORD)
+    assert cheap_verified == "True"
 
 
 def test_first_admin_only_on_an_empty_database(store, admin):

@@ -55,9 +55,8 @@ def test_sizes_nest_so_the_kabupaten_rows_are_identical_in_m(tmp_path, settings)
     assert synthetic["name"].str.contains("Contoh").all()
 
 
-def test_bulk_load_adds_every_row_in_one_audited_write(tmp_path, settings):
-    generated = generate("M", tmp_path / "csv", settings)
-    store = Store.open(tmp_path / "m.duckdb", settings)
+def test_bulk_load_adds_every_row_in_one_audited_write(store, settings, generated_province):
+    generated = generated_province
     before = store.data_version()
     files = {name: getattr(generated, name) for name in CSV_FILES}
     added = store.bulk_load(SYSTEM, files)
@@ -74,7 +73,7 @@ def test_bulk_load_adds_every_row_in_one_audited_write(tmp_path, settings):
     assert store.cached_readiness_counts(Scope("17"), dt.datetime.now(metrics.WIB).date())
     # Opening again must not rewrite the bundled kabupaten because other kabupaten exist.
     version = store.data_version()
-    Store.open(tmp_path / "m.duckdb", settings)
+    Store.open(store.path, settings)
     assert store.data_version() == version
     view = reports.overview(store, Scope("17"))
     summary = view.summary
@@ -156,17 +155,15 @@ def test_benchmark_command_prints_the_table_at_a_tiny_size(tmp_path, capsys):
 
 
 def test_province_user_sees_the_recap_per_kabupaten_on_the_overview(
-    tmp_path, settings, monkeypatch
+    tmp_path, province_template, monkeypatch
 ):
-    from conftest import DASHBOARD
+    from conftest import DASHBOARD, copy_database
     from streamlit.testing.v1 import AppTest
 
     from readiness.db import Actor
 
-    generated = generate("M", tmp_path / "csv", settings)
-    store = Store.open(tmp_path / "m.duckdb", settings)
-    store.bulk_load(SYSTEM, {name: getattr(generated, name) for name in CSV_FILES})
-    monkeypatch.setenv("READINESS_DB", str(store.path))
+    # A copy: the dashboard may write (a login, a recount) to the database it serves.
+    monkeypatch.setenv("READINESS_DB", str(copy_database(province_template, tmp_path / "m.duckdb")))
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.session_state["actor"] = Actor("kepala.provinsi", "pimpinan", Scope("17"))
     at.run()

@@ -42,12 +42,16 @@ def upload(store: Store, actor: Actor, desa: str, serial: int = 1) -> int:
     return stored.submission_id
 
 
-@pytest.fixture
-def seeded(store) -> Store:
+def seed(store: Store) -> None:
     upload(store, SYSTEM, DESA, 1)
     upload(store, SYSTEM, OTHER_DESA_SAME_KEC, 11)
     upload(store, SYSTEM, OTHER_KEC_DESA, 21)
-    return store
+
+
+@pytest.fixture
+def seeded(filled_store) -> Store:
+    """Two officers in each of three desa (two in kecamatan 17.02.06, one in 17.02.09)."""
+    return filled_store("roles-seeded", seed)
 
 
 def actor(role: str) -> Actor:
