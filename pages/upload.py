@@ -27,7 +27,7 @@ with st.expander("Belum punya format? Unduh templat daftar linmas"):
     t1, t2 = st.columns(2)
     t1.download_button(
         "Templat Excel (.xlsx)",
-        templates.template_xlsx(),
+        templates.template_xlsx(min_age=store.settings.min_age),
         "templat_daftar_linmas.xlsx",
         key="template_xlsx",
     )

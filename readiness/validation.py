@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from readiness import messages
+from readiness.config import Settings
 from readiness.ingest import (
     CANONICAL_COLUMNS,
     COLUMNS_MISSING,
@@ -86,8 +87,9 @@ class RosterContext:
     desa_code: str
     kabupaten_code: str
     voting_date: dt.date
-    min_age: int = 17  # PKPU 8/2022 Pasal 35(1)(b): at least 17 years old (KPPS floor)
-    max_age_warning: int = 60  # no written upper age; Klaten used 60 for linmas: warn only
+    # The settings' defaults; callers pass the settings in force (roster.validate_upload).
+    min_age: int = Settings.min_age  # PKPU 8/2022 Pasal 35(1)(b)
+    max_age_warning: int = Settings.max_age_warning  # no written upper age: warn only
     tps_count: int | None = None
     registered_elsewhere: pl.DataFrame | None = None
     province_codes: frozenset[str] = PROVINCE_CODES
