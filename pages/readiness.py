@@ -4,6 +4,7 @@ import streamlit as st
 
 from readiness import auth, charts, tables, ui
 from readiness import formatting as fmt
+from readiness.messages import text
 
 ui.page_header("Kesiapan Linmas")
 settings = ui.settings()
@@ -66,7 +67,8 @@ with ui.guard():
             reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
             if st.button("Simpan tanda rawan", key="rawan_save") and number is not None:
                 ui.store().set_tps_rawan(actor, desa_code, number, rawan=flag, reason=reason)
-                st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
+                marked = "tps_marked_rawan" if flag else "tps_marked_not_rawan"
+                st.success(text(marked, number=number))
 
     st.subheader("Daftar tindakan hari ini")
     sender = f"Satpol PP {ui.area_name()}"  # issue 9: the reader's own kabupaten
@@ -76,7 +78,7 @@ with ui.guard():
     )
     for tab, (title, frame) in zip(st.tabs(list(lists)), lists.items(), strict=True):
         key = tables.slug(title)
-        tab.caption(f"{fmt.number(frame.height)} baris")
+        tab.caption(text("rows_count", count=fmt.number(frame.height)))
         tab.dataframe(frame, hide_index=True, column_config={"WhatsApp": LINK}, key=f"act_{key}")
         tab.download_button(
             f"Unduh “{title}” (CSV)",
