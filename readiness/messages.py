@@ -4,9 +4,9 @@ The rule: every sentence a user reads, and every text passed to ``st.error``, ``
 ``st.info``, ``st.success``, ``st.toast``, ``st.caption``, ``st.markdown``, ``st.write``,
 ``print``, ``sys.exit`` or a raised error, is a code here with named fields, rendered with
 ``text(code, **fields)``. Plain labels (page titles, subheaders, widget labels, button text,
-column names, argparse help) may stay literals beside their widget. tests/test_messages.py fails
-when a page or CLI module passes an inline text to one of those calls, and renders every
-template once. Codes live by area: roster and import texts below, page and command-line texts in
+column names, argparse help) may stay literals beside their widget. tests/test_messages.py
+fails when a page, a CLI module or readiness/ui.py passes an inline text to one of those calls,
+and renders every template once. Codes live by area: roster and import texts below, page and command-line texts in
 ``messages_app``; one dict, one entry point.
 """
 

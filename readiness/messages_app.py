@@ -31,6 +31,18 @@ APP_MESSAGES: dict[str, str] = {
         "17.02 (kabupaten) atau 17.02.06 (kecamatan)."
     ),
     "rows_count": "{count} baris",
+    "page_unexpected": (
+        "Terjadi galat tak terduga. Tidak ada data yang disimpan dari tindakan ini. "
+        "Coba lagi; bila berulang, hubungi admin kabupaten."
+    ),
+    "app_cannot_start": "Aplikasi tidak dapat dimulai. {reason}",
+    "login_first": "Silakan masuk dulu untuk membuka halaman ini.",
+    "page_not_for_role": "Halaman ini hanya untuk {roles}. Pilih halaman lain di menu.",
+    "demo_banner": (
+        "**DATA CONTOH** — semua nama, NIK dan angka di basis data ini adalah rekaan untuk "
+        "latihan, bukan data sungguhan."
+    ),
+    "page_election_line": "{area} · {election} · pemungutan suara {voting_date} ({countdown})",
     # -- demo and dashboard ----------------------------------------------------------------------
     "demo_exists": "Basis data contoh sudah ada: {path}",
     "not_a_demo_database": (
