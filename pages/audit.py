@@ -6,6 +6,7 @@ import streamlit as st
 
 from readiness import auth, ui
 from readiness import formatting as fmt
+from readiness.messages import text
 
 ui.page_header("Log Audit")
 actor = ui.require_role("admin")
@@ -43,7 +44,7 @@ with ui.guard():
         until=until,
     )
     table = auth.audit_table(entries)
-    st.caption(f"{fmt.number(len(table))} catatan (paling baru di atas, paling banyak 5.000).")
+    st.caption(text("audit_count", count=fmt.number(len(table)), limit=fmt.number(5000)))
     st.dataframe(table, hide_index=True, key="audit_table")
     left, right = st.columns(2)
     left.download_button(

@@ -5,6 +5,7 @@ import streamlit as st
 from readiness import auth, tables, ui
 from readiness import formatting as fmt
 from readiness import readiness_imports as imports
+from readiness.messages import text
 from readiness.privacy import shows_personal_data
 
 ui.page_header("BPJS Ketenagakerjaan Linmas")
@@ -45,7 +46,7 @@ with ui.guard():
             key="bpjs_file",  # no type=: the reader explains a wrong file in Bahasa Indonesia
         )
     else:
-        st.caption("Daftar peserta dari BPJS diimpor oleh admin kabupaten.")
+        st.caption(text("bpjs_managed_by_admin"))
     ui.import_file_section(
         "bpjs",
         upload,

@@ -5,6 +5,7 @@ import streamlit as st
 from readiness import exports, privacy, ui
 from readiness import formatting as fmt
 from readiness.kabupaten_regions import loaded_kabupaten
+from readiness.messages import text
 from readiness.scope import Scope
 
 ui.page_header("Ekspor Rekap")
@@ -33,10 +34,8 @@ with ui.guard():
         )
     recap = ui.export_recap(scope, unmasked=unmasked)
     h = recap.headline
-    st.caption(
-        f"{recap.region_name} · NIK dan nomor HP {'lengkap' if unmasked else 'disamarkan'} · "
-        "setiap unduhan dicatat di log audit (siapa, apa, kapan)."
-    )
+    caption = "export_caption_unmasked" if unmasked else "export_caption_masked"
+    st.caption(text(caption, region=recap.region_name))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Kecamatan lengkap", f"{h['kecamatan_complete']} dari {h['kecamatan_total']}")
     c2.metric(

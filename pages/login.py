@@ -3,6 +3,7 @@
 import streamlit as st
 
 from readiness import auth, demo, ui
+from readiness.messages import text
 
 ui.page_header("Masuk")
 store = ui.store()
@@ -13,7 +14,7 @@ if notice:
 
 if st.session_state.get("actor") is not None and ui.must_change_password():
     st.subheader("Ganti kata sandi sekali pakai")
-    st.caption(f"Minimal {auth.MIN_PASSWORD_LENGTH} karakter; jangan memuat nama pengguna.")
+    st.caption(text("password_rule", length=auth.MIN_PASSWORD_LENGTH))
     with st.form("change_password_form"):
         current = st.text_input("Kata sandi sekarang", type="password", key="current_password")
         new = st.text_input("Kata sandi baru", type="password", key="new_password")
@@ -22,17 +23,14 @@ if st.session_state.get("actor") is not None and ui.must_change_password():
     if submitted:
         with ui.guard():
             if new != again:
-                st.error("Kedua isian kata sandi baru tidak sama. Ketik ulang keduanya.")
+                st.error(text("passwords_differ"))
             else:
                 auth.change_password(store, st.session_state["actor"], current, new)
                 st.session_state["must_change_password"] = False
                 st.rerun()
 elif ui.needs_first_admin():
     st.subheader("Buat akun admin pertama")
-    st.write(
-        "Basis data ini baru dan belum punya akun. Buat akun admin kabupaten; akun operator "
-        "kecamatan dan desa dibuat sesudahnya di halaman *Akun*."
-    )
+    st.write(text("first_admin_explained"))
     with st.form("first_admin_form"):
         username = st.text_input("Nama pengguna", value="admin", key="first_admin_username")
         full_name = st.text_input("Nama lengkap", key="first_admin_name")
@@ -42,7 +40,7 @@ elif ui.needs_first_admin():
     if submitted:
         with ui.guard():
             if password != again:
-                st.error("Kedua isian kata sandi tidak sama. Ketik ulang keduanya.")
+                st.error(text("passwords_differ"))
             else:
                 actor = auth.create_first_admin(store, username, password, full_name)
                 ui.login_as(actor, full_name=full_name)
@@ -71,7 +69,4 @@ else:
         st.subheader("Akun contoh (hanya mode demo)")
         st.dataframe(demo.demo_accounts_table(), hide_index=True, key="demo_accounts")
 
-st.caption(
-    "Data pribadi linmas (NIK, nomor HP) dilindungi UU 27/2022 tentang Pelindungan Data "
-    "Pribadi dan hanya dipakai untuk pengamanan TPS. Setiap akses tercatat di log audit."
-)
+st.caption(text("privacy_notice"))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from readiness import charts, metrics, recaps, tables, ui, verification
 from readiness import formatting as fmt
+from readiness.messages import text
 
 ui.page_header("Ringkasan Kesiapan Linmas")
 settings = ui.settings()
@@ -13,19 +14,10 @@ with ui.guard():
     view = ui.overview(actor.scope)
     s = view.summary
     if s["tps_total"] == 0 and s["desa_submitted"] == 0:
-        st.info(
-            "**Basis data masih kosong.** Langkah pertama:\n\n"
-            "1. Impor daftar TPS dari KPU (halaman *Daftar TPS*, atau "
-            "`python -m readiness tps import FILE`).\n"
-            "2. Minta tiap desa/kelurahan mengunggah daftar linmasnya "
-            "(halaman *Unggah Daftar Linmas*).\n"
-            "3. Kembali ke halaman ini untuk melihat siapa yang sudah mengirim.",
-            icon=":material/info:",
-        )
-    st.caption(
-        f"Data per {fmt.timestamp(view.as_of) if view.as_of else '– (belum ada kiriman)'} · "
-        f"batas pengiriman {fmt.date(settings.submission_deadline)}"
-    )
+        st.info(text("overview_empty_database"), icon=":material/info:")
+    as_of = fmt.timestamp(view.as_of) if view.as_of else text("overview_nothing_submitted")
+    deadline = fmt.date(settings.submission_deadline)
+    st.caption(text("overview_as_of", as_of=as_of, deadline=deadline))
     if actor.scope.level == "desa":
         # A desa operator sees their own village, not kecamatan counts of one.
         card = tables.own_desa_card(view.desa)
@@ -40,7 +32,7 @@ with ui.guard():
             border=True,
         )
         if card["note"]:
-            st.warning(f"Catatan kecamatan: {card['note']}")
+            st.warning(text("kecamatan_note", note=card["note"]))
         st.stop()
     c1, c2, c3 = st.columns(3)
     c1.metric(
@@ -70,10 +62,7 @@ with ui.guard():
         "Menuju pemungutan suara", fmt.days_to_vote(settings.voting_date, ui.today()), border=True
     )
     if s["desa_without_tps"]:
-        st.warning(
-            f"{fmt.number(s['desa_without_tps'])} desa/kelurahan: TPS belum diisi, "
-            "sehingga kebutuhan linmasnya belum diketahui."
-        )
+        st.warning(text("desa_without_tps", count=fmt.number(s["desa_without_tps"])))
 
     if view.areas is not None:  # a province or national user: the recap one level down first
         level = metrics.child_level(actor.scope.level)
@@ -112,7 +101,7 @@ with ui.guard():
     if missing.height:
         st.dataframe(missing, hide_index=True, key="not_submitted_table")
     else:
-        st.success("Semua desa/kelurahan sudah mengirim daftar linmas.")
+        st.success(text("all_desa_submitted"))
 
     with st.expander("Ketepatan waktu per desa/kelurahan"):
         st.dataframe(tables.desa_submission_table(view.desa), hide_index=True, key="desa_table")

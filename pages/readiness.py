@@ -4,6 +4,7 @@ import streamlit as st
 
 from readiness import auth, charts, readiness_imports, tables, ui
 from readiness import formatting as fmt
+from readiness.messages import text
 
 ui.page_header("Kesiapan Linmas")
 settings = ui.settings()
@@ -68,7 +69,8 @@ with ui.guard():
                 readiness_imports.flag_tps_rawan(
                     ui.store(), actor, desa_code, number, rawan=flag, reason=reason
                 )
-                st.success(f"TPS {number} disimpan sebagai {'rawan' if flag else 'tidak rawan'}.")
+                marked = "tps_marked_rawan" if flag else "tps_marked_not_rawan"
+                st.success(text(marked, number=number))
 
     st.subheader("Daftar tindakan hari ini")
     sender = f"Satpol PP {ui.area_name()}"  # issue 9: the reader's own kabupaten
@@ -78,7 +80,7 @@ with ui.guard():
     )
     for tab, (title, frame) in zip(st.tabs(list(lists)), lists.items(), strict=True):
         key = tables.slug(title)
-        tab.caption(f"{fmt.number(frame.height)} baris")
+        tab.caption(text("rows_count", count=fmt.number(frame.height)))
         tab.dataframe(frame, hide_index=True, column_config={"WhatsApp": LINK}, key=f"act_{key}")
         tab.download_button(
             f"Unduh “{title}” (CSV)",

@@ -5,25 +5,17 @@ import streamlit as st
 from readiness import auth, tables, tps_list, ui
 from readiness import formatting as fmt
 from readiness import kabupaten_regions as kr
+from readiness.messages import text
 
 ui.page_header("Daftar TPS")
 store = ui.store()
 actor = ui.current_actor()
 
 if not auth.can(actor, "manage_reference"):
-    st.caption(
-        "Daftar TPS diunggah admin kabupaten dari data KPU. Bila jumlah TPS desa Anda salah, "
-        "hubungi admin kabupaten."
-    )
+    st.caption(text("tps_managed_by_admin"))
     upload = None
 else:
-    st.markdown(
-        "Unggah daftar TPS dari KPU (CSV atau Excel) dengan kolom **Kecamatan**, "
-        "**Desa/Kelurahan** (nama atau kode), **Nomor TPS**, dan bila ada **Rawan** (Ya/Tidak) "
-        "serta **Alamat**. Daftar TPS desa yang ada di berkas menggantikan daftar lamanya. "
-        f"Kebutuhan linmas = jumlah TPS × {store.settings.officers_per_tps} "
-        "(UU 7/2017 Pasal 351 ayat 4)."
-    )
+    st.markdown(text("tps_upload_guide", per_tps=store.settings.officers_per_tps))
     # Issue 9: a province instance picks the kabupaten (the home one first chosen).
     loaded = dict(kr.loaded_kabupaten(store, actor.scope).iter_rows())
     kabupaten = kr.default_kabupaten(store.settings, actor.scope)
@@ -40,21 +32,15 @@ if upload is not None:
     with ui.guard():
         parsed = tps_list.check_tps_file(store, upload.getvalue(), upload.name, kabupaten)
         if parsed.ok:
-            villages = parsed.tps["desa_code"].n_unique()
-            st.success(
-                f"{fmt.number(parsed.tps.height)} TPS cocok untuk {fmt.number(villages)} "
-                "desa/kelurahan. Periksa lalu simpan."
-            )
+            villages = fmt.number(parsed.tps["desa_code"].n_unique())
+            st.success(text("tps_matched", tps=fmt.number(parsed.tps.height), villages=villages))
             preview = tables.tps_preview_table(parsed.tps, store.villages(actor.scope))
             st.dataframe(preview, hide_index=True, key="tps_preview")
             if st.button("Simpan daftar TPS", type="primary", key="tps_save"):
                 stored = tps_list.save_tps(store, actor, parsed.tps, file_name=upload.name)
-                st.success(f"{fmt.number(stored)} TPS disimpan.")
+                st.success(text("tps_stored", tps=fmt.number(stored), villages=villages))
         else:
-            st.error(
-                f"Daftar TPS tidak disimpan: {fmt.number(parsed.problems.height)} baris "
-                "bermasalah. Perbaiki baris berikut lalu unggah lagi."
-            )
+            st.error(text("tps_rejected", count=fmt.number(parsed.problems.height)))
             st.dataframe(
                 parsed.problems.rename({"row": "Baris", "message": "Masalah"}),
                 hide_index=True,

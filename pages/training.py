@@ -7,6 +7,7 @@ import streamlit as st
 from readiness import auth, tables, ui
 from readiness import formatting as fmt
 from readiness import readiness_imports as imports
+from readiness.messages import text
 
 ui.page_header("Pelatihan Linmas")
 settings = ui.settings()
@@ -32,7 +33,7 @@ with ui.guard():
 
     manages = auth.can(actor, "manage_readiness")  # storage refuses others; don't offer it
     if not manages:
-        st.caption("Sesi dan absensi pelatihan dicatat oleh admin kabupaten.")
+        st.caption(text("training_managed_by_admin"))
     else:
         with st.expander("Tambah sesi pelatihan"):
             held_on = st.date_input(
@@ -61,7 +62,7 @@ with ui.guard():
                     modules=modules,
                     kecamatan_code=kec,
                 )
-                st.success(f"Sesi nomor {new} disimpan.")
+                st.success(text("session_saved", session=new))
 
     sessions_frame = store.training_sessions()
     sessions = tables.session_choices(sessions_frame)
@@ -100,7 +101,7 @@ with ui.guard():
             added = imports.tick_attendance(
                 store, actor, actor.scope, session, tables.ticked(roster, edited)
             )
-            st.success(f"{added} linmas dicatat hadir.")
+            st.success(text("attendance_ticked", count=added))
 
     st.subheader("Riwayat impor absensi")
     ui.batch_history("attendance", "attendance", can_undo=manages)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from readiness import formatting as fmt
 from readiness import roster, templates, ui
+from readiness.messages import text
 
 actor = ui.require_role("admin", "operator_kecamatan", "operator_desa")
 ui.page_header("Unggah Daftar Linmas")
@@ -27,7 +28,7 @@ with st.expander("Belum punya format? Unduh templat daftar linmas"):
     t1, t2 = st.columns(2)
     t1.download_button(
         "Templat Excel (.xlsx)",
-        templates.template_xlsx(),
+        templates.template_xlsx(min_age=store.settings.min_age),
         "templat_daftar_linmas.xlsx",
         key="template_xlsx",
     )
@@ -47,7 +48,7 @@ data = upload.getvalue()
 work_key = f"{desa}:{hashlib.sha256(data).hexdigest()}"
 with ui.guard():
     work = ui.upload_work(work_key, lambda: roster.read_upload(store, data, upload.name))
-    st.caption("Terbaca: " + roster.describe_detected(work.raw.detected))
+    st.caption(text("roster_detected", detected=roster.describe_detected(work.raw.detected)))
     with st.expander("Pencocokan kolom (ubah bila ada kolom yang salah dibaca)"):
         choices = roster.mapping_choices()
         mapping = {
@@ -83,7 +84,7 @@ with ui.guard():
             st.dataframe(roster.skipped_table(checked), hide_index=True, key="skipped_table")
     rejected = roster.rejected_rows(checked)
     if rejected.height:
-        st.markdown("**Perbaiki baris yang ditolak di sini**, lalu tekan *Periksa ulang*.")
+        st.markdown(text("roster_fix_rejected_here"))
         st.markdown(roster.rejected_messages(rejected))
         edited = st.data_editor(
             rejected,
@@ -99,9 +100,9 @@ with ui.guard():
     st.subheader("4. Simpan")
     st.caption(roster.describe_previous(checked))
     if saved := ui.upload_stored(work_key):
-        st.success(saved + " Untuk mengubahnya, perbaiki baris atau unggah berkas baru.")
+        st.success(text("roster_saved_change_hint", saved=saved))
     elif not v.accepted:
-        st.warning("Belum ada baris yang diterima; perbaiki baris yang ditolak dulu.")
+        st.warning(text("roster_nothing_accepted"))
     elif st.button(
         f"Simpan {fmt.number(v.accepted)} baris diterima", type="primary", key="submit_roster"
     ):

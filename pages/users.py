@@ -4,6 +4,7 @@ import streamlit as st
 
 from readiness import auth, ui
 from readiness.kabupaten_regions import default_kabupaten
+from readiness.messages import text
 
 ui.page_header("Akun Pengguna")
 actor = ui.require_role("admin")
@@ -13,10 +14,8 @@ settings = ui.settings()
 # A one-time password is shown once, right after it was made (kept for this session only).
 issued = st.session_state.pop("issued_password", None)
 if issued:
-    st.success(
-        f"Kata sandi sekali pakai untuk **{issued[0]}**: `{issued[1]}` — berikan langsung kepada "
-        "pemiliknya; ia wajib menggantinya saat pertama masuk."
-    )
+    shown = text("one_time_password", name=f"**{issued[0]}**", secret=f"`{issued[1]}`")
+    st.success(shown + " " + text("one_time_password_hand_over"))
 
 with ui.guard():
     users = auth.list_users(store, actor)
@@ -60,15 +59,11 @@ with ui.guard():
             st.rerun()
 
     with bulk:
-        st.write(
-            "Membuat akun untuk setiap kecamatan (`kec.<kode>`) dan desa/kelurahan "
-            "(`desa.<kode>`) yang belum punya akun, dengan kata sandi sekali pakai. "
-            "Unduh berkasnya sekali, cetak, dan bagikan; simpan seperti kunci."
-        )
+        st.write(text("accounts_bulk_explained"))
         if st.button("Buat akun operator", key="bulk_create"):
             created = auth.bulk_create_operators(store, actor)
             st.session_state["bulk_accounts"] = auth.credentials_xlsx(created, title="Akun")
-            st.success(f"{created.height} akun dibuat.")
+            st.success(text("accounts_created", count=created.height))
         if "bulk_accounts" in st.session_state:
             st.download_button(
                 "Unduh daftar akun (XLSX)",

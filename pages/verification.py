@@ -3,6 +3,7 @@
 import streamlit as st
 
 from readiness import auth, ui, verification
+from readiness.messages import text
 
 ui.page_header("Verifikasi Daftar Linmas")
 actor = ui.require_role(*auth.ROLES)
@@ -15,14 +16,10 @@ with ui.guard():
             label = verification.STATUS_LABELS[row["status"]]
             st.metric(f"Status daftar {row['desa_name']}", label, border=True)
             if row["status"] == "dikembalikan":
-                st.warning(
-                    f"**Dikembalikan oleh kecamatan** ({row['reviewed_by']}): "
-                    f"{row['review_note']}\n\nPerbaiki daftar lalu unggah ulang di halaman "
-                    "*Unggah Daftar Linmas*.",
-                    icon=":material/undo:",
-                )
+                returned = text("roster_returned", by=row["reviewed_by"], note=row["review_note"])
+                st.warning(returned, icon=":material/undo:")
             elif row["status"] == "terverifikasi":
-                st.success("Daftar Anda sudah diverifikasi kecamatan.")
+                st.success(text("roster_verified_own"))
     status_filter = st.selectbox(
         "Tampilkan",
         ["Semua", *verification.STATUS_LABELS.values()],
@@ -40,7 +37,7 @@ with ui.guard():
         st.subheader("Periksa kiriman desa")
         candidates = verification.reviewable(queue)
         if not candidates.height:
-            st.info("Belum ada kiriman desa di wilayah Anda.")
+            st.info(text("nothing_to_review"))
         else:
             labels = {
                 f"{r['desa_name']} ({r['kecamatan_name']}) · versi {r['version']} · "

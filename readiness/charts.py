@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 
 from readiness import formatting as fmt
+from readiness.vocabulary import READINESS_STATES, UNIT_STATUSES
 
 # One colour per state, everywhere.
 STATE_COLOURS = {
@@ -135,8 +136,6 @@ STATE_COLOURS.update(
         "kritis": "#c62828",
     }
 )
-READINESS_STATES = ("siap", "belum BPJS", "belum pelatihan", "perlu diperiksa", "belum terdaftar")
-UNIT_STATUSES = ("siap", "perlu perhatian", "kritis")
 _SLOTS = {
     "siap": "slots_siap",
     "belum BPJS": "slots_belum_bpjs",

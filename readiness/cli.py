@@ -41,6 +41,7 @@ from readiness.cli_readiness import add_readiness_import_commands
 from readiness.config import PROJECT_DIR, database_path, load_settings
 from readiness.db import WIB, DatabaseFileError
 from readiness.errors import ReadinessError
+from readiness.messages import text
 from readiness.scope import Scope
 
 # -- commands ------------------------------------------------------------------------------------
@@ -53,18 +54,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = database_path(args.db or os.environ.get("READINESS_DB") or PROJECT_DIR / "demo.duckdb")
     store = store_open.open_store(path, load_settings())
     if store.meta("mode") == "demo":
-        print(f"Basis data contoh sudah ada: {path}")
+        print(text("demo_exists", path=path))
     elif store.count("submissions") or store.count("tps"):
-        msg = (
-            f"{path} berisi data sungguhan, bukan data contoh. Pilih berkas lain dengan --db; "
-            "data ini tidak diubah."
-        )
+        msg = text("not_a_demo_database", path=path)
         raise ReadinessError(msg, code="not_a_demo_database")
     else:
         built = build_demo(store)
         print(
-            f"Basis data contoh dibuat: {path} ({built['villages']} desa mengirim, "
-            f"{built['officers']} linmas, {built['tps']} TPS)."
+            text(
+                "demo_built",
+                path=path,
+                villages=built["villages"],
+                officers=built["officers"],
+                tps=built["tps"],
+            )
         )
     if args.build_only:
         return EXIT_OK
@@ -84,7 +87,7 @@ def serve(path: Path, port: int) -> int:
         sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboard.py"),
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    print(f"Dasbor berjalan di http://localhost:{port} (hentikan dengan Ctrl+C).")
+    print(text("dashboard_running", port=port))
     try:
         return subprocess.call(command, cwd=PROJECT_DIR, env=env)
     except KeyboardInterrupt:
@@ -117,15 +120,21 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from readiness import formatting as fmt
     from readiness.kabupaten_regions import area_name
 
-    print(f"{area_name(store, scope)} — {store.settings.election_name}")
-    print(f"Kecamatan lengkap : {data['kecamatan_complete']} dari {data['kecamatan_total']}")
-    print(f"Kec. terverifikasi: {data['kecamatan_verified']} dari {data['kecamatan_total']}")
+    total = data["kecamatan_total"]
     print(
-        f"Desa mengirim     : {fmt.number(data['desa_submitted'])} dari {fmt.number(data['desa_total'])}"
+        text("summary_title", area=area_name(store, scope), election=store.settings.election_name)
     )
+    print(text("summary_kecamatan_complete", done=data["kecamatan_complete"], total=total))
+    print(text("summary_kecamatan_verified", done=data["kecamatan_verified"], total=total))
+    submitted, desa_total = fmt.number(data["desa_submitted"]), fmt.number(data["desa_total"])
+    print(text("summary_desa_submitted", done=submitted, total=desa_total))
+    registered = fmt.number(data["officers_registered"])
     print(
-        f"Linmas terdaftar  : {fmt.number(data['officers_registered'])} "
-        f"(kebutuhan {fmt.number(data['officers_required'])})"
+        text(
+            "summary_officers",
+            registered=registered,
+            required=fmt.number(data["officers_required"]),
+        )
     )
     return EXIT_OK
 
@@ -139,16 +148,15 @@ def cmd_tps_import(args: argparse.Namespace) -> int:
     data = read_input_file(path)
     parsed = check_tps_file(store, data, path.name, tps_kabupaten(store, args))
     if not parsed.ok:
-        print(
-            f"Daftar TPS tidak disimpan: {parsed.problems.height} baris bermasalah.",
-            file=sys.stderr,
-        )
+        print(text("tps_rejected", count=parsed.problems.height), file=sys.stderr)
         for row in parsed.problems.head(50).iter_rows(named=True):
-            print(f"  Baris {row['row']}: {row['message']}", file=sys.stderr)
+            print(
+                "  " + text("row_problem", row=row["row"], message=row["message"]), file=sys.stderr
+            )
         return EXIT_FILE_REJECTED
     stored = save_tps(store, cli_actor(), parsed.tps, file_name=path.name)
     villages = parsed.tps["desa_code"].n_unique()
-    print(f"{stored} TPS disimpan untuk {villages} desa/kelurahan.")
+    print(text("tps_stored", tps=stored, villages=villages))
     return EXIT_OK
 
 
@@ -183,15 +191,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.daily:
         made = backup.daily_snapshot(store, now_wib().date(), force=True)
         if made is None:
-            print("Cadangan harian hari ini sudah ada; tidak ada yang dibuat.")
+            print(text("backup_daily_exists"))
         else:
-            print(f"Cadangan harian dibuat: {backup.inspect(made, store.settings).describe()}")
+            print(text("backup_daily_made", backup=backup.inspect(made, store.settings).describe()))
         return EXIT_OK
     out = args.out or backup.backup_dir(store.settings, store.path) / (
         f"cadangan-{now_wib():%Y-%m-%d-%H%M%S}.duckdb"
     )
     info = backup.backup(store, Path(out))
-    print(f"Cadangan dibuat dan diperiksa: {info.describe()}")
+    print(text("backup_made", backup=info.describe()))
     return EXIT_OK
 
 
@@ -201,9 +209,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     path = database_path(getattr(args, "db", None))
     result = backup.restore(path, Path(args.file), load_settings(), cli_actor())
-    print(f"Basis data dipulihkan dari {args.file}: {result.restored.describe()}")
+    print(text("backup_restored", file=args.file, backup=result.restored.describe()))
     if result.previous_kept is not None:
-        print(f"Basis data sebelumnya disimpan sebagai {result.previous_kept}")
+        print(text("backup_previous_kept", path=result.previous_kept))
     return EXIT_OK
 
 
@@ -244,10 +252,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not scope.code:
         scope = Scope(store.settings.kabupaten_code)
     if args.kecamatan and (scope.level != "kecamatan" or store.region_name(scope.code) is None):
-        msg = (
-            f"Kode kecamatan {args.kecamatan!r} tidak dikenal di {kabupaten_label(store, scope)}. "
-            "Tulis kode seperti 17.02.06 (lihat summary --json)."
-        )
+        msg = text("kecamatan_unknown", code=args.kecamatan, area=kabupaten_label(store, scope))
         raise ReadinessError(msg, code="kecamatan_unknown")
     made = exports.export(
         store,
@@ -264,9 +269,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         partial.write_bytes(made.data)
         partial.replace(out)  # a scheduled reader never sees half a file
     except OSError as error:
-        msg = f"Berkas {out} tidak dapat ditulis: {error.strerror}. Periksa folder dan izinnya."
+        msg = text("output_file_unwritable", path=out, reason=error.strerror)
         raise ReadinessError(msg, code="export_unwritable") from None
-    print(f"Rekap {args.format.upper()} ditulis: {out} ({fmt.number(len(made.data))} bita).")
+    print(
+        text(
+            "export_written", format=args.format.upper(), path=out, size=fmt.number(len(made.data))
+        )
+    )
     return EXIT_OK
 
 
@@ -356,11 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseFileError as error:  # issue 10: name the newest backup
         from readiness.backup import unreadable_database_message
 
-        text = unreadable_database_message(error.path, load_settings(), error.detail)
-        print(f"Galat: {text}", file=sys.stderr)
+        message = unreadable_database_message(error.path, load_settings(), error.detail)
+        print(text("cli_error", message=message), file=sys.stderr)
         return EXIT_ERROR
     except ReadinessError as error:
-        print(f"Galat: {error.message}", file=sys.stderr)
+        print(text("cli_error", message=error.message), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR
@@ -371,9 +380,5 @@ def main(argv: list[str] | None = None) -> int:
         # The traceback is for the operator who asks for it, never for the user's screen.
         if log.isEnabledFor(logging.DEBUG):
             log.exception("unexpected error in %s", args.command)
-        print(
-            "Galat tak terduga; tidak ada data yang diubah. Jalankan lagi dengan "
-            "READINESS_LOG_LEVEL=DEBUG untuk rinciannya, atau hubungi admin.",
-            file=sys.stderr,
-        )
+        print(text("cli_unexpected"), file=sys.stderr)
         return EXIT_ERROR

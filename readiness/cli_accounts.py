@@ -7,6 +7,7 @@ from pathlib import Path
 
 from readiness.cli_common import EXIT_OK, KABUPATEN_HELP, cli_actor, open_store, print_json
 from readiness.errors import ReadinessError
+from readiness.messages import text
 
 # -- accounts and personal data (issue 8) --------------------------------------------------------
 
@@ -26,8 +27,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         phone=args.phone,
     )
     name = auth.normalize_username(args.username)
-    print(f"Akun {name} dibuat. Kata sandi sekali pakai: {secret}")
-    print("Berikan langsung kepada pemiliknya; kata sandi wajib diganti saat pertama masuk.")
+    print(text("account_created", name=name), text("one_time_password", name=name, secret=secret))
+    print(text("one_time_password_hand_over"))
     return EXIT_OK
 
 
@@ -36,7 +37,8 @@ def cmd_user_reset(args: argparse.Namespace) -> int:
     from readiness import auth
 
     secret = auth.reset_password(open_store(args), cli_actor(), args.username)
-    print(f"Kata sandi sekali pakai baru untuk {args.username}: {secret}")
+    print(text("one_time_password", name=args.username, secret=secret))
+    print(text("one_time_password_hand_over"))
     return EXIT_OK
 
 
@@ -46,7 +48,7 @@ def cmd_user_disable(args: argparse.Namespace) -> int:
 
     disabled = args.user_command == "disable"
     auth.set_disabled(open_store(args), cli_actor(), args.username, disabled=disabled)
-    print(f"Akun {args.username} {'dinonaktifkan' if disabled else 'diaktifkan lagi'}.")
+    print(text("account_disabled" if disabled else "account_enabled", name=args.username))
     return EXIT_OK
 
 
@@ -69,17 +71,17 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists():
-        msg = f"Berkas {out} sudah ada. Pilih nama lain; tidak ada akun dibuat."
+        msg = text("output_exists", path=out)
         raise ReadinessError(msg, code="output_exists")
     store = open_store(args)
     created = auth.bulk_create_operators(store, cli_actor(), getattr(args, "kabupaten", None))
     if not created.height:
-        print("Semua kecamatan dan desa/kelurahan sudah punya akun; tidak ada yang dibuat.")
+        print(text("accounts_none_missing"))
         return EXIT_OK
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(auth.credentials_xlsx(created, title="Akun operator"))
-    print(f"{created.height} akun dibuat; kata sandi sekali pakai ditulis ke {out}.")
-    print("Cetak dan bagikan berkas itu, lalu hapus; simpan seperti kunci.")
+    print(text("accounts_written", count=created.height, path=out))
+    print(text("accounts_hand_over"))
     return EXIT_OK
 
 
@@ -89,10 +91,10 @@ def cmd_forget_nik(args: argparse.Namespace) -> int:
 
     nik = args.nik.strip()
     if not (len(nik) == 16 and nik.isdigit()):
-        msg = f"NIK harus 16 angka, tertulis {nik!r}. Salin ulang NIK dari permintaan tertulis."
+        msg = text("forget_nik_invalid", value=nik)
         raise ReadinessError(msg, code="nik_invalid")
     if not args.yes:
-        msg = "Penghapusan tidak bisa dibatalkan. Ulangi perintah dengan --yes untuk menghapus."
+        msg = text("forget_confirmation_needed")
         raise ReadinessError(msg, code="confirmation_needed")
     store = open_store(args)
     counts = auth.forget_nik(store, cli_actor(), nik)
@@ -100,9 +102,15 @@ def cmd_forget_nik(args: argparse.Namespace) -> int:
         print_json(counts)
     else:
         print(
-            f"NIK {privacy.mask_nik(nik)} dihapus: {counts['officers']} baris daftar linmas, "
-            f"{counts['bpjs_records']} data BPJS, {counts['attendance']} kehadiran, "
-            f"{counts['findings']} temuan; {counts['audit_log']} catatan audit disamarkan."
+            text(
+                "nik_forgotten",
+                nik=privacy.mask_nik(nik),
+                officers=counts["officers"],
+                bpjs=counts["bpjs_records"],
+                attendance=counts["attendance"],
+                findings=counts["findings"],
+                audit=counts["audit_log"],
+            )
         )
     return EXIT_OK
 
@@ -124,8 +132,8 @@ def add_account_commands(commands, db: argparse.ArgumentParser) -> None:
     )
     reset.add_argument("username")
     reset.set_defaults(handler=cmd_user_reset)
-    for name, text in (("disable", "nonaktifkan akun"), ("enable", "aktifkan lagi")):
-        sub = user_commands.add_parser(name, parents=[db], help=text)
+    for name, label in (("disable", "nonaktifkan akun"), ("enable", "aktifkan lagi")):
+        sub = user_commands.add_parser(name, parents=[db], help=label)
         sub.add_argument("username")
         sub.set_defaults(handler=cmd_user_disable)
     listing = user_commands.add_parser("list", parents=[db], help="daftar akun")

@@ -12,6 +12,7 @@ from readiness import store_open
 from readiness.config import database_path, load_settings
 from readiness.db import Actor, Store
 from readiness.errors import AccessDenied, ReadinessError
+from readiness.messages import text
 from readiness.scope import Scope
 
 log = logging.getLogger("readiness")
@@ -43,7 +44,7 @@ def read_input_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        msg = f"Berkas {path} tidak dapat dibuka: {error.strerror}."
+        msg = text("input_file_unopenable", path=path, reason=error.strerror)
         raise ReadinessError(msg, code="file_unreadable") from None
 
 
@@ -66,7 +67,7 @@ def use_account(args: argparse.Namespace) -> None:
 
     record = open_store(args).user_record(auth.normalize_username(name))
     if record is None or record["disabled"]:
-        msg = f"Akun {name} tidak ada atau dinonaktifkan. Lihat `user list`."
+        msg = text("user_unknown", name=name)
         raise ReadinessError(msg, code="user_unknown")
     _account_actor = auth.actor_from_record(record)
 
@@ -77,10 +78,7 @@ def cli_scope(store: Store, requested: str | None) -> Scope:
     if not requested:
         return actor.scope
     if not actor.scope.covers(requested):
-        msg = (
-            f"Akun {actor.username} tidak berwenang atas wilayah {requested}. "
-            "Pilih wilayah Anda sendiri."
-        )
+        msg = text("region_not_permitted", username=actor.username, region=requested)
         raise AccessDenied(msg)
     return Scope(requested)
 

@@ -18,6 +18,7 @@ from readiness.cli_common import (
     read_input_file,
 )
 from readiness.errors import ReadinessError
+from readiness.messages import text
 
 # -- region lists of other kabupaten (issue 9: province instance) ------------------------------
 
@@ -32,14 +33,19 @@ def cmd_regions_import(args: argparse.Namespace) -> int:
     checked = check_region_file(path, store.settings)
     counts = import_kabupaten_regions(store, cli_actor(), checked, file_name=path.name)
     print(
-        f"{checked.kabupaten_name} ({checked.kabupaten_code}): {fmt.number(counts['kecamatan'])} "
-        f"kecamatan, {fmt.number(counts['desa'])} desa/kelurahan dimuat dari {path.name}."
+        text(
+            "regions_loaded",
+            kabupaten=checked.kabupaten_name,
+            code=checked.kabupaten_code,
+            kecamatan=fmt.number(counts["kecamatan"]),
+            desa=fmt.number(counts["desa"]),
+            file=path.name,
+        )
     )
     if counts["desa_before"]:
-        print(
-            f"Daftar sebelumnya ({fmt.number(counts['kecamatan_before'])} kecamatan, "
-            f"{fmt.number(counts['desa_before'])} desa/kelurahan) diganti."
-        )
+        kecamatan_before = fmt.number(counts["kecamatan_before"])
+        desa_before = fmt.number(counts["desa_before"])
+        print(text("regions_replaced", kecamatan=kecamatan_before, desa=desa_before))
     return EXIT_OK
 
 
@@ -72,18 +78,18 @@ def cmd_recap_import(args: argparse.Namespace) -> int:
     files = [(Path(name).name, read_input_file(Path(name))) for name in args.files]
     checked = recaps.check_recaps(store, cli_actor(), files, now_wib())
     if not checked.ok:
-        print(
-            f"Rekap tidak disimpan: {len(checked.problems)} masalah; tidak ada rekap yang disimpan.",
-            file=sys.stderr,
-        )
+        print(text("recaps_rejected", count=len(checked.problems)), file=sys.stderr)
         for line in checked.problems:
             print(f"  {line}", file=sys.stderr)
         return EXIT_FILE_REJECTED
     stored = recaps.import_recaps(store, cli_actor(), checked)
     for line in checked.skipped:
-        print(f"Dilewati: {line}")
+        print(text("recap_skipped", reason=line))
     names = ", ".join(checked.recaps["kabupaten_name"].fill_null("").to_list())
-    print(f"{stored} rekap kabupaten disimpan" + (f": {names}." if stored else "."))
+    if stored:
+        print(text("recaps_stored_named", count=stored, names=names))
+    else:
+        print(text("recaps_stored", count=stored))
     return EXIT_OK
 
 
@@ -97,7 +103,7 @@ def cmd_recap_list(args: argparse.Namespace) -> int:
         print_json(stored.to_dicts())
         return EXIT_OK
     if not stored.height:
-        print("Belum ada rekap kabupaten yang diimpor (recap import BERKAS.json).")
+        print(text("recaps_none"))
         return EXIT_OK
     for row in recaps.recap_list_table(stored).iter_rows(named=True):
         code, name, *rest = row.items()
@@ -131,22 +137,20 @@ def cmd_not_submitted(args: argparse.Namespace) -> int:
     store = open_store(args)
     scope = cli_scope(store, args.wilayah)
     if args.wilayah and store.region_name(scope.code) is None:
-        msg = (
-            f"Kode wilayah {args.wilayah!r} tidak dikenal. Tulis kode Kemendagri seperti "
-            "17.02 (kabupaten) atau 17.02.06 (kecamatan)."
-        )
+        msg = text("region_unknown", code=args.wilayah)
         raise ReadinessError(msg, code="region_unknown")
     frame = reports.villages_not_submitted(store, scope)
     if args.json:
         print_json(frame.to_dicts())
         return EXIT_OK
-    print(f"{fmt.number(frame.height)} desa/kelurahan belum mengirim daftar linmas")
+    print(text("not_submitted_count", count=fmt.number(frame.height)))
     for row in frame.iter_rows(named=True):
-        need = "TPS belum ada"
+        need = text("not_submitted_no_tps")
         if row["tps_count"] is not None:
             tps, required = fmt.number(row["tps_count"]), fmt.number(row["officers_required"])
-            need = f"{tps} TPS, kebutuhan {required} linmas"
-        print(f"{row['desa_code']}  {row['kecamatan_name']} / {row['desa_name']} ({need})")
+            need = text("not_submitted_need", tps=tps, required=required)
+        names = {"kecamatan": row["kecamatan_name"], "desa": row["desa_name"]}
+        print(text("not_submitted_row", desa_code=row["desa_code"], need=need, **names))
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from readiness.cli_common import (
 )
 from readiness.db import DatabaseFileError
 from readiness.errors import AccessDenied, ReadinessError
+from readiness.messages import text
 from readiness.scope import Scope
 
 # -- BPJS and attendance imports, training sessions ---------------------------------------------
@@ -57,7 +58,7 @@ def _run_import(args: argparse.Namespace, kind: str) -> int:
         else:
             for line in imports.describe_import(report):
                 print(line)
-        print(f"Galat: {error.message}", file=sys.stderr)
+        print(text("cli_error", message=error.message), file=sys.stderr)
         return EXIT_FILE_REJECTED
     report = imports.import_report(plan, kind, path.name, session, batch_id=batch_id)
     if args.json:
@@ -84,7 +85,7 @@ def cmd_import_undo(args: argparse.Namespace) -> int:
 
     kind = "bpjs" if args.command == "bpjs" else "attendance"
     imports.undo_of_kind(open_store(args), cli_actor(), kind, args.batch)
-    print(f"Impor nomor {args.batch} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+    print(text("import_undone", batch=args.batch))
     return EXIT_OK
 
 
@@ -98,7 +99,7 @@ def cmd_training_sessions(args: argparse.Namespace) -> int:
         print_json(sessions)
         return EXIT_OK
     if not sessions:
-        print("Belum ada sesi pelatihan. Tambahkan: training session add --date ... --place ...")
+        print(text("sessions_none"))
     for line in imports.describe_sessions(sessions):
         print(line)
     return EXIT_OK
@@ -111,14 +112,14 @@ def cmd_training_session_add(args: argparse.Namespace) -> int:
     try:
         held_on = dt.date.fromisoformat(args.date)
     except ValueError:
-        msg = f"Tanggal harus ditulis TAHUN-BULAN-HARI, mis. 2024-11-15; tertulis {args.date!r}."
+        msg = text("date_not_iso", value=args.date)
         raise ReadinessError(msg, code="date_invalid") from None
     store = open_store(args)
     kecamatan = args.kecamatan
     if kecamatan and (
         Scope(kecamatan).level != "kecamatan" or store.region_name(kecamatan) is None
     ):
-        msg = f"Kode kecamatan {kecamatan!r} tidak dikenal. Tulis kode seperti 17.02.06."
+        msg = text("kecamatan_unknown", code=kecamatan, area=store.settings.kabupaten_name)
         raise ReadinessError(msg, code="kecamatan_unknown")
     new = imports.add_session(
         store,
@@ -128,7 +129,7 @@ def cmd_training_session_add(args: argparse.Namespace) -> int:
         modules=args.module or list(store.settings.training_modules),
         kecamatan_code=kecamatan,
     )
-    print(f"Sesi nomor {new} disimpan. Impor absensinya: attendance import BERKAS --session {new}")
+    print(text("session_saved", session=new), text("session_next_step", session=new))
     return EXIT_OK
 
 

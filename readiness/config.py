@@ -39,6 +39,9 @@ class Settings:
         "penanganan kerumunan",
         "komunikasi efektif",
     )
+    # Roster warnings that stop an officer counting as ready until someone checks them: a NIK
+    # whose birth date or sex disagrees with the roster is likely mistyped, and BPJS enrols by NIK.
+    blocking_codes: tuple[str, ...] = ("nik_birthdate_mismatch", "nik_sex_mismatch")
     ready_target: float = 90.0
     critical_below: float = 50.0
     max_upload_megabytes: int = 5
@@ -155,6 +158,12 @@ def load_settings(path: Path | None = None) -> Settings:
             msg = f"Berkas pengaturan {path}: [training] modules harus daftar nama modul."
             raise ReferenceDataError(msg)
         extra["training_modules"] = tuple(m.strip() for m in modules)
+    if "blocking_codes" in raw.get("rules", {}):
+        codes = raw["rules"]["blocking_codes"]
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            msg = f"Berkas pengaturan {path}: [rules] blocking_codes harus daftar kode peringatan."
+            raise ReferenceDataError(msg)
+        extra["blocking_codes"] = tuple(codes)
     settings = Settings(
         kabupaten_name=_require(raw, "kabupaten", "name", str, path),
         kabupaten_code=_require(raw, "kabupaten", "code", str, path),

@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from readiness import messages
+from readiness.config import Settings
 from readiness.db.rosters import ROSTER_COLUMNS
 from readiness.errors import ReadinessError
 
@@ -1030,13 +1031,17 @@ def _refuse_size_or_empty(data: bytes, filename: str, max_bytes: int) -> None:
         raise _file_error(FILE_EMPTY, file=filename)
 
 
-def read_table(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> RawTable:
+# The settings' default upload limit; callers pass the settings in force (max_upload_bytes).
+DEFAULT_MAX_BYTES = Settings.max_upload_megabytes * 1024 * 1024
+
+
+def read_table(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
     """Read an uploaded roster whatever its format; raises ``RosterFileError`` if unusable."""
     _refuse_size_or_empty(data, filename, max_bytes)
     return _locate_table(_read_grid(data, filename, max_bytes), filename)
 
 
-def read_grid(data: bytes, filename: str, *, max_bytes: int = 5_000_000) -> pl.DataFrame:
+def read_grid(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
     r"""Any table file as raw cells, for non-roster lists (the KPU TPS list in ``tps_list``).
 
     Same formats and whole-file refusals as ``read_table``, but no header search: String

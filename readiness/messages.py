@@ -1,9 +1,21 @@
-"""The Bahasa Indonesia message catalogue, so every text a user reads lives in one place."""
+"""The Bahasa Indonesia message catalogue, so every text a user reads lives in one place.
+
+The rule: every sentence a user reads, and every text passed to ``st.error``, ``st.warning``,
+``st.info``, ``st.success``, ``st.toast``, ``st.caption``, ``st.markdown``, ``st.write``,
+``print``, ``sys.exit`` or a raised error, is a code here with named fields, rendered with
+``text(code, **fields)``. Plain labels (page titles, subheaders, widget labels, button text,
+column names, argparse help) may stay literals beside their widget. tests/test_messages.py
+fails when a page, a CLI module or readiness/ui.py passes an inline text to one of those calls,
+and renders every template once. Codes live by area: roster and import texts below, page and command-line texts in
+``messages_app``; one dict, one entry point.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import string
+
+from readiness.messages_app import APP_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
 # Fields are named; ``render`` fills them. Other modules add their own codes here.
@@ -224,6 +236,13 @@ MESSAGES: dict[str, str] = {
 }
 
 
+_OVERLAP = MESSAGES.keys() & APP_MESSAGES.keys()
+if _OVERLAP:  # a code means one text; two areas must not claim it
+    msg = f"message codes defined twice: {sorted(_OVERLAP)}"
+    raise RuntimeError(msg)
+MESSAGES.update(APP_MESSAGES)
+
+
 def fields(code: str) -> tuple[str, ...]:
     """Named fields of a template, so callers and tests know what to pass."""
     return tuple(name for _, name, _, _ in string.Formatter().parse(MESSAGES[code]) if name)
@@ -232,6 +251,11 @@ def fields(code: str) -> tuple[str, ...]:
 def render(code: str, /, **values: object) -> str:
     """Fill the template for ``code``; a missing field is a programming error, so it raises."""
     return MESSAGES[code].format(**values)
+
+
+def text(code: str, /, **values: object) -> str:
+    """The user-facing text for ``code`` (the one entry point pages and the CLI use)."""
+    return render(code, **values)
 
 
 # -- database errors: codes raised by readiness.db (which holds no user text) ------------------

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from readiness.config import Settings
+from readiness.vocabulary import READINESS_STATES
+
+# Defaults below are the settings' own defaults; production builds rules from the settings in
+# force (reports.readiness_rules), so no rule value is written twice.
+_DEFAULTS = Settings
+
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
@@ -18,8 +25,8 @@ WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 class Rules:
     """The settings the figures depend on (a slice of ``config.Settings``)."""
 
-    officers_per_tps: int = 2
-    rawan_extra_officers: int = 0
+    officers_per_tps: int = _DEFAULTS.officers_per_tps
+    rawan_extra_officers: int = _DEFAULTS.rawan_extra_officers
     submission_deadline: dt.date | None = None
 
 
@@ -212,9 +219,6 @@ def villages_not_submitted(desa: pl.DataFrame) -> pl.DataFrame:
 
 # -- readiness: BPJS, training, TPS coverage (issue 6) -------------------------------------------
 
-# How a required post is filled, best first; one colour each in ``charts.STATE_COLOURS``.
-READINESS_STATES = ("siap", "belum BPJS", "belum pelatihan", "perlu diperiksa", "belum terdaftar")
-UNIT_STATUSES = ("siap", "perlu perhatian", "kritis")
 _SLOT_COLUMNS = {
     "siap": "slots_siap",
     "belum BPJS": "slots_belum_bpjs",
@@ -228,18 +232,12 @@ _SLOT_COLUMNS = {
 class ReadinessRules:
     """The settings readiness depends on (a slice of ``config.Settings``)."""
 
-    officers_per_tps: int = 2
-    rawan_extra_officers: int = 0
-    required_modules: tuple[str, ...] = (
-        "prosedur pemungutan suara",
-        "penanganan kerumunan",
-        "komunikasi efektif",
-    )
-    ready_target: float = 90.0
-    critical_below: float = 50.0
-    # Roster warnings that stop an officer counting as ready until someone checks them: a NIK
-    # whose birth date or sex disagrees with the roster is likely mistyped, and BPJS enrols by NIK.
-    blocking_codes: tuple[str, ...] = ("nik_birthdate_mismatch", "nik_sex_mismatch")
+    officers_per_tps: int = _DEFAULTS.officers_per_tps
+    rawan_extra_officers: int = _DEFAULTS.rawan_extra_officers
+    required_modules: tuple[str, ...] = _DEFAULTS.training_modules
+    ready_target: float = _DEFAULTS.ready_target
+    critical_below: float = _DEFAULTS.critical_below
+    blocking_codes: tuple[str, ...] = _DEFAULTS.blocking_codes
 
 
 def officer_states(officers: pl.DataFrame, rules: ReadinessRules) -> pl.DataFrame:

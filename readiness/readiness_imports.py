@@ -24,6 +24,7 @@ from readiness.ingest import ROW_COLUMN, RosterFileError, read_table
 from readiness.permissions import check_permission, check_scope
 from readiness.privacy import mask_nik_expr
 from readiness.scope import Scope
+from readiness.vocabulary import parse_dates, yes_no
 
 # What BPJS and training staff write above each column -> our name (compared as name keys).
 ALIASES: dict[str, str] = {
@@ -62,18 +63,6 @@ ALIASES: dict[str, str] = {
     "tanggalmulai": "enrolled_on",
     "tglmulai": "enrolled_on",
 }
-ENROLLED_WORDS = ("terdaftar", "aktif", "ya", "y", "sudah", "1", "true", "peserta", "v", "✓")
-NOT_ENROLLED_WORDS = (
-    "belum",
-    "tidak",
-    "tidakaktif",
-    "nonaktif",
-    "t",
-    "0",
-    "false",
-    "tidakterdaftar",
-)
-DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
 PROBLEM_SCHEMA = {
     "row": pl.Int64,
     "nik": pl.String,
@@ -231,25 +220,6 @@ def _identity_problems(prepared: pl.DataFrame) -> list[pl.DataFrame]:
     ]  # fmt: skip
 
 
-def _bool_status(column: str) -> pl.Expr:
-    key = pl.col(column).str.to_lowercase().str.replace_all(r"[^0-9a-z✓]", "")
-    return (
-        pl.when(key.is_in([_key(w) or w for w in ENROLLED_WORDS]))
-        .then(True)
-        .when(key.is_in([_key(w) or w for w in NOT_ENROLLED_WORDS]))
-        .then(False)
-        .otherwise(None)
-    )
-
-
-def _date(column: str) -> pl.Expr:
-    text = pl.col(column).str.strip_chars()
-    return pl.coalesce(
-        [text.str.to_date(f, strict=False) for f in DATE_FORMATS]
-        + [text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)]
-    )
-
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -281,10 +251,13 @@ def plan_bpjs(
     prepared = prepared.with_columns(
         pl.when(pl.col("status").is_null())
         .then(pl.col("kpj").is_not_null())
-        .otherwise(_bool_status("status"))
+        .otherwise(yes_no(pl.col("status")))
         .alias("enrolled"),
-        _date("date_text").alias("enrolled_on"),
         pl.col("nik").n_unique().over("kpj").alias("_kpj_niks"),
+    )
+    # Two-digit years read as this century at the latest: an enrolment is never after 2099.
+    prepared = parse_dates(prepared.drop("enrolled_on"), "date_text", 2099, "_enrolled").rename(
+        {"_enrolled_date": "enrolled_on"}
     )
     owners = kpj_owners.select(pl.col("kpj"), pl.col("nik").alias("owner_nik"))
     others = (

@@ -135,6 +135,7 @@ def readiness_rules(settings: Settings) -> metrics.ReadinessRules:
         required_modules=tuple(settings.training_modules),
         ready_target=settings.ready_target,
         critical_below=settings.critical_below,
+        blocking_codes=tuple(settings.blocking_codes),
     )
 
 

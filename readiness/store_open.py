@@ -16,7 +16,6 @@ import polars as pl
 
 from readiness import db
 from readiness.config import Settings
-from readiness.metrics import ReadinessRules
 from readiness.province import kabupaten_list
 from readiness.regions import load_regions
 
@@ -56,8 +55,8 @@ class ProductDomain:
         return kabupaten_list(settings)
 
     def blocking_codes(self, settings: Settings) -> tuple[str, ...]:
-        """Roster warnings that keep an officer from counting as ready (metrics.ReadinessRules)."""
-        return ReadinessRules().blocking_codes
+        """Roster warnings that keep an officer from counting as ready (the rules setting)."""
+        return tuple(settings.blocking_codes)
 
 
 db.use_domain(ProductDomain())

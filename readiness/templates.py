@@ -38,20 +38,25 @@ EXAMPLE_ROW: dict[str, str] = {
     "tanggal_pelatihan": "12-11-2024",
     "keterangan": "",
 }
-INSTRUCTIONS: tuple[str, ...] = (
+_INSTRUCTIONS: tuple[str, ...] = (
     "PETUNJUK PENGISIAN DAFTAR LINMAS PENGAMANAN TPS",
     "1. Isi lembar 'Data', satu baris untuk satu orang. Jangan mengubah judul kolom.",
     "2. Kolom wajib: Nama, NIK, Jenis Kelamin, Tanggal Lahir.",
     "3. NIK 16 angka sesuai KTP. Kolom NIK sudah berformat Teks; jika menempel dari berkas lain,"
     " pakai Tempel Khusus > Nilai agar angka terakhir tidak hilang (1,70206E+15).",
     "4. Jenis Kelamin: L atau P. Tanggal: hari-bulan-tahun, misalnya 17-05-1990.",
-    "5. Umur minimal 17 tahun pada hari pemungutan suara.",
+    "5. Umur minimal {min_age} tahun pada hari pemungutan suara.",
     "6. No. TPS cukup angkanya, misalnya 3. Status BPJS: Ya/Tidak. Pelatihan: Sudah/Belum.",
     "7. No. KPJ: nomor kepesertaan BPJS Ketenagakerjaan (11 angka), kosongkan jika belum ada.",
     "8. Hapus baris contoh sebelum mengunggah. Baris kosong dan baris jumlah akan dilewati.",
     "Data pribadi (NIK, tanggal lahir, No. HP) dilindungi UU 27/2022: simpan dan kirim berkas ini"
     " hanya kepada petugas yang berwenang.",
 )
+
+
+def instructions(min_age: int) -> tuple[str, ...]:
+    """The guide sheet's lines; the age floor comes from the settings (``[rules] min_age``)."""
+    return tuple(line.format(min_age=min_age) for line in _INSTRUCTIONS)
 
 
 def template_csv(*, delimiter: str = ";", example: bool = True) -> bytes:
@@ -64,7 +69,7 @@ def template_csv(*, delimiter: str = ";", example: bool = True) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def template_xlsx(*, rows: int = 200, example: bool = True) -> bytes:
+def template_xlsx(*, min_age: int, rows: int = 200, example: bool = True) -> bytes:
     """XLSX template: NIK, No. HP and No. KPJ formatted as Text, an example row, instructions."""
     import xlsxwriter
 
@@ -101,7 +106,7 @@ def template_xlsx(*, rows: int = 200, example: bool = True) -> bytes:
     guide = book.add_worksheet("Petunjuk")
     guide.set_column(0, 0, 110)
     bold = book.add_format({"bold": True})
-    for index, line in enumerate(INSTRUCTIONS):
+    for index, line in enumerate(instructions(min_age)):
         guide.write_string(index, 0, line, bold if index == 0 else None)
     book.close()
     return buffer.getvalue()

@@ -19,6 +19,7 @@ from readiness.kabupaten_regions import check_kabupaten
 from readiness.permissions import check_permission, check_scopes
 from readiness.regions import load_aliases, name_key, name_keys
 from readiness.scope import Scope
+from readiness.vocabulary import yes_no
 
 # What KPU and kabupaten staff write in the header -> our column name.
 TPS_ALIASES = {
@@ -46,7 +47,8 @@ TPS_ALIASES = {
     "lokasi": "address",
     "lokasitps": "address",
 }
-YES_WORDS = ("ya", "y", "1", "rawan", "true", "v", "✓", "x")
+# Words meaning "this TPS is rawan" beyond the shared yes words (readiness.vocabulary).
+RAWAN_WORDS = ("rawan", "x")
 DESA_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 TPS_NUMBER = r"(?i)^\s*(?:tps)?\s*[.:-]?\s*0*(\d{1,4})\s*$"
 
@@ -106,12 +108,7 @@ def parse_tps(
         .str.extract(TPS_NUMBER, 1)
         .cast(pl.Int64, strict=False)
         .alias("tps_parsed"),
-        pl.col("rawan")
-        .str.strip_chars()
-        .str.to_lowercase()
-        .is_in(YES_WORDS)
-        .fill_null(False)
-        .alias("rawan_flag"),
+        yes_no(pl.col("rawan"), extra_yes=RAWAN_WORDS).fill_null(False).alias("rawan_flag"),
     )
     named = villages.select(
         "desa_code",

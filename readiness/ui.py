@@ -17,16 +17,14 @@ from readiness import formatting as fmt
 from readiness.config import Settings, database_path, load_settings
 from readiness.db import WIB, Actor, DatabaseFileError, Store
 from readiness.errors import ReadinessError
+from readiness.messages import text
 from readiness.scope import Scope
 from readiness.store_open import open_store
 
 log = logging.getLogger("readiness.ui")
 T = TypeVar("T")
 
-UNEXPECTED = (
-    "Terjadi galat tak terduga. Tidak ada data yang disimpan dari tindakan ini. "
-    "Coba lagi; bila berulang, hubungi admin kabupaten."
-)
+UNEXPECTED = text("page_unexpected")
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,12 +37,12 @@ def store() -> Store:
     try:
         current = _store(str(database_path()))
     except DatabaseFileError as error:  # issue 10: a damaged file names the newest backup
-        text = backup.unreadable_database_message(error.path, load_settings(), error.detail)
-        st.error(f"Aplikasi tidak dapat dimulai. {text}")
+        reason = backup.unreadable_database_message(error.path, load_settings(), error.detail)
+        st.error(text("app_cannot_start", reason=reason))
         st.stop()
         raise  # unreachable: st.stop() raises
     except ReadinessError as error:
-        st.error(f"Aplikasi tidak dapat dimulai. {error.message}")
+        st.error(text("app_cannot_start", reason=error.message))
         st.stop()
         raise  # unreachable: st.stop() raises
     _daily_backup(current)
@@ -80,7 +78,7 @@ def current_actor() -> Actor:
     """Who is logged in to this session; a page reached without a login stops here (issue 8)."""
     actor = st.session_state.get("actor")
     if actor is None:
-        st.warning("Silakan masuk dulu untuk membuka halaman ini.")
+        st.warning(text("login_first"))
         st.stop()
     return actor
 
@@ -193,15 +191,18 @@ def page_header(title: str) -> None:
     current = settings()
     st.title(title)
     if store().meta("mode") == "demo":
-        st.warning(
-            "**DATA CONTOH** — semua nama, NIK dan angka di basis data ini adalah rekaan untuk "
-            "latihan, bukan data sungguhan.",
-            icon=":material/warning:",
-        )
-    st.caption(
-        f"{area_name()} · {current.election_name} · pemungutan suara "
-        f"{fmt.date(current.voting_date)} ({fmt.days_to_vote(current.voting_date, today())})"
+        st.warning(text("demo_banner"), icon=":material/warning:")
+    voting = current.voting_date
+    countdown = fmt.days_to_vote(voting, today())
+    election = current.election_name
+    line = text(
+        "page_election_line",
+        area=area_name(),
+        election=election,
+        voting_date=fmt.date(voting),
+        countdown=countdown,
     )
+    st.caption(line)
 
 
 # -- every loaded kabupaten of a province instance (issue 9) ---------------------------------------
@@ -352,7 +353,7 @@ def require_role(*roles: str) -> Actor:
     actor = current_actor()
     if actor.role not in roles:
         allowed = ", ".join(auth.ROLE_LABELS.get(r, r) for r in roles)
-        st.error(f"Halaman ini hanya untuk {allowed}. Pilih halaman lain di menu.")
+        st.error(text("page_not_for_role", roles=allowed))
         st.stop()
     return actor
 
@@ -408,4 +409,4 @@ def batch_history(kind: str, key: str, *, can_undo: bool) -> None:
     )
     if st.button("Batalkan impor", key=f"{key}_undo", disabled=chosen is None):
         imports.undo(current, current_actor(), chosen)
-        st.success(f"Impor nomor {chosen} dibatalkan; keadaan sebelum impor itu berlaku lagi.")
+        st.success(text("import_undone", batch=chosen))

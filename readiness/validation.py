@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from readiness import messages
+from readiness.config import Settings
 from readiness.ingest import (
     CANONICAL_COLUMNS,
     COLUMNS_MISSING,
@@ -27,6 +28,7 @@ from readiness.ingest import (
     family_card_columns,
     guess_mapping,
 )
+from readiness.vocabulary import NO_PATTERN, parse_dates, yes_no
 
 # Province codes in force (Kepmendagri 300.2.2-2138/2025 on region codes): the first two NIK
 # digits. A NIK is for life (UU 24/2013 Pasal 13), so old codes stay valid for people who moved.
@@ -73,33 +75,9 @@ PROVINCE_CODES: frozenset[str] = frozenset(
     )
 )  # fmt: skip
 
-_YES = (
-    r"^(ya|y|yes|iya|sudah|sdh|sdah|udah|terdaftar|aktif|ada|punya|memiliki|ikut|mengikuti|"
-    r"hadir|lulus|selesai|ok|oke|v|1|true|benar|peserta|✓|✔|√|☑|✅)([\s.,:;!/-]|$)"
-)
-_NO = (
-    r"^(tidak|tdk|tak|gak|nggak|belum|blm|blum|no|n|non|nonaktif|bukan|0|false|✗|✘|☐|❌)"
-    r"([\s.,:;!/-]|$)|^[-–—]+$"
-)
-_MONTHS = {
-    "jan": 1, "januari": 1, "january": 1,
-    "feb": 2, "peb": 2, "februari": 2, "pebruari": 2, "febuari": 2, "february": 2,
-    "mar": 3, "maret": 3, "march": 3,
-    "apr": 4, "april": 4, "aprl": 4,
-    "mei": 5, "may": 5,
-    "jun": 6, "juni": 6, "june": 6,
-    "jul": 7, "juli": 7, "july": 7,
-    "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agts": 8, "agust": 8, "agus": 8, "agustus": 8,
-    "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "sepember": 9,
-    "okt": 10, "oct": 10, "oktober": 10, "october": 10,
-    "nov": 11, "nop": 11, "november": 11, "nopember": 11,
-    "des": 12, "dec": 12, "desember": 12, "december": 12, "desem": 12,
-}  # fmt: skip
 _MALE = {"l", "lk", "laki", "lakilaki", "laki2", "pria", "male", "m", "cowok"}
 _FEMALE = {"p", "pr", "prp", "perempuan", "wanita", "female", "f", "w", "cewek"}
 _DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system
 
 
 @dataclass(frozen=True)
@@ -109,8 +87,9 @@ class RosterContext:
     desa_code: str
     kabupaten_code: str
     voting_date: dt.date
-    min_age: int = 17  # PKPU 8/2022 Pasal 35(1)(b): at least 17 years old (KPPS floor)
-    max_age_warning: int = 60  # no written upper age; Klaten used 60 for linmas: warn only
+    # The settings' defaults; callers pass the settings in force (roster.validate_upload).
+    min_age: int = Settings.min_age  # PKPU 8/2022 Pasal 35(1)(b)
+    max_age_warning: int = Settings.max_age_warning  # no written upper age: warn only
     tps_count: int | None = None
     registered_elsewhere: pl.DataFrame | None = None
     province_codes: frozenset[str] = PROVINCE_CODES
@@ -455,119 +434,9 @@ def _text(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).str.strip_chars().str.strip_chars("\u200b\ufeff").replace("", None)
 
 
-def _parse_dates(frame: pl.DataFrame, source: str, voting_year: int, prefix: str) -> pl.DataFrame:
-    """Add {prefix}_date (Date), {prefix}_state (empty/ok/invalid/ambiguous) and _reason.
-
-    Accepted: DD-MM-YYYY, DD/MM/YYYY, DD.MM.YYYY, ISO, two-digit years, Excel serial numbers,
-    DDMMYYYY, and month names in Indonesian (old spellings Pebruari, Nopember, Agt) or English.
-    Day-first is the Indonesian convention; a column whose values only fit month-first is read
-    month-first, and a column showing both orders makes its unclear rows ambiguous.
-
-    Each distinct text is parsed once and joined back, in small steps: one nested expression
-    for the whole parse grew to thousands of nodes and cost more than the data (issue 5).
-    """
-    values = frame.select(pl.col(source).unique())
-    values = values.with_columns(
-        pl.col(source)
-        .str.to_lowercase()
-        .str.replace(r"^[a-z]+,\s*(\d)", "$1")  # "Senin, 17 Agustus 1990"
-        .str.replace(r"[ t]\d{1,2}[:.]\d{2}([:.]\d{2}(\.\d+)?)?$", "")
-        .str.strip_chars(" .,")
-        .alias("_s")
-    )
-    s = pl.col("_s")
-    values = values.with_columns(
-        s.str.extract_groups(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$").alias("_iso"),
-        s.str.extract_groups(r"^(\d{1,2})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{2}|\d{4})$").alias(
-            "_num"
-        ),
-        s.str.extract_groups(
-            r"^(\d{1,2})\s*[-/.\s,]\s*([a-z]+)\.?\s*[-/.\s,]\s*'?(\d{2}|\d{4})$"
-        ).alias("_named"),
-        s.str.extract_groups(r"^(\d{2})(\d{2})(\d{4})$").alias("_compact"),
-        s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False).alias("_serial"),
-        s.str.contains(r"^(\d{4}|(\d{1,2}|[a-z]+)\s*[-/.\s]\s*\d{4})$").alias("_partial"),
-    )
-    iso, num = pl.col("_iso").struct, pl.col("_num").struct
-    named, compact = pl.col("_named").struct, pl.col("_compact").struct
-    values = values.with_columns(
-        num.field("1").cast(pl.Int32).alias("_a"),
-        num.field("2").cast(pl.Int32).alias("_b"),
-        num.field("1").is_not_null().alias("_is_num"),
-    )
-    a, b = pl.col("_a"), pl.col("_b")
-    us_only = (b > 12) & (a <= 12)
-    eu_only = (a > 12) & (b <= 12)
-    month_first = us_only.any() & ~eu_only.any()
-    mixed = us_only.any() & eu_only.any() & (a <= 12) & (b <= 12) & (a != b)
-
-    def year(text: pl.Expr) -> pl.Expr:
-        y = text.cast(pl.Int32)
-        two = text.str.len_chars() == 2
-        # Two-digit years: the latest century that does not put the birth after the vote.
-        century = pl.when(2000 + y <= voting_year).then(2000).otherwise(1900)
-        return pl.when(two).then(century + y).otherwise(y)
-
-    month_name = named.field("2").replace_strict(_MONTHS, default=None, return_dtype=pl.Int32)
-    values = values.with_columns(
-        pl.coalesce(
-            iso.field("1").cast(pl.Int32),
-            year(num.field("3")),
-            year(named.field("3")),
-            compact.field("3").cast(pl.Int32),
-        ).alias("_y"),
-        pl.coalesce(
-            iso.field("2").cast(pl.Int32),
-            pl.when(pl.col("_is_num")).then(pl.when(month_first).then(a).otherwise(b)),
-            pl.when(named.field("1").is_not_null()).then(month_name),
-            compact.field("2").cast(pl.Int32),
-        ).alias("_m"),
-        pl.coalesce(
-            iso.field("3").cast(pl.Int32),
-            pl.when(pl.col("_is_num")).then(pl.when(month_first).then(b).otherwise(a)),
-            named.field("1").cast(pl.Int32),
-            compact.field("1").cast(pl.Int32),
-        ).alias("_d"),
-        (mixed & pl.col("_is_num")).alias("_mixed"),
-    )
-    built = pl.format(
-        "{}-{}-{}",
-        pl.col("_y").cast(pl.String).str.zfill(4),
-        pl.col("_m").cast(pl.String).str.zfill(2),
-        pl.col("_d").cast(pl.String).str.zfill(2),
-    ).str.to_date("%Y-%m-%d", strict=False)
-    serial = pl.col("_serial")
-    from_serial = pl.when(serial.is_between(1, 80000)).then(
-        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial)
-    )
-    values = values.with_columns(pl.coalesce(built, from_serial.cast(pl.Date)).alias("_date"))
-    state = (
-        pl.when(pl.col(source).is_null())
-        .then(pl.lit("empty"))
-        .when(pl.col("_partial") | pl.col("_mixed"))
-        .then(pl.lit("ambiguous"))
-        .when(pl.col("_date").is_null())
-        .then(pl.lit("invalid"))
-        .otherwise(pl.lit("ok"))
-    )
-    reason = (
-        pl.when(pl.col("_partial"))
-        .then(pl.lit("hari atau bulannya tidak ada"))
-        .otherwise(pl.lit("hari dan bulan bisa tertukar, kolom ini memakai dua urutan"))
-    )
-    values = values.select(
-        pl.col(source),
-        pl.when(state == "ok").then(pl.col("_date")).alias(f"{prefix}_date"),
-        state.alias(f"{prefix}_state"),
-        reason.alias(f"{prefix}_reason"),
-    )
-    return frame.join(values, on=source, how="left", nulls_equal=True, maintain_order="left")
-
-
 def _yes_no(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Ya/Sudah/Terdaftar/✓ -> True, Tidak/Belum/- -> False, else null; plus a state."""
-    s = raw.str.to_lowercase().str.strip_chars()
-    value = pl.when(s.str.contains(_NO)).then(False).when(s.str.contains(_YES)).then(True)
+    value = yes_no(raw)
     state = (
         pl.when(raw.is_null())
         .then(pl.lit("empty"))
@@ -703,7 +572,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         nik.str.slice(10, 2).cast(pl.Int32, strict=False).alias("_nik_year2"),
         pl.when(nik_day > 40).then(pl.lit("P")).otherwise(pl.lit("L")).alias("_nik_sex"),
     )
-    frame = _parse_dates(frame, "tanggal_lahir_text", ctx.voting_date.year, "_lahir")
+    frame = parse_dates(frame, "tanggal_lahir_text", ctx.voting_date.year, "_lahir")
     frame = frame.with_columns(
         pl.col("_lahir_date").alias("tanggal_lahir"),
         (
@@ -780,7 +649,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
     bpjs_word, bpjs_word_state = _yes_no(bpjs_in)
     kpj_in = pl.coalesce(pl.col("_no_kpj_in"), pl.when(bpjs_is_number).then(bpjs_in))
     kpj_clean = kpj_in.str.replace_all(r"[\s.\-'’`]", "")
-    kpj_given = kpj_in.is_not_null() & ~kpj_in.str.contains(_NO)
+    kpj_given = kpj_in.is_not_null() & ~kpj_in.str.contains(NO_PATTERN)
     kpj = pl.when(kpj_given).then(
         pl.when(kpj_clean.str.contains(r"^\d+$")).then(kpj_clean).otherwise(kpj_in)
     )
@@ -797,7 +666,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
     # Training: a status word, or a date written in the status column.
     latih_in = pl.col("_status_pelatihan_in")
     latih_word, latih_word_state = _yes_no(latih_in)
-    frame = _parse_dates(frame, "_status_pelatihan_in", ctx.voting_date.year, "_latih_as_date")
+    frame = parse_dates(frame, "_status_pelatihan_in", ctx.voting_date.year, "_latih_as_date")
     latih_date_raw = pl.coalesce(
         pl.col("_tanggal_pelatihan_in"),
         pl.when(pl.col("_latih_as_date_state") == "ok").then(latih_in),
@@ -827,7 +696,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         pl.col("_alamat_in").alias("alamat"),
         pl.col("_keterangan_in").alias("keterangan"),
     )
-    frame = _parse_dates(frame, "_latih_date_raw", ctx.voting_date.year, "_latih_date")
+    frame = parse_dates(frame, "_latih_date_raw", ctx.voting_date.year, "_latih_date")
     frame = frame.with_columns(
         pl.coalesce(
             pl.col("_jk_given"), pl.when(pl.col("_nik_state") == "ok").then("_nik_sex")

@@ -250,7 +250,7 @@ def test_cli_user_commands(db_path, tmp_path, capsys):
     assert (
         cli.main(["user", "add", "pimpinan", "--role", "pimpinan", "--region", "17.02", *db]) == 0
     )
-    secret = capsys.readouterr().out.split("Kata sandi sekali pakai: ")[1].split()[0]
+    secret = capsys.readouterr().out.split("Kata sandi sekali pakai untuk pimpinan: ")[1].split()[0]
     assert cli.main(["user", "list", "--json", *db]) == 0
     listed = capsys.readouterr().out
     assert '"pimpinan"' in listed

@@ -289,7 +289,7 @@ def test_tps_page_offers_the_loaded_kabupaten_home_first(province, tmp_path, env
     assert not at.exception
     assert not at.error
     at.button(key="tps_save").click().run()
-    assert any(s.value == "4 TPS disimpan." for s in at.success)
+    assert any(s.value == "4 TPS disimpan untuk 3 desa/kelurahan." for s in at.success)
     assert province.tps(Scope("17.05")).height == 4
 
 

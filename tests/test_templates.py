@@ -37,7 +37,7 @@ def test_csv_template_round_trips_and_its_example_row_is_never_stored():
 
 
 def test_xlsx_template_has_text_nik_example_and_instructions():
-    data = template_xlsx()
+    data = template_xlsx(min_age=17)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Data", "Petunjuk"]
     sheet = book["Data"]
@@ -59,5 +59,12 @@ def test_xlsx_template_has_text_nik_example_and_instructions():
 
 def test_templates_without_example_are_header_only():
     assert template_csv(example=False).count(b"\r\n") == 1
-    raw_sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx(example=False)))["Data"]
+    raw_sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx(min_age=17, example=False)))["Data"]
     assert raw_sheet.cell(row=2, column=1).value is None
+
+
+def test_the_guide_states_the_minimum_age_from_the_settings():
+    guide = openpyxl.load_workbook(io.BytesIO(template_xlsx(min_age=21)))["Petunjuk"]
+    lines = [c.value or "" for c in guide["A"]]
+    assert "5. Umur minimal 21 tahun pada hari pemungutan suara." in lines
+    assert not any("17 tahun" in line for line in lines)

@@ -1,0 +1,116 @@
+"""The message catalogue: every template renders, and pages and the CLI build no text inline.
+
+The rule is in readiness/messages.py's docstring: a sentence a user reads is a catalogue code;
+plain labels (titles, widget labels, button text, column names, argparse help) may be literals.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from readiness import messages
+
+ROOT = Path(__file__).resolve().parent.parent
+# Calls whose text reaches the user as a message, not as a label.
+MESSAGE_METHODS = {"error", "warning", "info", "success", "toast", "caption", "markdown", "write"}
+MESSAGE_FUNCTIONS = {"print", "exit"}
+# Keywords that carry identifiers, icons or file handles, never text a user reads as a sentence.
+NOT_TEXT_KEYWORDS = {"code", "icon", "key", "file", "type", "sep", "end"}
+# Names a module binds a message to before raising or printing it.
+MESSAGE_NAMES = {"msg", "message", "text_shown"}
+
+
+def checked_modules() -> list[Path]:
+    pages = sorted((ROOT / "pages").glob("*.py"))
+    return [*pages, *sorted((ROOT / "readiness").glob("cli*.py")), ROOT / "readiness" / "ui.py"]
+
+
+def has_words(node: ast.AST) -> bool:
+    """A literal, f-string or concatenation holding at least one letter: text written inline."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(has_words(v) for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return has_words(node.left) or has_words(node.right)
+    if isinstance(node, ast.IfExp):
+        return has_words(node.body) or has_words(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in ("join", "format") and has_words(node.func.value)
+    return False
+
+
+def shows_a_message(call: ast.Call) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in MESSAGE_FUNCTIONS or func.id.endswith(("Error", "Denied"))
+    if isinstance(func, ast.Attribute):
+        return func.attr in MESSAGE_METHODS or func.attr == "exit" or func.attr.endswith("Error")
+    return False
+
+
+def inline_texts(path: Path) -> list[str]:
+    """``file:line`` of every text a module builds inline where the catalogue should speak."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        values: list[ast.AST] = []
+        if isinstance(node, ast.Call) and shows_a_message(node):
+            values = [*node.args]
+            values += [k.value for k in node.keywords if k.arg not in NOT_TEXT_KEYWORDS]
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in MESSAGE_NAMES for t in node.targets
+        ):
+            values = [node.value]
+        found += [f"{path.relative_to(ROOT)}:{v.lineno}" for v in values if has_words(v)]
+    return found
+
+
+def test_the_scan_covers_pages_and_cli_modules():
+    names = {p.relative_to(ROOT).as_posix() for p in checked_modules()}
+    assert {"pages/upload.py", "pages/overview.py", "readiness/cli.py", "readiness/ui.py"} <= names
+
+
+@pytest.mark.parametrize("path", checked_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_page_or_cli_module_builds_user_text_inline(path):
+    assert inline_texts(path) == []
+
+
+def test_the_scan_finds_inline_text(tmp_path):
+    sample = tmp_path / "page.py"
+    sample.write_text(
+        "st.error('Berkas rusak.')\n"
+        "st.success(f'{n} TPS disimpan.')\n"
+        "print('Galat: ' + detail)\n"
+        "msg = f'Akun {name} tidak ada.'\n"
+        "raise ReadinessError('Tidak boleh.', code='x')\n"
+        "st.info(text('tps_stored', tps=1, villages=2), icon=':material/info:')\n"
+        "raise ReadinessError(msg, code='user_unknown')\n"
+        "print('  ' + text('row_problem', row=1, message='x'))\n",
+        encoding="utf-8",
+    )
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert sorted(inline_texts(sample)) == [f"page.py:{n}" for n in (1, 2, 3, 4, 5)]
+    finally:
+        ROOT = saved
+
+
+@pytest.mark.parametrize("code", sorted(messages.MESSAGES))
+def test_every_template_renders_with_its_fields(code):
+    values = {name: f"<{name}>" for name in messages.fields(code)}
+    rendered = messages.text(code, **values)
+    assert rendered.strip()
+    assert "{" not in rendered.replace("{" + "}", "")  # every field was filled
+    for name in values:
+        assert f"<{name}>" in rendered
+
+
+def test_fields_names_every_placeholder_once():
+    for code, template in messages.MESSAGES.items():
+        names = [n for _, n, _, _ in string.Formatter().parse(template) if n]
+        assert set(messages.fields(code)) == set(names), code
