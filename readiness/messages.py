@@ -220,6 +220,36 @@ MESSAGES: dict[str, str] = {
         "Sesi pelatihan nomor {session} tidak ada. Lihat nomor sesi dengan "
         "`python -m readiness training sessions`, atau tambahkan sesinya dulu."
     ),
+    # -- a kecamatan file split per village (readiness.kecamatan_split) --
+    "multiple_desa": (
+        'Berkas "{file}" memuat linmas desa/kelurahan lain menurut {where}: {others}. Berkas '
+        "untuk {desa} hanya boleh berisi linmas desa itu, jadi tidak ada yang disimpan. Unggah "
+        "satu berkas per desa/kelurahan, atau unggah berkas ini lewat kecamatan agar dibagi "
+        "per desa."
+    ),
+    "desa_not_named": (
+        'Berkas "{file}" tidak menyebut desa/kelurahan tiap baris, jadi tidak bisa dibagi per '
+        "desa. Tambahkan kolom Desa/Kelurahan (nama atau kode, mis. 17.02.06.2001), beri "
+        'subjudul "Desa ..." di atas tiap kelompok, atau buat satu lembar per desa, lalu '
+        "unggah lagi."
+    ),
+    "desa_missing": (
+        "Baris {row}, kolom {column}: desa/kelurahan kosong. Tulis nama desa atau kodenya "
+        "(mis. 17.02.06.2001)."
+    ),
+    "desa_unknown": (
+        'Baris {row}, kolom {column}: "{value}" tidak ada dalam daftar desa/kelurahan. Periksa '
+        "ejaannya atau tulis kode desa (mis. 17.02.06.2001)."
+    ),
+    "desa_ambiguous": (
+        'Baris {row}, kolom {column}: "{value}" cocok dengan lebih dari satu desa di kecamatan '
+        "ini. Tulis kode desa (mis. 17.02.06.2001)."
+    ),
+    "desa_outside_kecamatan": (
+        'Baris {row}, kolom {column}: "{value}" adalah {desa_name} ({desa_code}) di Kecamatan '
+        "{other_kecamatan}, bukan Kecamatan {kecamatan}. Baris ini tidak diterima; unggah "
+        "lewat kecamatannya sendiri."
+    ),
 }
 
 
