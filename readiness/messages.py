@@ -250,6 +250,17 @@ MESSAGES: dict[str, str] = {
         "{other_kecamatan}, bukan Kecamatan {kecamatan}. Baris ini tidak diterima; unggah "
         "lewat kecamatannya sendiri."
     ),
+    # -- cross-checks before rejecting (readiness.crosschecks) --
+    "nik_excel_number": (
+        "Baris {row}, kolom NIK: {value} tersimpan di Excel sebagai angka, bukan teks. Excel "
+        "hanya menyimpan 15 angka pertama, jadi angka terakhir NIK ini bisa sudah diubah Excel. "
+        "Cocokkan dengan KTP; bila berbeda, format kolom NIK sebagai Teks lalu ketik ulang."
+    ),
+    "tanggal_lahir_read_by_nik": (
+        'Baris {row}, kolom Tanggal Lahir: "{value}" bisa dibaca dua cara (hari-bulan atau '
+        "bulan-hari); dibaca {read_as} karena sama dengan tanggal lahir dalam NIK. Periksa "
+        "dengan KTP bila ragu."
+    ),
 }
 
 

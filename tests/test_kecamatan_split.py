@@ -196,3 +196,22 @@ def test_village_file_naming_other_villages_is_refused_and_nothing_stored(store,
     with pytest.raises(Exception, match="ditolak seluruhnya"):
         roster.store_checked_roster(store, Actor("admin", None, "tes"), checked)
     assert store.read("SELECT count(*) AS n FROM officers")["n"][0] == before
+
+
+def test_cli_import_desa_refuses_a_file_naming_other_villages(tmp_path, capsys):
+    import json
+
+    from readiness import cli
+
+    rows = [*people_of("Derati", 1, 3), *people_of("Taba Anyar", 4, 3)]
+    path = tmp_path / "rekap.csv"
+    path.write_bytes(csv_bytes(rows, header=("Desa", *HEADER)))
+    db = ["--db", str(tmp_path / "baru.duckdb")]  # a fresh database: the CLI sets it up
+    assert cli.main(["import", str(path), "--desa", DERATI, "--json", *db]) == 2
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "rejected"
+    assert result["file_error"]["code"] == MULTIPLE_DESA
+    assert result["accepted"] == 0
+    assert cli.main(["summary", "--json", *db]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["officers_registered"], summary["desa_submitted"]) == (0, 0)
