@@ -464,14 +464,11 @@ def names_villages(raw: RawTable, mapping: dict[str, str | None] | None = None) 
     """Cheap test: could this table name villages (a Desa column, or a heading-like row)?"""
     if _desa_column(raw, mapping) is not None:
         return True
-    return bool(raw.notes["text"].str.contains(_HEADING).any()) or bool(
-        raw.frame.select(
-            pl.any_horizontal(
-                pl.col(c).str.contains(_HEADING).fill_null(False)
-                for c in raw.frame.columns
-                if c != ROW_COLUMN
-            )
-        )
-        .to_series()
-        .any()
+    if raw.notes["text"].str.contains(_HEADING).any():
+        return True
+    cells = [c for c in raw.frame.columns if c != ROW_COLUMN]
+    filled = pl.sum_horizontal([pl.col(c).is_not_null() for c in cells])
+    lines = raw.frame.filter(filled <= 2).select(
+        pl.concat_str([pl.col(c) for c in cells], separator=" ", ignore_nulls=True)
     )
+    return bool(lines.to_series().str.contains(_HEADING).any())

@@ -46,8 +46,7 @@ def people_of(
 ) -> list[dict[str, object]]:
     """``count`` valid people, TPS numbered from 1 again in every village."""
     return [
-        person(first + i, **{column: village, "TPS": f"TPS {i // 2 + 1:02d}"})
-        for i in range(count)
+        person(first + i, **{column: village, "TPS": f"TPS {i // 2 + 1:02d}"}) for i in range(count)
     ]
 
 
@@ -215,3 +214,34 @@ def test_cli_import_desa_refuses_a_file_naming_other_villages(tmp_path, capsys):
     assert cli.main(["summary", "--json", *db]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["officers_registered"], summary["desa_submitted"]) == (0, 0)
+
+
+def test_check_kecamatan_file_gives_each_village_its_own_verdict(store):
+    from readiness.kecamatan_upload import check_kecamatan_file
+
+    rows = [
+        *people_of("Pal VII", 1, 3),
+        *people_of("dataran  tapus", 4, 2),
+        person(6, Desa="Pal VII", NIK="123"),  # rejected by the ordinary rules, in Pal VII
+        person(7, Desa="Derati"),  # another kecamatan
+    ]
+    data = csv_bytes(rows, header=("Desa", *HEADER), above=[["REKAP BERMANI ULU RAYA"]])
+    before = store.read("SELECT count(*) AS n FROM officers")["n"][0]
+    checked = check_kecamatan_file(store, KECAMATAN, data, "rekap.csv")
+    result = checked.to_json()
+    assert result["status"] == "ok"
+    assert result["kecamatan"] == KECAMATAN
+    assert result["desa"] == [
+        {"desa": DATARAN_TAPUS, "nama": "Dataran Tapus", "accepted": 2, "rejected": 0,
+         "warned": 0, "status": "ok", "version": None},
+        {"desa": PAL_VII, "nama": "Pal VII", "accepted": 3, "rejected": 1,
+         "warned": 0, "status": "ok", "version": None},
+    ]  # fmt: skip
+    assert result["unmatched_rows"] == 1
+    assert {(f["desa"], f["row"], f["code"]) for f in result["findings"]} == {
+        (PAL_VII, 8, "nik_length"),
+        (None, 9, "desa_outside_kecamatan"),
+    }
+    assert [c.desa_code for c in checked.storable] == [DATARAN_TAPUS, PAL_VII]
+    assert "Pal VII: 3 diterima" in checked.describe()
+    assert store.read("SELECT count(*) AS n FROM officers")["n"][0] == before
