@@ -99,17 +99,25 @@ def _desa_text(text: pl.Expr) -> pl.Expr:
 
 def _matches(texts: pl.DataFrame, villages: pl.DataFrame, aliases: pl.DataFrame | None):
     """texts: _row, desa_text -> plus ``candidates``: every village code the text fits."""
-    rows = texts.with_columns(
+    # A recap repeats a handful of names: each distinct text is keyed and matched once.
+    distinct = texts.select("desa_text").unique().with_row_index("_row")
+    rows = distinct.with_columns(
         pl.col("desa_text").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
         pl.lit(None, dtype=pl.String).alias("kecamatan_key"),
         pl.lit(None, dtype=pl.String).alias("kecamatan_text"),
     )
-    matched = match_villages(rows, villages, aliases)
-    return matched.with_columns(
+    matched = match_villages(rows, villages, aliases).with_columns(
         pl.when(pl.col("code_match").is_not_null())
         .then(pl.concat_list(pl.col("code_match")))
         .otherwise(pl.col("name_matches").fill_null(pl.lit([], dtype=pl.List(pl.String))))
         .alias("candidates")
+    )
+    return texts.join(
+        matched.select("desa_text", "candidates"),
+        on="desa_text",
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
     ).select("_row", "desa_text", "candidates")
 
 
