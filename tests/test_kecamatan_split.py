@@ -8,6 +8,8 @@ import io
 import openpyxl
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from roster_builder import HEADER, csv_bytes, person
 
 from readiness import roster
@@ -245,3 +247,22 @@ def test_check_kecamatan_file_gives_each_village_its_own_verdict(store):
     assert [c.desa_code for c in checked.storable] == [DATARAN_TAPUS, PAL_VII]
     assert "Pal VII: 3 diterima" in checked.describe()
     assert store.read("SELECT count(*) AS n FROM officers")["n"][0] == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.binary(max_size=400).map(lambda b: b"PK\x03\x04" + b)
+    | st.binary(max_size=400)
+    | st.text(max_size=300).map(str.encode)
+)
+def test_any_bytes_give_a_split_or_a_file_refusal_never_a_crash(data):
+    settings_ = load_settings()
+    villages = load_regions(settings_.region_file, settings_.kabupaten_code)
+    try:
+        split = read_kecamatan_file(data, "acak.xlsx", KECAMATAN, villages)
+    except RosterFileError as error:
+        refusal = error.message
+    else:
+        refusal = None
+        assert all(p.desa_code.startswith(KECAMATAN) for p in split.parts)
+    assert refusal is None or refusal.startswith('Berkas "acak.xlsx"')
