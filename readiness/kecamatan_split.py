@@ -436,6 +436,32 @@ def other_villages_error(
     Only positive evidence counts: a row whose Desa cell (or sub-heading) fits a known village
     that is not ``desa_code``. Blank or unknown village text is no reason to refuse the file.
     """
+    own = villages.filter(pl.col("desa_code") == desa_code)["desa_name"]
+
+    def refusal(where: str, listed: list[str]) -> RosterFileError:
+        text = messages.render(
+            MULTIPLE_DESA,
+            file=file_name,
+            where=where,
+            others=", ".join(listed),
+            desa=own[0] if own.len() else desa_code,
+        )
+        return RosterFileError(MULTIPLE_DESA, text)
+
+    # A workbook with a sheet per village: the reader would take one sheet and drop the rest.
+    sheets = list(raw.detected.get("sheets") or [])
+    if len(sheets) > 1:
+        named = pl.DataFrame(
+            {"_row": range(len(sheets)), "sheet": sheets},
+            schema={"_row": pl.Int64, "sheet": pl.String},
+        ).with_columns(_desa_text(pl.col("sheet")).alias("desa_text"))
+        found = _matches(named.select("_row", "desa_text"), villages, aliases)
+        other = found.filter(
+            (pl.col("candidates").list.len() > 0) & ~pl.col("candidates").list.contains(desa_code)
+        )
+        if other.height:
+            listed = [f'lembar "{sheets[i]}"' for i in other["_row"].head(5)]
+            return refusal("nama lembarnya", listed)
     found = row_villages(raw, villages, aliases, mapping)
     if found.source is None:
         return None
@@ -457,20 +483,17 @@ def other_villages_error(
     ]
     if others.height > 5:
         listed.append(f"dan {others.height - 5} desa lain")
-    own = villages.filter(pl.col("desa_code") == desa_code)["desa_name"]
-    text = messages.render(
-        MULTIPLE_DESA,
-        file=file_name,
-        where=found.rows["column"][0] if found.source == SOURCE_COLUMN else BLOCK_LABEL,
-        others=", ".join(listed),
-        desa=own[0] if own.len() else desa_code,
+    where = (
+        f'kolom "{found.rows["column"][0]}"'
+        if found.source == SOURCE_COLUMN
+        else "subjudul desa/kelurahan di dalam tabel"
     )
-    return RosterFileError(MULTIPLE_DESA, text)
+    return refusal(where, listed)
 
 
 def names_villages(raw: RawTable, mapping: dict[str, str | None] | None = None) -> bool:
     """Cheap test: could this table name villages (a Desa column, or a heading-like row)?"""
-    if _desa_column(raw, mapping) is not None:
+    if _desa_column(raw, mapping) is not None or len(raw.detected.get("sheets") or []) > 1:
         return True
     if raw.notes["text"].str.contains(_HEADING).any():
         return True

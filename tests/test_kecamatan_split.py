@@ -144,7 +144,7 @@ def test_village_blocks_inside_the_sheet(villages, aliases):
     assert {7, 10} <= set(split.skipped["row"].to_list())
 
 
-def test_workbook_with_one_sheet_per_village(villages, aliases):
+def sheet_per_village_workbook() -> bytes:
     book = openpyxl.Workbook()
     guide = book.active
     guide.title = "Petunjuk"
@@ -156,7 +156,11 @@ def test_workbook_with_one_sheet_per_village(villages, aliases):
             work.append([p[h] for h in HEADER])
     buffer = io.BytesIO()
     book.save(buffer)
-    split = split_of(buffer.getvalue(), "per_lembar.xlsx", villages, aliases)
+    return buffer.getvalue()
+
+
+def test_workbook_with_one_sheet_per_village(villages, aliases):
+    split = split_of(sheet_per_village_workbook(), "per_lembar.xlsx", villages, aliases)
     assert split.source == SOURCE_SHEETS
     assert [(p.desa_code, p.raw.frame.height) for p in split.parts] == [
         (DATARAN_TAPUS, 2),
@@ -266,3 +270,12 @@ def test_any_bytes_give_a_split_or_a_file_refusal_never_a_crash(data):
         refusal = None
         assert all(p.desa_code.startswith(KECAMATAN) for p in split.parts)
     assert refusal is None or refusal.startswith('Berkas "acak.xlsx"')
+
+
+def test_sheet_per_village_workbook_uploaded_for_one_village_is_refused(store):
+    data = sheet_per_village_workbook()
+    checked = roster.check_roster_file(store, PAL_VII, data, "per_lembar.xlsx")
+    assert checked.file_error.code == MULTIPLE_DESA
+    assert 'menurut nama lembarnya: lembar "DATARAN TAPUS", lembar "Derati".' in (
+        checked.file_error.message
+    )
