@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from readiness import formatting as fmt
 from readiness import messages
 from readiness.ingest import (
     DESA_COLUMN,
@@ -351,8 +352,10 @@ def split_sheets(
     kecamatan_code: str,
     villages: pl.DataFrame,
     aliases: pl.DataFrame | None = None,
+    *,
+    minimum: int = 2,
 ) -> KecamatanSplit | None:
-    """One sheet per village (the sheet name is the village); None when no sheet names one.
+    """One sheet per village (the sheet name is the village); None under ``minimum`` such sheets.
 
     Sheets named after no village ("Petunjuk", "Rekap") are listed in ``ignored_sheets``; a
     sheet naming a village of another kecamatan rejects its rows with the sheet as column.
@@ -363,7 +366,7 @@ def split_sheets(
     ).with_columns(_desa_text(pl.col("sheet")).alias("desa_text"))
     found = _matches(names.select("_row", "desa_text"), villages, aliases)
     named = found.filter(pl.col("candidates").list.len() > 0)
-    if named.height == 0:
+    if named.height == 0 or named.height < minimum:
         return None
     verdicts = _verdicts(
         named.with_columns(
@@ -410,16 +413,26 @@ def read_kecamatan_file(
 ) -> KecamatanSplit:
     """Read a kecamatan upload and split it per village; raises ``RosterFileError`` if unusable.
 
-    A workbook with a sheet named after a village is read sheet by sheet; any other file is
-    read as one table and split by its Desa column or its village sub-headings.
+    A workbook with two or more sheets named after villages is read sheet by sheet; any other
+    file is read as one table and split by its Desa column or its village sub-headings, and
+    failing both, a workbook whose one data sheet is named after a village is that village.
     """
     sheets = read_sheets(data, file_name, max_bytes=max_bytes)
-    if len(sheets) > 1:
-        split = split_sheets(sheets, kecamatan_code, villages, aliases)
-        if split is not None:
-            return split
+    split = split_sheets(sheets, kecamatan_code, villages, aliases)
+    if split is not None:
+        return split
     raw = read_table(data, file_name, max_bytes=max_bytes)
-    return split_table(raw, kecamatan_code, villages, aliases, file_name=file_name)
+    try:
+        return split_table(raw, kecamatan_code, villages, aliases, file_name=file_name)
+    except RosterFileError:
+        # No Desa column and no sub-headings: the one sheet read may still be named a village.
+        sheet = raw.detected.get("sheet")
+        single = sheet and split_sheets(
+            [(sheet, raw)], kecamatan_code, villages, aliases, minimum=1
+        )
+        if single:
+            return single
+        raise
 
 
 def other_villages_error(
@@ -478,7 +491,7 @@ def other_villages_error(
     if others.height == 0:
         return None
     listed = [
-        f"{r['desa_name']} ({r['rows']} baris, mulai baris {r['first_row']})"
+        f"{r['desa_name']} ({fmt.number(r['rows'])} baris, mulai baris {r['first_row']})"
         for r in others.head(5).iter_rows(named=True)
     ]
     if others.height > 5:

@@ -279,3 +279,16 @@ def test_sheet_per_village_workbook_uploaded_for_one_village_is_refused(store):
     assert 'menurut nama lembarnya: lembar "DATARAN TAPUS", lembar "Derati".' in (
         checked.file_error.message
     )
+
+
+def test_one_sheet_named_after_a_village_without_a_desa_column(villages, aliases):
+    book = openpyxl.Workbook()
+    work = book.active
+    work.title = "Desa Pal VII"
+    work.append(list(HEADER))
+    for p in people_of("", 1, 2):
+        work.append([p[h] for h in HEADER])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    split = split_of(buffer.getvalue(), "pal7.xlsx", villages, aliases)
+    assert (split.source, [p.desa_code for p in split.parts]) == (SOURCE_SHEETS, [PAL_VII])
