@@ -145,9 +145,14 @@ def _headings(raw: RawTable, villages: pl.DataFrame, aliases) -> pl.DataFrame:
             pl.lit(None, dtype=pl.String).alias("desa_text"),
             pl.lit([], dtype=pl.List(pl.String)).alias("candidates"),
         )
-    lines = lines.with_columns(
-        _desa_text(pl.col("text").str.replace(_HEADING, "")).alias("desa_text")
+    # "DESA DERATI KEC. KOTA PADANG" or "Desa Pal VII (5 orang)": the village name only.
+    name = (
+        pl.col("text")
+        .str.replace(_HEADING, "")
+        .str.replace(r"(?i)[\s,;/-]*\b(kecamatan|kec)\b.*$", "")
+        .str.replace(r"\s*\(.*\)\s*$", "")
     )
+    lines = lines.with_columns(_desa_text(name).alias("desa_text"))
     found = _matches(lines.select(pl.col("row").alias("_row"), "desa_text"), villages, aliases)
     return lines.join(
         found.select(pl.col("_row").alias("row"), "candidates"), on="row", how="left"

@@ -126,7 +126,7 @@ def test_village_blocks_inside_the_sheet(villages, aliases):
     writer.writerow(header)
     for p in people_of("", 1, 3):
         writer.writerow([p[h] for h in header])
-    writer.writerow(line("2. Desa Pal VII"))
+    writer.writerow(line("2. Desa Pal VII Kec. Bermani Ulu Raya (2 orang)"))
     for p in people_of("", 4, 2):
         writer.writerow([p[h] for h in header])
     writer.writerow(["3.", "Kelurahan Derati"] + [""] * (width - 2))  # another kecamatan
