@@ -160,7 +160,9 @@ def _headings(raw: RawTable, villages: pl.DataFrame, aliases) -> pl.DataFrame:
 
 
 @dataclass(frozen=True)
-class _RowVillages:
+class RowVillages:
+    """Where each row's village was read ("kolom", "subjudul", None = nowhere) and what it said."""
+
     source: str | None
     rows: pl.DataFrame  # _row, desa_text, candidates, column, heading_row
     heading_rows: list[int]
@@ -171,7 +173,7 @@ def row_villages(
     villages: pl.DataFrame,
     aliases: pl.DataFrame | None = None,
     mapping: dict[str, str | None] | None = None,
-) -> _RowVillages:
+) -> RowVillages:
     """Which village each data row names, from the Desa column or else from sub-headings.
 
     villages: kecamatan_code, kecamatan_name, desa_code, desa_name (the whole kabupaten, so a
@@ -185,13 +187,13 @@ def row_villages(
         rows = _matches(texts, villages, aliases).with_columns(
             pl.lit(column).alias("column"), pl.lit(None, dtype=pl.Int64).alias("heading_row")
         )
-        return _RowVillages(SOURCE_COLUMN, rows, [])
+        return RowVillages(SOURCE_COLUMN, rows, [])
     headings = _headings(raw, villages, aliases)
     first_data = raw.frame[ROW_COLUMN].min()
     # Blocks need a heading among the data: a lone title naming a village is just a title.
     if headings.height == 0 or headings.filter(pl.col("row") > first_data).height == 0:
         empty = raw.frame.select(ROW_COLUMN).clear()
-        return _RowVillages(None, empty, [])
+        return RowVillages(None, empty, [])
     people = raw.frame.select(ROW_COLUMN).filter(
         ~pl.col(ROW_COLUMN).is_in(headings.filter("in_data")["row"].implode())
     )
@@ -205,7 +207,7 @@ def row_villages(
         pl.col("candidates").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         pl.lit(BLOCK_LABEL).alias("column"),
     ).select("_row", "desa_text", "candidates", "column", "heading_row")
-    return _RowVillages(SOURCE_BLOCKS, rows, headings["row"].to_list())
+    return RowVillages(SOURCE_BLOCKS, rows, headings["row"].to_list())
 
 
 def _verdicts(rows: pl.DataFrame, villages: pl.DataFrame, kecamatan_code: str) -> pl.DataFrame:
