@@ -67,7 +67,7 @@ def use_account(args: argparse.Namespace) -> None:
 
     record = open_store(args).user_record(auth.normalize_username(name))
     if record is None or record["disabled"]:
-        msg = text("user_unknown", name=name)
+        msg = text("cli_user_unknown", name=name)
         raise ReadinessError(msg, code="user_unknown")
     _account_actor = auth.actor_from_record(record)
 

@@ -15,6 +15,7 @@ where ``edited_frame`` keeps the header-named String columns and the Int64 ``_ro
 from __future__ import annotations
 
 import csv
+import decimal
 import functools
 import html
 import io
@@ -103,6 +104,16 @@ class RawTable:
     skipped: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema={"row": pl.Int64, "reason": pl.String})
     )
+    # Text of every non-blank row that is not data (titles above the header, sub-headings,
+    # totals): village sub-headings ("DESA TASIKMALAYA") are read from here.
+    notes: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"row": pl.Int64, "text": pl.String})
+    )
+    # Cells stored by Excel as a 16-digit number kept whole, whose last digit Excel may have
+    # altered (see ``_mark_lost_digits``): row and header text of the column.
+    altered_digits: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"row": pl.Int64, "column": pl.String})
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,6 +152,10 @@ _EXACT_ALIASES: dict[str, str | None] = {
     "ket": "keterangan",
     "alamat": "alamat",
 }
+# A column naming each row's village (kecamatan recaps): "Desa", "Desa/Kelurahan", "Kode Desa".
+DESA_COLUMN = "desa"
+_DESA_WORDS = frozenset({"desa", "kelurahan"})
+_DESA_HEADER_WORDS = _DESA_WORDS | {"kel", "ds", "nama", "kode", "asal"}
 _PLACE_WORDS = frozenset({"tempat", "tmp", "tmpt", "tpt", "place"})
 _DATE_WORDS = frozenset({"tanggal", "tgl", "tangal", "date", "waktu", "tahun", "bulan"})
 _BIRTH_WORDS = frozenset({"lahir", "lhr", "kelahiran", "birth"})
@@ -225,6 +240,8 @@ def _canonical_for(label: str) -> str | None:
         return "nomor_tps"
     if words & _NOTE_WORDS:
         return "keterangan"
+    if words & _DESA_WORDS and words <= _DESA_HEADER_WORDS:
+        return DESA_COLUMN
     if "nama" in words and not words & _NOT_A_PERSON_NAME:
         return "nama"
     return None
@@ -312,6 +329,9 @@ class _Grid:
     frame: pl.DataFrame  # c0..cN String, plus _row Int64
     letters: list[str]  # Excel column letter of each c-column
     detected: dict
+    altered: pl.DataFrame = field(  # row, c-column of numbers whose last digit may be altered
+        default_factory=lambda: pl.DataFrame(schema={"row": pl.Int64, "column": pl.String})
+    )
 
 
 def _letter(index: int) -> str:
@@ -559,10 +579,8 @@ def _read_spreadsheetml(text: str, filename: str, encoding: str) -> _Grid:
 
 def _read_excel(data: bytes, filename: str, kind: str, max_bytes: int) -> _Grid:
     """XLSX/XLSM/XLSB/ODS/XLS through calamine (fastexcel): cells as text, dates as ISO dates."""
-    import fastexcel
-
+    reader = _open_workbook(data, filename, kind)
     try:
-        reader = fastexcel.read_excel(data)
         names = reader.sheet_names[:_MAX_SHEETS]
         candidates = []
         for index, name in enumerate(names):
@@ -574,18 +592,40 @@ def _read_excel(data: bytes, filename: str, kind: str, max_bytes: int) -> _Grid:
             rows = [[c if c is not None else "" for c in r] for r in top.iter_rows()]
             score = max((_header_score(r) for r in rows), default=0)
             candidates.append(((score, visible, top.height), index, name))
-        if not candidates:
-            raise _file_error(FILE_EMPTY, file=filename)
-        _, index, name = max(candidates, key=lambda c: (c[0], -c[1]))
+    except Exception as error:  # calamine raises several types for broken workbooks
+        raise _broken_workbook(filename, kind, error) from None
+    if not candidates:
+        raise _file_error(FILE_EMPTY, file=filename)
+    _, index, name = max(candidates, key=lambda c: (c[0], -c[1]))
+    return _excel_sheet(reader, data, filename, kind, index)
+
+
+def _open_workbook(data: bytes, filename: str, kind: str):
+    """The calamine reader of a workbook, or the "unreadable" refusal."""
+    import fastexcel
+
+    try:
+        return fastexcel.read_excel(data)
+    except Exception as error:  # calamine raises several types for broken workbooks
+        raise _broken_workbook(filename, kind, error) from None
+
+
+def _broken_workbook(filename: str, kind: str, error: Exception) -> RosterFileError:
+    detail = f"{kind.upper()} rusak: {str(error).splitlines()[0][:120] if str(error) else ''}"
+    return _file_error(FILE_UNREADABLE, file=filename, detail=detail)
+
+
+def _excel_sheet(reader, data: bytes, filename: str, kind: str, index: int) -> _Grid:
+    """One sheet of an open workbook as a grid (String cells, ISO dates, Excel row numbers)."""
+    names = reader.sheet_names[:_MAX_SHEETS]
+    name = names[index]
+    try:
         sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
         frame = sheet.to_polars()
         columns = sheet.available_columns()
         letters = [_letter(c.absolute_index) for c in columns][: frame.width]
-    except RosterFileError:
-        raise
     except Exception as error:  # calamine raises several types for broken workbooks
-        detail = f"{kind.upper()} rusak: {str(error).splitlines()[0][:120] if str(error) else ''}"
-        raise _file_error(FILE_UNREADABLE, file=filename, detail=detail) from None
+        raise _broken_workbook(filename, kind, error) from None
     frame = frame.select(frame.columns[:_MAX_COLUMNS])
     letters = letters[:_MAX_COLUMNS]
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
@@ -596,10 +636,37 @@ def _read_excel(data: bytes, filename: str, kind: str, max_bytes: int) -> _Grid:
             for c in frame.columns
         ]
     ).with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW_COLUMN))
+    grid = _Grid(frame, letters, {"format": kind, "sheet": name, "sheets": list(names)})
     if kind == "xlsx":
-        frame = _mark_lost_digits(data, name, frame, letters)
-    detected = {"format": kind, "sheet": name, "sheets": list(names)}
-    return _Grid(frame, letters, detected)
+        grid = _mark_lost_digits(data, name, grid)
+    return grid
+
+
+def read_sheets(
+    data: bytes, filename: str, *, max_bytes: int = 5_000_000
+) -> list[tuple[str, RawTable | RosterFileError]]:
+    """Every sheet of a workbook read as a roster, in workbook order: (sheet name, table or why not).
+
+    For a kecamatan workbook with one sheet per village. Text formats (CSV, HTML) have no
+    sheets: the list is empty. A sheet that holds no table comes back as its ``RosterFileError``.
+    """
+    _refuse_size_or_empty(data, filename, max_bytes)
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind = _zip_kind(data, filename, max_bytes)
+    elif data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        kind = "xls"
+    else:
+        return []
+    reader = _open_workbook(data, filename, kind)
+    sheets: list[tuple[str, RawTable | RosterFileError]] = []
+    for index, name in enumerate(reader.sheet_names[:_MAX_SHEETS]):
+        try:
+            sheets.append(
+                (name, _locate_table(_excel_sheet(reader, data, filename, kind, index), filename))
+            )
+        except RosterFileError as error:
+            sheets.append((name, error))
+    return sheets
 
 
 _BIG_NUMBER = re.compile(rb"<(?:\w+:)?v>\s*-?(?:\d{16,}|\d(?:\.\d+)?[eE]\+?(?:1[5-9]|[2-9]\d))\s*<")
@@ -607,20 +674,25 @@ _CELL = re.compile(
     rb"<(?:\w+:)?c\b([^>]*?)>\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?"
     rb"\s*<(?:\w+:)?v>\s*([^<]*?)\s*</"
 )
+_EXACT_DOUBLE_LIMIT = 2**53  # above this a double (how Excel holds numbers) skips integers
 
 
-def _mark_lost_digits(data: bytes, sheet_name: str, frame: pl.DataFrame, letters: list[str]):
-    """Show a NIK typed as a number the way Excel does ("1.70202E+15"), because digits are gone.
+def _mark_lost_digits(data: bytes, sheet_name: str, grid: _Grid) -> _Grid:
+    """Judge a long number by the value stored in the sheet, not by what Excel displays.
 
-    Excel keeps 15 significant digits, so a 16-digit number typed in Excel always ends in 0 and
-    its real last digit is lost: we render it in scientific form so validation rejects it with
-    the "format as Text and retype" message. A 16-digit integer whose last digit is not 0 can only
-    have been written by software at full precision (and is below 2**53, so exact): kept as is.
+    A cell stored as a number whose exact value is a 16-digit integer (a NIK typed without
+    Text format) is kept as those 16 digits. It is listed in ``altered`` when Excel may have
+    changed its last digit: Excel keeps 15 significant digits and writes 0 for the 16th, so a
+    final 0 may not be the KTP's; above 2**53 a double cannot hold every integer, so the last
+    digit may have moved. Any other number of 16 or more digits (17 digits, a fraction) is
+    rendered as Excel shows it ("1.70202E+15"), so validation asks for it to be retyped.
     """
+    frame, letters = grid.frame, grid.letters
     xml = _sheet_xml(data, sheet_name)
     if xml is None or not _BIG_NUMBER.search(xml):
-        return frame
+        return grid
     fixes: dict[str, list[tuple[int, str]]] = {}
+    altered: list[tuple[int, str]] = []
     column_of = {letter: f"c{i}" for i, letter in enumerate(letters)}
     for match in _CELL.finditer(xml):
         attrs, value = match.group(1), match.group(2).decode("ascii", "replace")
@@ -632,16 +704,19 @@ def _mark_lost_digits(data: bytes, sheet_name: str, frame: pl.DataFrame, letters
         ref = re.search(rb'\br="([A-Z]+)(\d+)"', attrs)
         if not ref or ref.group(1).decode() not in column_of:
             continue
-        number = float(value)
-        digits = f"{number:.0f}"
-        if re.fullmatch(r"\d{16}", value) and not value.endswith("0") and number < 2**53:
-            shown = value
-        elif len(digits) >= 16:
-            shown = f"{number:.5E}".replace("E+0", "E+")
+        column, row = column_of[ref.group(1).decode()], int(ref.group(2))
+        exact = decimal.Decimal(value)
+        whole = exact == exact.to_integral_value() and 10**15 <= exact < 10**16
+        if whole:
+            shown = f"{exact:.0f}"
+            if shown.endswith("0") or exact > _EXACT_DOUBLE_LIMIT:
+                altered.append((row, column))
+        elif abs(exact) >= 10**15:
+            shown = f"{float(exact):.5E}".replace("E+0", "E+")
             shown = re.sub(r"\.?0+E", "E", shown)
         else:
             continue
-        fixes.setdefault(column_of[ref.group(1).decode()], []).append((int(ref.group(2)), shown))
+        fixes.setdefault(column, []).append((row, shown))
     for column, values in fixes.items():
         patch = pl.DataFrame(
             {ROW_COLUMN: [r for r, _ in values], "_fix": [v for _, v in values]},
@@ -652,7 +727,8 @@ def _mark_lost_digits(data: bytes, sheet_name: str, frame: pl.DataFrame, letters
             .with_columns(pl.coalesce("_fix", column).alias(column))
             .drop("_fix")
         )
-    return frame
+    flagged = pl.DataFrame(altered, schema={"row": pl.Int64, "column": pl.String}, orient="row")
+    return _Grid(frame, letters, grid.detected, flagged)
 
 
 def _sheet_xml(data: bytes, sheet_name: str) -> bytes | None:
@@ -1013,7 +1089,21 @@ def _locate_table(grid: _Grid, filename: str) -> RawTable:
         "mapping": {k: v for k, v in mapping.items() if k in data.columns},
         "data_rows": data.height,
     }
-    return RawTable(frame=data, detected=detected, skipped=skipped)
+    header_rows = detected["header_rows"]
+    notes = frame.filter(
+        (pl.col("_filled") > 0)
+        & ~pl.col(ROW_COLUMN).is_in(data[ROW_COLUMN].implode())
+        & ~pl.col(ROW_COLUMN).is_in(header_rows)
+    ).select(
+        pl.col(ROW_COLUMN).alias("row"),
+        pl.concat_str([pl.col(c) for c in cells], separator=" ", ignore_nulls=True).alias("text"),
+    )
+    altered = grid.altered.with_columns(
+        pl.col("column").replace_strict(rename, default=None)
+    ).filter(pl.col("column").is_in(data.columns) & pl.col("row").is_in(data[ROW_COLUMN].implode()))
+    return RawTable(
+        frame=data, detected=detected, skipped=skipped, notes=notes, altered_digits=altered
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -233,6 +233,47 @@ MESSAGES: dict[str, str] = {
         "Sesi pelatihan nomor {session} tidak ada. Lihat nomor sesi dengan "
         "`python -m readiness training sessions`, atau tambahkan sesinya dulu."
     ),
+    # -- a kecamatan file split per village (readiness.kecamatan_split) --
+    "multiple_desa": (
+        'Berkas "{file}" memuat linmas desa/kelurahan lain menurut {where}: {others}. Berkas '
+        "untuk {desa} hanya boleh berisi linmas desa itu, jadi tidak ada yang disimpan. Unggah "
+        "satu berkas per desa/kelurahan, atau unggah berkas ini lewat kecamatan agar dibagi "
+        "per desa."
+    ),
+    "desa_not_named": (
+        'Berkas "{file}" tidak menyebut desa/kelurahan tiap baris, jadi tidak bisa dibagi per '
+        "desa. Tambahkan kolom Desa/Kelurahan (nama atau kode, mis. 17.02.06.2001), beri "
+        'subjudul "Desa ..." di atas tiap kelompok, atau buat satu lembar per desa, lalu '
+        "unggah lagi."
+    ),
+    "desa_missing": (
+        "Baris {row}, kolom {column}: desa/kelurahan kosong. Tulis nama desa atau kodenya "
+        "(mis. 17.02.06.2001)."
+    ),
+    "row_desa_unknown": (
+        'Baris {row}, kolom {column}: "{value}" tidak ada dalam daftar desa/kelurahan. Periksa '
+        "ejaannya atau tulis kode desa (mis. 17.02.06.2001)."
+    ),
+    "row_desa_ambiguous": (
+        'Baris {row}, kolom {column}: "{value}" cocok dengan lebih dari satu desa di kecamatan '
+        "ini. Tulis kode desa (mis. 17.02.06.2001)."
+    ),
+    "desa_outside_kecamatan": (
+        'Baris {row}, kolom {column}: "{value}" adalah {desa_name} ({desa_code}) di Kecamatan '
+        "{other_kecamatan}, bukan Kecamatan {kecamatan}. Baris ini tidak diterima; unggah "
+        "lewat kecamatannya sendiri."
+    ),
+    # -- cross-checks before rejecting (readiness.crosschecks) --
+    "nik_excel_number": (
+        "Baris {row}, kolom NIK: {value} tersimpan di Excel sebagai angka, bukan teks. Excel "
+        "hanya menyimpan 15 angka pertama, jadi angka terakhir NIK ini bisa sudah diubah Excel. "
+        "Cocokkan dengan KTP; bila berbeda, format kolom NIK sebagai Teks lalu ketik ulang."
+    ),
+    "tanggal_lahir_read_by_nik": (
+        'Baris {row}, kolom Tanggal Lahir: "{value}" bisa dibaca dua cara (hari-bulan atau '
+        "bulan-hari); dibaca {read_as} karena sama dengan tanggal lahir dalam NIK. Periksa "
+        "dengan KTP bila ragu."
+    ),
 }
 
 
@@ -323,6 +364,9 @@ DATABASE_MESSAGES: dict[str, str] = {
         "Jalankan impor lagi; tidak ada rekap yang disimpan."
     ),
 }
+_SHARED = MESSAGES.keys() & DATABASE_MESSAGES.keys()
+if _SHARED:  # one code, one text: a code defined twice would silently lose one wording
+    raise RuntimeError(f"message codes defined twice: {sorted(_SHARED)}")  # noqa: EM102
 MESSAGES.update(DATABASE_MESSAGES)
 
 

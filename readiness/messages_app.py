@@ -18,7 +18,7 @@ APP_MESSAGES: dict[str, str] = {
     "output_file_unwritable": (
         "Berkas {path} tidak dapat ditulis: {reason}. Periksa folder dan izinnya."
     ),
-    "user_unknown": "Akun {name} tidak ada atau dinonaktifkan. Lihat `user list`.",
+    "cli_user_unknown": "Akun {name} tidak ada atau dinonaktifkan. Lihat `user list`.",
     "region_not_permitted": (
         "Akun {username} tidak berwenang atas wilayah {region}. Pilih wilayah Anda sendiri."
     ),

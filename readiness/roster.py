@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from readiness import formatting as fmt
+from readiness import kecamatan_split
 from readiness.db import Actor, Store, StoredRoster
 from readiness.errors import ReadinessError
 from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
 from readiness.kabupaten_regions import kabupaten_code_of, kabupaten_name, not_loaded_message
 from readiness.permissions import check_permission, check_scope
-from readiness.regions import DESA_CODE
+from readiness.regions import DESA_CODE, load_aliases
 from readiness.scope import Scope
 from readiness.validation import RosterContext, RosterVerdict, rejected_file_json, validate_roster
 
@@ -129,6 +130,9 @@ def check_raw(
         context = roster_context(store, desa_code)
         previous = current_version(store, desa_code)
         seen = store.data_version()
+        refusal = _names_other_villages(store, desa_code, raw, file_name, mapping)
+        if refusal is not None:
+            return CheckedRoster(desa_code, file_name, sha256, raw, None, refusal, previous)
         try:
             verdict = validate_roster(raw, context, mapping)
             clash = store.niks_registered_elsewhere(verdict.officers["nik"].to_list(), desa_code)
@@ -139,6 +143,23 @@ def check_raw(
         except RosterFileError as error:
             return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
     return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous, seen)
+
+
+def _names_other_villages(
+    store: Store,
+    desa_code: str,
+    raw: RawTable,
+    file_name: str,
+    mapping: dict[str, str | None] | None,
+) -> RosterFileError | None:
+    """A village's file whose rows name other villages is refused whole (``multiple_desa``)."""
+    if not kecamatan_split.names_villages(raw, mapping):
+        return None  # no Desa column and no heading-like row: skip loading the region list
+    villages = store.villages(Scope(kabupaten_code_of(desa_code)))
+    aliases = load_aliases(store.settings.alias_file)
+    return kecamatan_split.other_villages_error(
+        raw, desa_code, villages, aliases, mapping, file_name=file_name
+    )
 
 
 def current_version(store: Store, desa_code: str) -> int:
@@ -189,6 +210,7 @@ COLUMN_LABELS = {
     "status_pelatihan": "Status pelatihan/bimtek",
     "tanggal_pelatihan": "Tanggal pelatihan",
     "keterangan": "Keterangan",
+    "desa": "Desa/Kelurahan (berkas kecamatan)",
 }
 IGNORED_LABEL = "(abaikan kolom ini)"
 

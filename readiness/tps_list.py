@@ -110,6 +110,62 @@ def parse_tps(
         .alias("tps_parsed"),
         yes_no(pl.col("rawan"), extra_yes=RAWAN_WORDS).fill_null(False).alias("rawan_flag"),
     )
+    matched = match_villages(rows, villages, aliases)
+    problem = (
+        pl.when(pl.col("desa_text").is_null() | (pl.col("desa_text") == ""))
+        .then(pl.lit("kolom Desa/Kelurahan kosong"))
+        .when(pl.col("name_matches").list.len() > 1)
+        .then(
+            pl.format(
+                'nama desa "{}" cocok dengan lebih dari satu desa; isi kolom Kecamatan '
+                "atau pakai kode desa",
+                pl.col("desa_text"),
+            )
+        )
+        .when(pl.col("desa_code").is_null())
+        .then(
+            pl.format(
+                'desa "{}" tidak ada dalam daftar wilayah; periksa ejaan atau pakai '
+                "kode desa (mis. 17.02.06.2001)",
+                pl.col("desa_text"),
+            )
+        )
+        .when(pl.col("tps_parsed").is_null() | (pl.col("tps_parsed") < 1))
+        .then(
+            pl.format(
+                'nomor TPS "{}" bukan angka; tulis misalnya 1 atau TPS 01', pl.col("tps_number")
+            )
+        )
+        .when(pl.struct("desa_code", "tps_parsed").is_duplicated())
+        .then(pl.format("TPS {} di desa ini tertulis lebih dari sekali", pl.col("tps_parsed")))
+    )
+    checked = matched.with_columns(problem.alias("problem"))
+    problems = checked.filter(pl.col("problem").is_not_null()).select(
+        pl.col("_row").alias("row"), pl.col("problem").alias("message")
+    )
+    tps = checked.filter(pl.col("problem").is_null()).select(
+        "desa_code",
+        pl.col("tps_parsed").alias("tps_number"),
+        pl.col("rawan_flag").alias("rawan"),
+        pl.when(pl.col("rawan_flag"))
+        .then(pl.lit("Ditandai rawan di daftar TPS"))
+        .alias("rawan_reason"),
+        pl.col("address").str.strip_chars().alias("address"),
+    )
+    return TpsParse(tps=tps, problems=problems.sort("row"))
+
+
+def match_villages(
+    rows: pl.DataFrame, villages: pl.DataFrame, aliases: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Each row's village by Kemendagri code, else by name through the alias table.
+
+    rows: ``_row``, ``desa_text`` (as written), ``desa_key``, ``kecamatan_key`` and
+    ``kecamatan_text`` (null when unknown), keys from ``name_keys``. villages: kecamatan_code,
+    kecamatan_name, desa_code, desa_name. Adds ``code_match``, ``name_matches`` (every code the
+    name fits, inside the row's kecamatan when given) and ``desa_code`` (the code, else the
+    only name match; null when none or several).
+    """
     named = villages.select(
         "desa_code",
         "kecamatan_code",
@@ -163,48 +219,7 @@ def parse_tps(
             ),
         ).alias("desa_code")
     )
-    problem = (
-        pl.when(pl.col("desa_text").is_null() | (pl.col("desa_text") == ""))
-        .then(pl.lit("kolom Desa/Kelurahan kosong"))
-        .when(pl.col("name_matches").list.len() > 1)
-        .then(
-            pl.format(
-                'nama desa "{}" cocok dengan lebih dari satu desa; isi kolom Kecamatan '
-                "atau pakai kode desa",
-                pl.col("desa_text"),
-            )
-        )
-        .when(pl.col("desa_code").is_null())
-        .then(
-            pl.format(
-                'desa "{}" tidak ada dalam daftar wilayah; periksa ejaan atau pakai '
-                "kode desa (mis. 17.02.06.2001)",
-                pl.col("desa_text"),
-            )
-        )
-        .when(pl.col("tps_parsed").is_null() | (pl.col("tps_parsed") < 1))
-        .then(
-            pl.format(
-                'nomor TPS "{}" bukan angka; tulis misalnya 1 atau TPS 01', pl.col("tps_number")
-            )
-        )
-        .when(pl.struct("desa_code", "tps_parsed").is_duplicated())
-        .then(pl.format("TPS {} di desa ini tertulis lebih dari sekali", pl.col("tps_parsed")))
-    )
-    checked = matched.with_columns(problem.alias("problem"))
-    problems = checked.filter(pl.col("problem").is_not_null()).select(
-        pl.col("_row").alias("row"), pl.col("problem").alias("message")
-    )
-    tps = checked.filter(pl.col("problem").is_null()).select(
-        "desa_code",
-        pl.col("tps_parsed").alias("tps_number"),
-        pl.col("rawan_flag").alias("rawan"),
-        pl.when(pl.col("rawan_flag"))
-        .then(pl.lit("Ditandai rawan di daftar TPS"))
-        .alias("rawan_reason"),
-        pl.col("address").str.strip_chars().alias("address"),
-    )
-    return TpsParse(tps=tps, problems=problems.sort("row"))
+    return matched
 
 
 def locate_tps_table(grid: pl.DataFrame) -> pl.DataFrame:

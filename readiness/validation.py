@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from readiness import messages
+from readiness import crosschecks, messages
 from readiness.config import Settings
 from readiness.ingest import (
     CANONICAL_COLUMNS,
@@ -274,6 +274,24 @@ RULES: tuple[Rule, ...] = (
         lambda ctx: {
             "value": pl.col("nik"),
             "code": pl.col("nik").str.slice(0, 2) + "." + pl.col("nik").str.slice(2, 2),
+        },
+    ),
+    Rule(
+        "nik_excel_number",
+        "warning",
+        "nik",
+        # The reader kept the stored 16 digits; Excel keeps only 15 significant digits.
+        lambda ctx: (pl.col("_nik_state") == "ok") & pl.col("_nik_altered"),
+        lambda ctx: {"value": pl.col("nik")},
+    ),
+    Rule(
+        "tanggal_lahir_read_by_nik",
+        "warning",
+        "tanggal_lahir",
+        lambda ctx: pl.col("_lahir_settled"),
+        lambda ctx: {
+            "value": _shown("tanggal_lahir_text"),
+            "read_as": pl.col("_lahir_read_as"),
         },
     ),
     Rule(
@@ -573,6 +591,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         pl.when(nik_day > 40).then(pl.lit("P")).otherwise(pl.lit("L")).alias("_nik_sex"),
     )
     frame = parse_dates(frame, "tanggal_lahir_text", ctx.voting_date.year, "_lahir")
+    frame = crosschecks.apply(frame, raw, chosen, ctx.voting_date.year)
     frame = frame.with_columns(
         pl.col("_lahir_date").alias("tanggal_lahir"),
         (

@@ -95,8 +95,10 @@ def test_xlsx_two_level_header_merged_title_date_cells_and_instructions_sheet():
         "17-08-1991",
     ]
     assert _column(raw, "No. HP") == ["81273110001", "81273110002", None]
-    # Typed in Excel as a number, the NIK lost its last digit: shown as Excel shows it.
-    assert _column(raw, "NIK") == ["1702060101850001", "1702064502900002", "1.70206E+15"]
+    # Typed in Excel as a number: judged by the stored value (16 digits, kept), and flagged
+    # because Excel's 15 significant digits leave a final 0 that may not be the KTP's.
+    assert _column(raw, "NIK") == ["1702060101850001", "1702064502900002", "1702061708910000"]
+    assert raw.altered_digits.rows() == [(9, "NIK")]
     assert _column(raw, "_row") == [7, 8, 9]
     assert dict(_skipped(raw))[6] == "Baris nomor kolom (1, 2, 3, ...)"
     assert [row for row, _ in _skipped(raw)] == [6, 10, 11, 12, 13, 14]
@@ -345,7 +347,11 @@ def test_header_only_message_names_the_header_row():
         ("No", None),
         ("No. Urut", None),
         ("Jabatan", None),
-        ("Nama Desa", None),
+        ("Nama Desa", "desa"),
+        ("Desa/Kelurahan", "desa"),
+        ("Kode Desa", "desa"),
+        ("Kepala Desa", None),
+        ("Nama Kepala Desa", None),
         ("Umur", None),
     ],
 )

@@ -167,3 +167,18 @@ def test_second_click_after_saving_stores_nothing_more(env_db, store, app_as):
     assert not [b for b in at.button if b.key == "submit_roster"]
     assert any("versi 1" in s.value for s in at.success)
     assert store.count("submissions") == 1
+
+
+def test_kecamatan_recap_uploaded_for_one_village_is_refused_whole(env_db, store, app_as):
+    lines = ["REKAP LINMAS KECAMATAN KOTA PADANG;;;;;", "Desa;Nama;NIK;L/P;Tanggal Lahir;TPS"]
+    for i, village in enumerate(["Derati", "Derati", "Taba Anyar", "Taba Anyar", "Suka Rami"]):
+        lines.append(f"{village};Linmas {i};{make_nik(i + 1)};L;17-05-1990;{i % 2 + 1}")
+    before = counts(store)
+    at = upload(open_upload_page(app_as), "rekap.csv", ("\r\n".join(lines) + "\r\n").encode())
+    assert len(at.error) == 1
+    text = at.error[0].value
+    assert "Taba Anyar (2 baris, mulai baris 5)" in text
+    assert "lewat kecamatan" in text
+    assert not at.metric
+    assert "submit_roster" not in {b.key for b in at.button}
+    assert counts(store) == before

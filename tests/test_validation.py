@@ -690,3 +690,77 @@ def test_government_workbook_reads_exactly_the_people(nik_header):
     assert verdict.officers["tanggal_lahir"].to_list() == [dt.date(1985, 8, 12)] * 2
     assert verdict.officers["nomor_tps"].to_list() == [1, 2]
     assert [r for r, _ in raw.skipped.rows()] == [4, 7, 8, 9, 10, 11, 12]
+
+
+# -- cross-checks before rejecting: the NIK settles a two-way date; Excel's stored value --------
+
+
+def test_mixed_order_column_is_settled_row_by_row_by_the_nik():
+    rows = [
+        person(1, **{"Tanggal Lahir": "17/08/1985"}),  # day-first only
+        person(2, **{"Tanggal Lahir": "08/25/1990"}),  # month-first only
+        # Two ways; the NIK says 4 March 1990 (a woman: day 44), so month-first.
+        person(
+            3,
+            NIK=nik(4, 3, 1990, female=True, serial=3),
+            **{"Jenis Kelamin": "P", "Tanggal Lahir": "03/04/1990"},
+        ),
+        # Two ways; the NIK says 5 June 1991, so day-first.
+        person(4, NIK=nik(5, 6, 1991, serial=4), **{"Tanggal Lahir": "05/06/1991"}),
+        # Two ways and the NIK says neither (7 July 1991): still refused as ambiguous.
+        person(5, NIK=nik(7, 7, 1991, serial=5), **{"Tanggal Lahir": "05/06/1991"}),
+    ]
+    verdict = verdict_for(rows)
+    born = dict(verdict.officers.select("row_number", "tanggal_lahir").iter_rows())
+    assert born[4] == dt.date(1990, 3, 4)
+    assert born[5] == dt.date(1991, 6, 5)
+    assert 6 not in born
+    assert (6, "tanggal_lahir_ambiguous") in codes(verdict)
+    assert (4, "tanggal_lahir_read_by_nik") in codes(verdict)
+    message = verdict.findings.filter(
+        (pl.col("row") == 4) & (pl.col("code") == "tanggal_lahir_read_by_nik")
+    )["message"][0]
+    assert message == (
+        'Baris 4, kolom Tanggal Lahir: "03/04/1990" bisa dibaca dua cara (hari-bulan atau '
+        "bulan-hari); dibaca 04-03-1990 karena sama dengan tanggal lahir dalam NIK. Periksa "
+        "dengan KTP bila ragu."
+    )
+
+
+def test_day_first_reading_the_nik_contradicts_is_read_the_other_way():
+    rows = [
+        person(1, NIK=nik(4, 3, 1990, serial=1), **{"Tanggal Lahir": "03/04/1990"}),
+        person(2, NIK=nik(3, 4, 1990, serial=2), **{"Tanggal Lahir": "03/04/1990"}),
+        person(3, NIK=nik(9, 9, 1990, serial=3), **{"Tanggal Lahir": "03/04/1990"}),
+    ]
+    verdict = verdict_for(rows)
+    assert verdict.officers["tanggal_lahir"].to_list() == [
+        dt.date(1990, 3, 4),  # settled by the NIK: month-first
+        dt.date(1990, 4, 3),  # the usual day-first reading, which the NIK confirms: no note
+        dt.date(1990, 4, 3),  # neither reading fits the NIK: day-first, with the mismatch note
+    ]
+    assert codes(verdict) == [
+        (2, "tanggal_lahir_read_by_nik"),
+        (4, "nik_birthdate_mismatch"),
+    ]
+
+
+def test_xlsx_nik_stored_as_a_number_is_judged_by_its_stored_value():
+    big = int(nik(4, 4, 1990, serial=11, region="947101"))  # above 2**53
+    assert big > 2**53
+    rows = [
+        person(1, NIK=int(nik(4, 4, 1990, serial=11)), **{"Tanggal Lahir": "04-04-1990"}),
+        person(2, NIK=int(nik(4, 4, 1990, serial=10)), **{"Tanggal Lahir": "04-04-1990"}),
+        person(3, NIK=big, **{"Tanggal Lahir": "04-04-1990"}),
+    ]
+    raw = read_table(xlsx_bytes(rows), "angka.xlsx")
+    verdict = validate_roster(raw, context())
+    assert verdict.rejected == 0
+    assert verdict.officers["nik"].to_list()[:2] == ["1702060404900011", "1702060404900010"]
+    assert verdict.officers["nik"][2].startswith("9471010404900")
+    altered = [(r, c) for r, c in codes(verdict) if c == "nik_excel_number"]
+    assert altered == [(3, "nik_excel_number"), (4, "nik_excel_number")]
+    message = verdict.findings.filter(pl.col("code") == "nik_excel_number")["message"][0]
+    assert message.startswith(
+        "Baris 3, kolom NIK: 1702060404900010 tersimpan di Excel sebagai angka, bukan teks."
+    )
