@@ -97,10 +97,6 @@ def parse_tps(
         for c in ("kecamatan", "rawan", "address")
     )
     rows = rows.with_columns(
-        pl.col("desa").str.strip_chars().alias("desa_text"),
-        pl.col("desa").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
-        pl.col("kecamatan").map_batches(name_keys, return_dtype=pl.String).alias("kecamatan_key"),
-        pl.col("kecamatan").str.strip_chars().alias("kecamatan_text"),
         pl.col("tps_number")
         .str.extract(TPS_NUMBER, 1)
         .cast(pl.Int64, strict=False)
@@ -111,6 +107,53 @@ def parse_tps(
         .is_in(YES_WORDS)
         .fill_null(False)
         .alias("rawan_flag"),
+    )
+    matched = match_villages(rows, villages, aliases)
+    problem = (
+        pl.when(village_problem().is_not_null())
+        .then(village_problem())
+        .when(pl.col("tps_parsed").is_null() | (pl.col("tps_parsed") < 1))
+        .then(
+            pl.format(
+                'nomor TPS "{}" bukan angka; tulis misalnya 1 atau TPS 01', pl.col("tps_number")
+            )
+        )
+        .when(pl.struct("desa_code", "tps_parsed").is_duplicated())
+        .then(pl.format("TPS {} di desa ini tertulis lebih dari sekali", pl.col("tps_parsed")))
+    )
+    checked = matched.with_columns(problem.alias("problem"))
+    problems = checked.filter(pl.col("problem").is_not_null()).select(
+        pl.col("_row").alias("row"), pl.col("problem").alias("message")
+    )
+    tps = checked.filter(pl.col("problem").is_null()).select(
+        "desa_code",
+        pl.col("tps_parsed").alias("tps_number"),
+        pl.col("rawan_flag").alias("rawan"),
+        pl.when(pl.col("rawan_flag"))
+        .then(pl.lit("Ditandai rawan di daftar TPS"))
+        .alias("rawan_reason"),
+        pl.col("address").str.strip_chars().alias("address"),
+    )
+    return TpsParse(tps=tps, problems=problems.sort("row"))
+
+
+def match_villages(
+    rows: pl.DataFrame, villages: pl.DataFrame, aliases: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Find each row's desa by code or name; the one matcher of files that name villages.
+
+    rows: ``_row``, desa (code or name), kecamatan (code, name or null). villages:
+    kecamatan_code, kecamatan_name, desa_code, desa_name. aliases: :func:`regions.load_aliases`.
+    Adds desa_text, desa_key, kecamatan_key, kecamatan_text, name_matches (codes whose name
+    fits) and desa_code (null unless exactly one desa fits); :func:`village_problem` says why.
+    Names match case-, space- and punctuation-insensitively inside the row's kecamatan when
+    given; a name that fits two villages is a problem, never a guess.
+    """
+    rows = rows.with_columns(
+        pl.col("desa").str.strip_chars().alias("desa_text"),
+        pl.col("desa").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
+        pl.col("kecamatan").map_batches(name_keys, return_dtype=pl.String).alias("kecamatan_key"),
+        pl.col("kecamatan").str.strip_chars().alias("kecamatan_text"),
     )
     named = villages.select(
         "desa_code",
@@ -157,7 +200,7 @@ def parse_tps(
         .group_by("_row")
         .agg(pl.col("desa_code").unique().alias("name_matches"))
     )
-    matched = by_code.join(by_name, on="_row", how="left").with_columns(
+    return by_code.join(by_name, on="_row", how="left").with_columns(
         pl.coalesce(
             pl.col("code_match"),
             pl.when(pl.col("name_matches").list.len() == 1).then(
@@ -165,7 +208,10 @@ def parse_tps(
             ),
         ).alias("desa_code")
     )
-    problem = (
+
+def village_problem() -> pl.Expr:
+    """Why :func:`match_villages` found no desa for a row (Indonesian), null when it did."""
+    return (
         pl.when(pl.col("desa_text").is_null() | (pl.col("desa_text") == ""))
         .then(pl.lit("kolom Desa/Kelurahan kosong"))
         .when(pl.col("name_matches").list.len() > 1)
@@ -184,36 +230,20 @@ def parse_tps(
                 pl.col("desa_text"),
             )
         )
-        .when(pl.col("tps_parsed").is_null() | (pl.col("tps_parsed") < 1))
-        .then(
-            pl.format(
-                'nomor TPS "{}" bukan angka; tulis misalnya 1 atau TPS 01', pl.col("tps_number")
-            )
-        )
-        .when(pl.struct("desa_code", "tps_parsed").is_duplicated())
-        .then(pl.format("TPS {} di desa ini tertulis lebih dari sekali", pl.col("tps_parsed")))
     )
-    checked = matched.with_columns(problem.alias("problem"))
-    problems = checked.filter(pl.col("problem").is_not_null()).select(
-        pl.col("_row").alias("row"), pl.col("problem").alias("message")
-    )
-    tps = checked.filter(pl.col("problem").is_null()).select(
-        "desa_code",
-        pl.col("tps_parsed").alias("tps_number"),
-        pl.col("rawan_flag").alias("rawan"),
-        pl.when(pl.col("rawan_flag"))
-        .then(pl.lit("Ditandai rawan di daftar TPS"))
-        .alias("rawan_reason"),
-        pl.col("address").str.strip_chars().alias("address"),
-    )
-    return TpsParse(tps=tps, problems=problems.sort("row"))
 
 
-def locate_tps_table(grid: pl.DataFrame) -> pl.DataFrame:
+TPS_HEADERS = "Kecamatan, Desa/Kelurahan, Nomor TPS, Rawan, Alamat"
+
+
+def locate_tps_table(
+    grid: pl.DataFrame, map_columns=map_tps_columns, headers: str = TPS_HEADERS
+) -> pl.DataFrame:
     """Find the header row (the first of the top rows naming desa and TPS) and name the columns.
 
     grid: String columns plus ``_row`` (Excel row numbers). Title rows above the header and
-    blank rows are dropped; what remains keeps its ``_row``.
+    blank rows are dropped; what remains keeps its ``_row``. Other per-TPS files (the rawan
+    list) pass their own ``map_columns`` and the ``headers`` the message suggests.
     """
     cells = [c for c in grid.columns if c != "_row"]
     top = [
@@ -222,15 +252,14 @@ def locate_tps_table(grid: pl.DataFrame) -> pl.DataFrame:
     found = (
         i
         for i, labels in enumerate(top)
-        if {"desa", "tps_number"} <= set(map_tps_columns(labels).values())
+        if {"desa", "tps_number"} <= set(map_columns(labels).values())
     )
     index = next(found, None)
     if index is None:
         first = next((labels for labels in top if any(labels)), [])
         msg = (
             "Judul kolom Desa/Kelurahan dan Nomor TPS tidak ditemukan. Baris pertama berisi: "
-            f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: Kecamatan, "
-            "Desa/Kelurahan, Nomor TPS, Rawan, Alamat."
+            f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: {headers}."
         )
         raise ReadinessError(msg, code="tps_columns_missing")
     labels = top[index]
