@@ -209,6 +209,7 @@ def match_villages(
         ).alias("desa_code")
     )
 
+
 def village_problem() -> pl.Expr:
     """Why :func:`match_villages` found no desa for a row (Indonesian), null when it did."""
     return (
