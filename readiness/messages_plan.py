@@ -81,6 +81,7 @@ TEMPLATES: dict[str, str] = {
         "rawan, lalu unggah lagi."
     ),
     "rawan_desa": "Baris {row}, kolom Desa/Kelurahan: {problem}.",
+    "rawan_tps_empty": "Baris {row}, kolom TPS: kosong. Tulis nomor TPS, misalnya 1 atau TPS 01.",
     "rawan_tps_invalid": (
         'Baris {row}, kolom TPS: nomor TPS "{value}" bukan angka. Tulis misalnya 1 atau TPS 01.'
     ),

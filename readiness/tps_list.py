@@ -238,28 +238,30 @@ TPS_HEADERS = "Kecamatan, Desa/Kelurahan, Nomor TPS, Rawan, Alamat"
 
 
 def locate_tps_table(
-    grid: pl.DataFrame, map_columns=map_tps_columns, headers: str = TPS_HEADERS
+    grid: pl.DataFrame,
+    map_columns=map_tps_columns,
+    headers: str = TPS_HEADERS,
+    required: tuple[str, ...] = ("desa", "tps_number"),
 ) -> pl.DataFrame:
     """Find the header row (the first of the top rows naming desa and TPS) and name the columns.
 
     grid: String columns plus ``_row`` (Excel row numbers). Title rows above the header and
-    blank rows are dropped; what remains keeps its ``_row``. Other per-TPS files (the rawan
-    list) pass their own ``map_columns`` and the ``headers`` the message suggests.
+    blank rows are dropped; what remains keeps its ``_row``. Other lists (rawan TPS, contacts)
+    pass their own ``map_columns``, the columns a header row must name and the ``headers`` the
+    message suggests.
     """
     cells = [c for c in grid.columns if c != "_row"]
     top = [
         [(text or "").strip() for text in row] for row in grid.head(30).select(cells).iter_rows()
     ]
     found = (
-        i
-        for i, labels in enumerate(top)
-        if {"desa", "tps_number"} <= set(map_columns(labels).values())
+        i for i, labels in enumerate(top) if set(required) <= set(map_columns(labels).values())
     )
     index = next(found, None)
     if index is None:
         first = next((labels for labels in top if any(labels)), [])
         msg = (
-            "Judul kolom Desa/Kelurahan dan Nomor TPS tidak ditemukan. Baris pertama berisi: "
+            "Baris judul kolom tidak ditemukan di 30 baris teratas. Baris pertama berisi: "
             f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: {headers}."
         )
         raise ReadinessError(msg, code="tps_columns_missing")
