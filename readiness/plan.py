@@ -30,6 +30,8 @@ __all__ = [
     "headline",
     "milestone_counts",
     "milestone_status",
+    "milestone_table",
+    "milestones_json",
     "order_by_overdue",
     "parse_day",
     "plan_line",
@@ -317,6 +319,43 @@ def milestone_counts(status: pl.DataFrame, *, key: str) -> pl.DataFrame:
             )
         )
         .sort("due_date", maintain_order=True)
+    )
+
+
+def milestones_json(counts: pl.DataFrame) -> list[dict[str, object]]:
+    """The ``milestones`` list of ``summary --json``, keys exactly as the CLI contract names them.
+
+    counts: :func:`milestone_counts` over kecamatan. due_date is ISO (2024-11-06), target a
+    percent.
+    """
+    return [
+        {
+            "code": row["code"],
+            "due_date": row["due_date"].isoformat(),
+            "target": row["target"],
+            "done_kecamatan": row["done_units"],
+            "late_kecamatan": row["late_units"],
+        }
+        for row in counts.iter_rows(named=True)
+    ]
+
+
+def milestone_table(counts: pl.DataFrame, *, unit: str = "kecamatan") -> pl.DataFrame:
+    """The milestone table of pages and the apel PDF, headers and cells in Indonesian.
+
+    counts: :func:`milestone_counts`. Columns: Milestone, Hari, Tanggal, Target, Tercapai,
+    Terlambat (each "x dari n <unit>").
+    """
+    share = pl.col("target").map_elements(
+        lambda v: fmt.percent(v, digits=0), return_dtype=pl.String
+    )  # five rows: formatting per row is fine here
+    return counts.select(
+        pl.col("label").alias("Milestone"),
+        pl.col("h").alias("Hari"),
+        pl.col("due_text").alias("Tanggal"),
+        share.alias("Target"),
+        pl.format("{} dari {} " + unit, pl.col("done_units"), pl.col("units")).alias("Tercapai"),
+        pl.format("{} dari {} " + unit, pl.col("late_units"), pl.col("units")).alias("Terlambat"),
     )
 
 

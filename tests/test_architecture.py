@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "readiness"
-PURE_MODULES = ("metrics.py", "validation.py", "charts.py")
+PURE_MODULES = ("metrics.py", "validation.py", "charts.py", "plan.py", "rawan.py", "contacts.py")
 SQL = re.compile(
     r"\b(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+TABLE|ALTER\s+TABLE|DROP\s+TABLE)\s",
 )

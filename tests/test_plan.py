@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import re
 
 import polars as pl
@@ -362,3 +363,25 @@ def test_every_template_renders(code):
     rendered = messages_plan.text(code, **values)
     assert all(value in rendered for value in values.values())
     assert "{" not in rendered
+
+
+def test_summary_json_and_pdf_table_of_milestones():
+    counts = plan.milestone_counts(status_on(dt.date(2024, 11, 9)), key="kecamatan_code")
+    assert plan.milestones_json(counts)[0] == {
+        "code": "daftar",
+        "due_date": "2024-11-06",
+        "target": 100.0,
+        "done_kecamatan": 1,
+        "late_kecamatan": 1,
+    }
+    table = plan.milestone_table(counts)
+    assert table.columns == ["Milestone", "Hari", "Tanggal", "Target", "Tercapai", "Terlambat"]
+    assert table.row(0) == (
+        "Daftar linmas", "H-21", "6 November 2024", "100%", "1 dari 3 kecamatan",
+        "1 dari 3 kecamatan",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("module", [plan, messages_plan])
+def test_doctests(module):
+    assert doctest.testmod(module).failed == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import io
 
 import polars as pl
@@ -9,6 +10,7 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
+from readiness import rawan
 from readiness.config import (
     DEFAULT_RAWAN_LEVELS,
     DEFAULT_RAWAN_SOURCES,
@@ -256,3 +258,7 @@ def test_peta_kerawanan_counts_per_kecamatan_and_uncovered(villages):
 
 def test_default_sources_are_the_four_named_in_the_field_reports():
     assert DEFAULT_RAWAN_SOURCES == ("Bawaslu", "Polres", "FGD", "lainnya")
+
+
+def test_doctests_of_the_rawan_module():
+    assert doctest.testmod(rawan).failed == 0
