@@ -189,11 +189,13 @@ def milestone_status(
             raise ValueError(msg)
         denominator = f"{measure}_need" if f"{measure}_need" in progress.columns else "need"
         parts.append(
-            progress.select(
+            progress.lazy()
+            .select(
                 *carried,
                 pl.col(measure).cast(pl.Int64).fill_null(0).alias("count"),
                 pl.col(denominator).cast(pl.Int64).alias("denominator"),
-            ).with_columns(
+            )
+            .with_columns(
                 *(pl.lit(row[c]).alias(c) for c in ("code", "label", "h", "due_text", "measure")),
                 pl.lit(row["due_date"], dtype=pl.Date).alias("due_date"),
                 pl.lit(row["target"], dtype=pl.Float64).alias("target"),
@@ -202,7 +204,7 @@ def milestone_status(
         )
     if not parts:
         return pl.DataFrame()
-    frame = pl.concat(parts, how="vertical")
+    frame = pl.concat(parts, how="vertical")  # lazy: one plan for all steps below
     # The smallest whole count that reaches the target (90 % of 15 -> 14).
     target_count = (pl.col("denominator") * pl.col("target") / 100.0 - 1e-9).ceil().cast(pl.Int64)
     frame = frame.with_columns(
@@ -245,7 +247,7 @@ def milestone_status(
         .otherwise(pl.col("state").replace_strict(STATE_LABELS, return_dtype=pl.String))
         .alias("state_text"),
     )
-    return frame.sort(key, "due_date", maintain_order=True)
+    return frame.sort(key, "due_date", maintain_order=True).collect()
 
 
 def unit_lateness(status: pl.DataFrame, *, key: str) -> pl.DataFrame:
