@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,59 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_SETTINGS_FILE = DATA_DIR / "settings.toml"
 DEFAULT_DB_PATH = PROJECT_DIR / "kesiapan_linmas.duckdb"
+
+
+# What a milestone can measure, each a share of the need (see readiness.plan).
+MEASURES = ("registered", "verified", "bpjs", "trained", "ready", "tps_covered")
+RAWAN_LEVEL_CODES = ("rawan", "sangat_rawan")
+_H_DAY = re.compile(r"(?i)^\s*h\s*-\s*(\d{1,3})\s*$")
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One step of the run-up plan: by H-``day`` at least ``target`` % of the need ``measure``."""
+
+    code: str
+    label: str
+    day: int
+    target: float
+    measure: str
+
+
+@dataclass(frozen=True)
+class RawanLevel:
+    """A grade of TPS rawan (Bawaslu/Polres mapping) and the extra linmas such a TPS needs."""
+
+    code: str
+    label: str
+    extra_officers: int
+
+
+DEFAULT_MILESTONES = (
+    Milestone("daftar", "Daftar linmas", 21, 100.0, "registered"),
+    Milestone("verifikasi", "Verifikasi kecamatan", 18, 100.0, "verified"),
+    Milestone("bpjs", "BPJS Ketenagakerjaan", 14, 100.0, "bpjs"),
+    Milestone("bimtek", "Bimtek", 10, 100.0, "trained"),
+    Milestone("apel", "Apel siaga", 5, 100.0, "ready"),
+)
+DEFAULT_RAWAN_LEVELS = (
+    RawanLevel("rawan", "Rawan", 0),
+    RawanLevel("sangat_rawan", "Sangat rawan", 1),
+)
+DEFAULT_RAWAN_SOURCES = ("Bawaslu", "Polres", "FGD", "lainnya")
+
+
+def parse_day(value: object) -> int | None:
+    """Days before voting day from "H-21" (or 21); None when it is neither.
+
+    >>> parse_day("H-21"), parse_day("h - 5"), parse_day(0), parse_day("21 hari")
+    (21, 5, 0, None)
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= 366 else None
+    match = _H_DAY.match(value) if isinstance(value, str) else None
+    return int(match.group(1)) if match and int(match.group(1)) <= 366 else None
 
 
 @dataclass(frozen=True)
@@ -29,6 +83,7 @@ class Settings:
     voting_date: dt.date
     submission_deadline: dt.date
     officers_per_tps: int = 2
+    # The extra of the ``rawan`` level, for code that still reads a yes/no rawan flag.
     rawan_extra_officers: int = 0
     min_age: int = 17
     max_age_warning: int = 60
@@ -65,6 +120,10 @@ class Settings:
     # Issue 9 (province instance): every kabupaten/kota of the province (kode_kabupaten,
     # nama_kabupaten); None = only this kabupaten. readiness/province.py reads it.
     kabupaten_list_file: Path | None = None
+    # The run-up plan ([[plan.milestones]]) and graded rawan TPS ([rawan]).
+    milestones: tuple[Milestone, ...] = DEFAULT_MILESTONES
+    rawan_levels: tuple[RawanLevel, ...] = DEFAULT_RAWAN_LEVELS
+    rawan_sources: tuple[str, ...] = DEFAULT_RAWAN_SOURCES
 
     @property
     def max_upload_bytes(self) -> int:
@@ -110,6 +169,147 @@ def _require(table: dict, section: str, key: str, kind: type, path: Path):
         )
         raise ReferenceDataError(msg)
     return value
+
+
+def _number(value: object) -> float | None:
+    """A TOML int or float as float; None for anything else (bools included)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _milestones(raw: dict, path: Path) -> tuple[Milestone, ...]:
+    """``[[plan.milestones]]``: code, label, day ("H-21"), target (percent), measure."""
+    entries = raw.get("plan", {}).get("milestones")
+    if entries is None:
+        return DEFAULT_MILESTONES
+    where = f"Berkas pengaturan {path}: [[plan.milestones]]"
+    if not isinstance(entries, list) or not entries:
+        msg = (
+            f"{where} harus berisi minimal satu milestone (code, label, day, target, measure); "
+            "hapus bagian [plan] untuk memakai milestone bawaan."
+        )
+        raise ReferenceDataError(msg)
+    milestones: list[Milestone] = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            msg = f"{where} nomor {number} harus tabel berisi code, label, day, target, measure."
+            raise ReferenceDataError(msg)
+        code = entry.get("code")
+        name = f"{where} nomor {number}"
+        if not isinstance(code, str) or not _CODE.match(code):
+            msg = (
+                f"{name}, kunci 'code': harus huruf kecil/angka/garis bawah, mis. \"daftar\", "
+                f"tertulis {code!r}."
+            )
+            raise ReferenceDataError(msg)
+        name = f"{where} nomor {number} ({code})"
+        if code in {m.code for m in milestones}:
+            msg = f"{name}, kunci 'code': kode {code!r} dipakai dua kali. Beri kode lain."
+            raise ReferenceDataError(msg)
+        label = entry.get("label")
+        if not isinstance(label, str) or not label.strip():
+            msg = f"{name}, kunci 'label': isi nama milestone, tertulis {label!r}."
+            raise ReferenceDataError(msg)
+        day = parse_day(entry.get("day"))
+        if day is None:
+            msg = (
+                f"{name}, kunci 'day': harus hari sebelum pemungutan suara seperti \"H-21\" "
+                f"(0 sampai 366), tertulis {entry.get('day')!r}."
+            )
+            raise ReferenceDataError(msg)
+        target = _number(entry.get("target"))
+        if target is None or not 0 < target <= 100:
+            msg = (
+                f"{name}, kunci 'target': harus persen lebih dari 0 sampai 100, "
+                f"tertulis {entry.get('target')!r}."
+            )
+            raise ReferenceDataError(msg)
+        measure = entry.get("measure")
+        if measure not in MEASURES:
+            msg = (
+                f"{name}, kunci 'measure': harus salah satu dari {', '.join(MEASURES)}, "
+                f"tertulis {measure!r}."
+            )
+            raise ReferenceDataError(msg)
+        milestones.append(Milestone(code, label.strip(), day, target, measure))
+    return tuple(milestones)
+
+
+def _rawan(raw: dict, path: Path) -> dict:
+    """``[rawan]``: sources and levels; the old ``[rules] rawan_extra_officers`` still counts.
+
+    The old key was the extra for every rawan TPS; it now means the extra of the ``rawan``
+    level. Written in both places with different values, start-up stops.
+    """
+    table = raw.get("rawan", {})
+    where = f"Berkas pengaturan {path}: [rawan]"
+    old = raw.get("rules", {}).get("rawan_extra_officers")
+    given = table.get("levels", {})
+    if not isinstance(given, dict):
+        msg = f"{where} levels harus berisi tabel [rawan.levels.rawan] dan [rawan.levels.sangat_rawan]."
+        raise ReferenceDataError(msg)
+    unknown = [code for code in given if code not in RAWAN_LEVEL_CODES]
+    if unknown:
+        msg = (
+            f"{where}: tingkat {unknown[0]!r} tidak dikenal; tingkat yang ada: "
+            f"{', '.join(RAWAN_LEVEL_CODES)}."
+        )
+        raise ReferenceDataError(msg)
+    levels: list[RawanLevel] = []
+    for default in DEFAULT_RAWAN_LEVELS:
+        entry = given.get(default.code, {})
+        name = f"Berkas pengaturan {path}: [rawan.levels.{default.code}]"
+        if not isinstance(entry, dict):
+            msg = f"{name} harus tabel berisi label dan extra_officers."
+            raise ReferenceDataError(msg)
+        label = entry.get("label", default.label)
+        if not isinstance(label, str) or not label.strip():
+            msg = f"{name}, kunci 'label': isi nama tingkat kerawanan, tertulis {label!r}."
+            raise ReferenceDataError(msg)
+        extra = entry.get("extra_officers")
+        if default.code == "rawan" and old is not None:
+            if extra is not None and extra != old:
+                msg = (
+                    f"{name} extra_officers = {extra!r} berbeda dengan [rules] "
+                    f"rawan_extra_officers = {old!r}. Hapus [rules] rawan_extra_officers; "
+                    "tambahan linmas kini diatur per tingkat di [rawan.levels]."
+                )
+                raise ReferenceDataError(msg)
+            extra = old
+        if extra is None:
+            # Sangat rawan needs one more than rawan unless the file says otherwise.
+            extra = levels[0].extra_officers + 1 if levels else default.extra_officers
+        if not isinstance(extra, int) or isinstance(extra, bool) or not 0 <= extra <= 10:
+            msg = (
+                f"{name}, kunci 'extra_officers': harus bilangan bulat 0 sampai 10 (tambahan "
+                f"linmas per TPS), tertulis {extra!r}."
+            )
+            raise ReferenceDataError(msg)
+        levels.append(RawanLevel(default.code, label.strip(), extra))
+    if levels[1].extra_officers < levels[0].extra_officers:
+        msg = (
+            f"{where}: tambahan linmas TPS sangat rawan ({levels[1].extra_officers}) lebih kecil "
+            f"dari TPS rawan ({levels[0].extra_officers}). Perbaiki extra_officers."
+        )
+        raise ReferenceDataError(msg)
+    sources = table.get("sources", list(DEFAULT_RAWAN_SOURCES))
+    if (
+        not isinstance(sources, list)
+        or not sources
+        or not all(isinstance(s, str) and s.strip() for s in sources)
+        or len({s.strip().lower() for s in sources}) != len(sources)
+    ):
+        msg = (
+            f"{where} sources harus daftar nama sumber yang berbeda, mis. "
+            f'["Bawaslu", "Polres", "FGD", "lainnya"], tertulis {sources!r}.'
+        )
+        raise ReferenceDataError(msg)
+    return {
+        "rawan_levels": tuple(levels),
+        "rawan_extra_officers": levels[0].extra_officers,
+        "rawan_sources": tuple(s.strip() for s in sources),
+    }
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -164,6 +364,8 @@ def load_settings(path: Path | None = None) -> Settings:
             msg = f"Berkas pengaturan {path}: [rules] blocking_codes harus daftar kode peringatan."
             raise ReferenceDataError(msg)
         extra["blocking_codes"] = tuple(codes)
+    extra["milestones"] = _milestones(raw, path)
+    extra.update(_rawan(raw, path))
     settings = Settings(
         kabupaten_name=_require(raw, "kabupaten", "name", str, path),
         kabupaten_code=_require(raw, "kabupaten", "code", str, path),

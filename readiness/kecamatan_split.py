@@ -30,7 +30,6 @@ from readiness.ingest import (
     read_sheets,
     read_table,
 )
-from readiness.regions import name_keys
 from readiness.tps_list import match_villages
 
 MULTIPLE_DESA = "multiple_desa"  # whole-file code: a village file holding other villages
@@ -102,10 +101,10 @@ def _matches(texts: pl.DataFrame, villages: pl.DataFrame, aliases: pl.DataFrame 
     """texts: _row, desa_text -> plus ``candidates``: every village code the text fits."""
     # A recap repeats a handful of names: each distinct text is keyed and matched once.
     distinct = texts.select("desa_text").unique().with_row_index("_row")
-    rows = distinct.with_columns(
-        pl.col("desa_text").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
-        pl.lit(None, dtype=pl.String).alias("kecamatan_key"),
-        pl.lit(None, dtype=pl.String).alias("kecamatan_text"),
+    rows = distinct.select(
+        "_row",
+        pl.col("desa_text").alias("desa"),
+        pl.lit(None, dtype=pl.String).alias("kecamatan"),
     )
     matched = match_villages(rows, villages, aliases).with_columns(
         pl.when(pl.col("code_match").is_not_null())

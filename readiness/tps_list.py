@@ -100,10 +100,6 @@ def parse_tps(
         for c in ("kecamatan", "rawan", "address")
     )
     rows = rows.with_columns(
-        pl.col("desa").str.strip_chars().alias("desa_text"),
-        pl.col("desa").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
-        pl.col("kecamatan").map_batches(name_keys, return_dtype=pl.String).alias("kecamatan_key"),
-        pl.col("kecamatan").str.strip_chars().alias("kecamatan_text"),
         pl.col("tps_number")
         .str.extract(TPS_NUMBER, 1)
         .cast(pl.Int64, strict=False)
@@ -112,24 +108,8 @@ def parse_tps(
     )
     matched = match_villages(rows, villages, aliases)
     problem = (
-        pl.when(pl.col("desa_text").is_null() | (pl.col("desa_text") == ""))
-        .then(pl.lit("kolom Desa/Kelurahan kosong"))
-        .when(pl.col("name_matches").list.len() > 1)
-        .then(
-            pl.format(
-                'nama desa "{}" cocok dengan lebih dari satu desa; isi kolom Kecamatan '
-                "atau pakai kode desa",
-                pl.col("desa_text"),
-            )
-        )
-        .when(pl.col("desa_code").is_null())
-        .then(
-            pl.format(
-                'desa "{}" tidak ada dalam daftar wilayah; periksa ejaan atau pakai '
-                "kode desa (mis. 17.02.06.2001)",
-                pl.col("desa_text"),
-            )
-        )
+        pl.when(village_problem().is_not_null())
+        .then(village_problem())
         .when(pl.col("tps_parsed").is_null() | (pl.col("tps_parsed") < 1))
         .then(
             pl.format(
@@ -158,14 +138,21 @@ def parse_tps(
 def match_villages(
     rows: pl.DataFrame, villages: pl.DataFrame, aliases: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """Each row's village by Kemendagri code, else by name through the alias table.
+    """Find each row's desa by code or name; the one matcher of files that name villages.
 
-    rows: ``_row``, ``desa_text`` (as written), ``desa_key``, ``kecamatan_key`` and
-    ``kecamatan_text`` (null when unknown), keys from ``name_keys``. villages: kecamatan_code,
-    kecamatan_name, desa_code, desa_name. Adds ``code_match``, ``name_matches`` (every code the
-    name fits, inside the row's kecamatan when given) and ``desa_code`` (the code, else the
-    only name match; null when none or several).
+    rows: ``_row``, desa (code or name), kecamatan (code, name or null). villages:
+    kecamatan_code, kecamatan_name, desa_code, desa_name. aliases: :func:`regions.load_aliases`.
+    Adds desa_text, desa_key, kecamatan_key, kecamatan_text, name_matches (codes whose name
+    fits) and desa_code (null unless exactly one desa fits); :func:`village_problem` says why.
+    Names match case-, space- and punctuation-insensitively inside the row's kecamatan when
+    given; a name that fits two villages is a problem, never a guess.
     """
+    rows = rows.with_columns(
+        pl.col("desa").str.strip_chars().alias("desa_text"),
+        pl.col("desa").map_batches(name_keys, return_dtype=pl.String).alias("desa_key"),
+        pl.col("kecamatan").map_batches(name_keys, return_dtype=pl.String).alias("kecamatan_key"),
+        pl.col("kecamatan").str.strip_chars().alias("kecamatan_text"),
+    )
     named = villages.select(
         "desa_code",
         "kecamatan_code",
@@ -211,7 +198,7 @@ def match_villages(
         .group_by("_row")
         .agg(pl.col("desa_code").unique().alias("name_matches"))
     )
-    matched = by_code.join(by_name, on="_row", how="left").with_columns(
+    return by_code.join(by_name, on="_row", how="left").with_columns(
         pl.coalesce(
             pl.col("code_match"),
             pl.when(pl.col("name_matches").list.len() == 1).then(
@@ -219,31 +206,61 @@ def match_villages(
             ),
         ).alias("desa_code")
     )
-    return matched
 
 
-def locate_tps_table(grid: pl.DataFrame) -> pl.DataFrame:
+def village_problem() -> pl.Expr:
+    """Why :func:`match_villages` found no desa for a row (Indonesian), null when it did."""
+    return (
+        pl.when(pl.col("desa_text").is_null() | (pl.col("desa_text") == ""))
+        .then(pl.lit("kolom Desa/Kelurahan kosong"))
+        .when(pl.col("name_matches").list.len() > 1)
+        .then(
+            pl.format(
+                'nama desa "{}" cocok dengan lebih dari satu desa; isi kolom Kecamatan '
+                "atau pakai kode desa",
+                pl.col("desa_text"),
+            )
+        )
+        .when(pl.col("desa_code").is_null())
+        .then(
+            pl.format(
+                'desa "{}" tidak ada dalam daftar wilayah; periksa ejaan atau pakai '
+                "kode desa (mis. 17.02.06.2001)",
+                pl.col("desa_text"),
+            )
+        )
+    )
+
+
+TPS_HEADERS = "Kecamatan, Desa/Kelurahan, Nomor TPS, Rawan, Alamat"
+
+
+def locate_tps_table(
+    grid: pl.DataFrame,
+    map_columns=map_tps_columns,
+    headers: str = TPS_HEADERS,
+    required: tuple[str, ...] = ("desa", "tps_number"),
+) -> pl.DataFrame:
     """Find the header row (the first of the top rows naming desa and TPS) and name the columns.
 
     grid: String columns plus ``_row`` (Excel row numbers). Title rows above the header and
-    blank rows are dropped; what remains keeps its ``_row``.
+    blank rows are dropped; what remains keeps its ``_row``. Other lists (rawan TPS, contacts)
+    pass their own ``map_columns``, the columns a header row must name and the ``headers`` the
+    message suggests.
     """
     cells = [c for c in grid.columns if c != "_row"]
     top = [
         [(text or "").strip() for text in row] for row in grid.head(30).select(cells).iter_rows()
     ]
     found = (
-        i
-        for i, labels in enumerate(top)
-        if {"desa", "tps_number"} <= set(map_tps_columns(labels).values())
+        i for i, labels in enumerate(top) if set(required) <= set(map_columns(labels).values())
     )
     index = next(found, None)
     if index is None:
         first = next((labels for labels in top if any(labels)), [])
         msg = (
-            "Judul kolom Desa/Kelurahan dan Nomor TPS tidak ditemukan. Baris pertama berisi: "
-            f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: Kecamatan, "
-            "Desa/Kelurahan, Nomor TPS, Rawan, Alamat."
+            "Baris judul kolom tidak ditemukan di 30 baris teratas. Baris pertama berisi: "
+            f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: {headers}."
         )
         raise ReadinessError(msg, code="tps_columns_missing")
     labels = top[index]

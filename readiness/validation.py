@@ -500,6 +500,26 @@ def _resolve_mapping(raw: RawTable, mapping: dict[str, str | None] | None) -> di
     return chosen
 
 
+def phone_number(raw: pl.Expr) -> pl.Expr:
+    """The roster phone rule: the first number in the cell, +62/62/8 -> 08..., 10 to 13 digits.
+
+    Null when the cell holds no reachable mobile number (also for an empty cell).
+
+    >>> pl.select(phone_number(pl.lit("+62 812-3456-7890 / 0813"))).item()
+    '081234567890'
+    """
+    first_phone = raw.str.split_exact("/", 1).struct.field("field_0")
+    digits = first_phone.str.replace_all(r"[;,]|\batau\b.*$", "").str.replace_all(r"\D", "")
+    phone = (
+        pl.when(digits.str.starts_with("62"))
+        .then("0" + digits.str.slice(2))
+        .when(digits.str.starts_with("8"))
+        .then("0" + digits)
+        .otherwise(digits)
+    )
+    return pl.when(phone.str.contains(r"^08\d{8,11}$")).then(phone)
+
+
 def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.DataFrame:
     """Every canonical column cleaned, plus the ``_``-prefixed helper columns the rules read."""
 
@@ -637,17 +657,7 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         pl.when(tick_l & tick_p).then(pl.lit("L dan P")),
     )
 
-    # Phone: the first number in the cell, +62/62/8 -> 08..., 10 to 13 digits.
-    first_phone = pl.col("_no_hp_in").str.split_exact("/", 1).struct.field("field_0")
-    digits = first_phone.str.replace_all(r"[;,]|\batau\b.*$", "").str.replace_all(r"\D", "")
-    phone = (
-        pl.when(digits.str.starts_with("62"))
-        .then("0" + digits.str.slice(2))
-        .when(digits.str.starts_with("8"))
-        .then("0" + digits)
-        .otherwise(digits)
-    )
-    phone = pl.when(phone.str.contains(r"^08\d{8,11}$")).then(phone)
+    phone = phone_number(pl.col("_no_hp_in"))
 
     # TPS: "TPS 01", "Tps.4", "002", "4.0" -> 4.
     tps_digits = pl.col("_nomor_tps_in").str.extract(r"(\d{1,4})(?:[.,]0+)?(?:\D|$)", 1)

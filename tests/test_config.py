@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from readiness.config import DEFAULT_DB_PATH, DEFAULT_SETTINGS_FILE, database_path, load_settings
+from readiness.config import (
+    DEFAULT_DB_PATH,
+    DEFAULT_MILESTONES,
+    DEFAULT_SETTINGS_FILE,
+    RawanLevel,
+    database_path,
+    load_settings,
+)
 from readiness.errors import ReferenceDataError
 
 BUNDLED = DEFAULT_SETTINGS_FILE.read_text(encoding="utf-8")
@@ -156,3 +163,79 @@ def test_bool_is_not_accepted_as_a_number(tmp_path):
         load_settings(path)
     assert str(path) in info.value.message
     assert "min_age" in info.value.message
+
+
+def test_bundled_plan_and_rawan_settings():
+    settings = load_settings(DEFAULT_SETTINGS_FILE)
+    assert [(m.code, m.day, m.target, m.measure) for m in settings.milestones] == [
+        ("daftar", 21, 100.0, "registered"),
+        ("verifikasi", 18, 100.0, "verified"),
+        ("bpjs", 14, 100.0, "bpjs"),
+        ("bimtek", 10, 100.0, "trained"),
+        ("apel", 5, 100.0, "ready"),
+    ]
+    assert settings.milestones == DEFAULT_MILESTONES
+    assert settings.rawan_levels == (
+        RawanLevel("rawan", "Rawan", 0),
+        RawanLevel("sangat_rawan", "Sangat rawan", 1),
+    )
+    assert settings.rawan_sources == ("Bawaslu", "Polres", "FGD", "lainnya")
+    assert settings.rawan_extra_officers == 0
+
+
+def without_plan_and_rawan() -> str:
+    """The bundled file cut before [plan] and [rawan], keeping the sections after them."""
+    start, end = BUNDLED.index("[plan]"), BUNDLED.index("[bpjs]")
+    return BUNDLED[:start] + BUNDLED[end:]
+
+
+def test_a_file_without_plan_or_rawan_gets_the_defaults(tmp_path):
+    settings = load_settings(write_settings(tmp_path, without_plan_and_rawan()))
+    assert settings.milestones == DEFAULT_MILESTONES
+    assert [level.extra_officers for level in settings.rawan_levels] == [0, 1]
+
+
+def test_the_old_rawan_extra_key_still_sets_the_rawan_level(tmp_path):
+    text = without_plan_and_rawan().replace(
+        "min_age = 17", "rawan_extra_officers = 2\nmin_age = 17"
+    )
+    settings = load_settings(write_settings(tmp_path, text))
+    assert settings.rawan_extra_officers == 2
+    # sangat rawan keeps one more than rawan unless the file says otherwise
+    assert [level.extra_officers for level in settings.rawan_levels] == [2, 3]
+
+
+def test_old_and_new_rawan_extra_that_disagree_stop_start_up(tmp_path):
+    text = BUNDLED.replace("max_age_warning = 60", "max_age_warning = 60\nrawan_extra_officers = 1")
+    path = write_settings(tmp_path, text)
+    with pytest.raises(ReferenceDataError) as info:
+        load_settings(path)
+    assert str(path) in info.value.message
+    assert "[rawan.levels.rawan]" in info.value.message
+    assert "Hapus [rules] rawan_extra_officers" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('day = "H-21"', 'day = "21 hari"', "nomor 1 (daftar), kunci 'day'"),
+        ('day = "H-14"', "day = -3", "nomor 3 (bpjs), kunci 'day'"),
+        ('measure = "trained"', 'measure = "hadir"', "kunci 'measure': harus salah satu dari"),
+        ('target = 100\nmeasure = "ready"', 'target = 0\nmeasure = "ready"', "'target'"),
+        ('code = "bimtek"', 'code = "bpjs"', "dipakai dua kali"),
+        ('code = "apel"', 'code = "Apel Siaga"', "nomor 5, kunci 'code'"),
+        ('label = "Bimtek"', 'label = ""', "kunci 'label'"),
+        ("extra_officers = 1", "extra_officers = -1", "[rawan.levels.sangat_rawan]"),
+        ("extra_officers = 0", "extra_officers = 2", "lebih kecil"),
+        ("[rawan.levels.sangat_rawan]", "[rawan.levels.aman]", "'aman' tidak dikenal"),
+        ('sources = ["Bawaslu", "Polres", "FGD", "lainnya"]', "sources = []", "sources harus"),
+        ('"FGD", "lainnya"]', '"FGD", "bawaslu"]', "sources harus"),
+    ],
+)
+def test_malformed_plan_or_rawan_entries_name_file_key_and_problem(tmp_path, old, new, expected):
+    assert old in BUNDLED
+    path = write_settings(tmp_path, BUNDLED.replace(old, new, 1))
+    with pytest.raises(ReferenceDataError) as info:
+        load_settings(path)
+    assert str(path) in info.value.message
+    assert expected in info.value.message
