@@ -150,9 +150,7 @@ def tps_need(tps: pl.DataFrame, *, officers_per_tps: int, rawan_extra: int) -> p
         pl.col("desa_code").cast(pl.String),
         pl.col("tps_number").cast(pl.Int64),
         pl.col("rawan").cast(pl.Boolean).fill_null(False),
-    ).with_columns(
-        (officers_per_tps + pl.col("rawan").cast(pl.Int64) * rawan_extra).alias("need")
-    )
+    ).with_columns((officers_per_tps + pl.col("rawan").cast(pl.Int64) * rawan_extra).alias("need"))
 
 
 def _guards(assignments: pl.DataFrame) -> pl.DataFrame:
@@ -183,8 +181,10 @@ def coverage(
     [True, False]
     """
     need = tps_need(tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra)
-    assigned = _guards(assignments).group_by("desa_code", "tps_number").agg(
-        pl.len().cast(pl.Int64).alias("assigned")
+    assigned = (
+        _guards(assignments)
+        .group_by("desa_code", "tps_number")
+        .agg(pl.len().cast(pl.Int64).alias("assigned"))
     )
     reserve = (
         assignments.filter(pl.col("cadangan") & pl.col("tps_number").is_not_null())
@@ -209,15 +209,17 @@ def _finding_rows(frame: pl.DataFrame, code: str, severity: str, fields: list[st
     rows = []
     for row in frame.iter_rows(named=True):
         values = {name: row[name] for name in fields}
-        rows.append({
-            "desa_code": row["desa_code"],
-            "tps_number": row.get("tps_number"),
-            "nik": row.get("nik"),
-            "severity": severity,
-            "code": code,
-            "fields": json.dumps(values, ensure_ascii=False),
-            "message": text(code, **values),
-        })
+        rows.append(
+            {
+                "desa_code": row["desa_code"],
+                "tps_number": row.get("tps_number"),
+                "nik": row.get("nik"),
+                "severity": severity,
+                "code": code,
+                "fields": json.dumps(values, ensure_ascii=False),
+                "message": text(code, **values),
+            }
+        )
     return rows
 
 
@@ -259,9 +261,7 @@ def duty_findings(
     no_tps = active.filter(pl.col("tps_number").is_null())
     rows += _finding_rows(no_tps, "duty_no_tps", "warning", ["nama"])
 
-    cover = coverage(
-        assignments, tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra
-    )
+    cover = coverage(assignments, tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra)
     short = (
         cover.filter(pl.col("shortfall") > 0)
         .group_by("desa_code")
@@ -296,9 +296,7 @@ def _two_tps(active: pl.DataFrame, villages: pl.DataFrame | None) -> pl.DataFram
     """Assignments of a NIK that sits at more than one (desa, TPS), with where it sits."""
     placed = active.filter(pl.col("tps_number").is_not_null())
     if villages is not None:
-        placed = placed.join(
-            villages.select("desa_code", "desa_name"), on="desa_code", how="left"
-        )
+        placed = placed.join(villages.select("desa_code", "desa_name"), on="desa_code", how="left")
     else:
         placed = placed.with_columns(pl.col("desa_code").alias("desa_name"))
     placed = placed.with_columns(

@@ -15,13 +15,15 @@ from readiness.messages_duty import MESSAGES, fields_of, text
 
 DERATI = "17.02.06.2001"
 TABA_ANYAR = "17.02.06.2002"
-VILLAGES = pl.DataFrame({
-    "kecamatan_code": ["17.02.06", "17.02.06"],
-    "kecamatan_name": ["Kota Padang", "Kota Padang"],
-    "desa_code": [DERATI, TABA_ANYAR],
-    "desa_name": ["Derati", "Taba Anyar"],
-    "desa_kind": ["desa", "desa"],
-})
+VILLAGES = pl.DataFrame(
+    {
+        "kecamatan_code": ["17.02.06", "17.02.06"],
+        "kecamatan_name": ["Kota Padang", "Kota Padang"],
+        "desa_code": [DERATI, TABA_ANYAR],
+        "desa_name": ["Derati", "Taba Anyar"],
+        "desa_kind": ["desa", "desa"],
+    }
+)
 NAMES = ["Rahmat Hidayat", "Siti Aminah", "Joko Susilo", "Dewi Lestari", "Agus Salim",
          "Yuliani", "Bambang Irawan"]  # fmt: skip
 
@@ -35,11 +37,13 @@ def officers(desa_code: str, tps: list[int | None], **overrides) -> pl.DataFrame
 
 
 def tps_list(desa_code: str, numbers: list[int], rawan: list[int] = ()) -> pl.DataFrame:
-    return pl.DataFrame({
-        "desa_code": [desa_code] * len(numbers),
-        "tps_number": numbers,
-        "rawan": [n in rawan for n in numbers],
-    })
+    return pl.DataFrame(
+        {
+            "desa_code": [desa_code] * len(numbers),
+            "tps_number": numbers,
+            "rawan": [n in rawan for n in numbers],
+        }
+    )
 
 
 def findings(assignments, tps, **kw):
@@ -115,12 +119,14 @@ def test_over_is_not_reported_when_no_tps_of_the_village_is_short():
 
 
 def test_shortage_in_another_village_does_not_make_a_surplus_a_finding():
-    a = pl.concat([
-        assignment.initial_assignments(officers(DERATI, [1, 1, 1])),
-        assignment.initial_assignments(
-            officers(TABA_ANYAR, [1], nik=[make_nik(9, kecamatan_code="17.02.07")])
-        ),
-    ])
+    a = pl.concat(
+        [
+            assignment.initial_assignments(officers(DERATI, [1, 1, 1])),
+            assignment.initial_assignments(
+                officers(TABA_ANYAR, [1], nik=[make_nik(9, kecamatan_code="17.02.07")])
+            ),
+        ]
+    )
     tps = pl.concat([tps_list(DERATI, [1]), tps_list(TABA_ANYAR, [1])])
     assert findings(a, tps)["code"].to_list() == []
 
@@ -129,7 +135,9 @@ def test_a_rawan_tps_needs_the_extra_officers():
     a = assignment.initial_assignments(officers(DERATI, [1, 1, 2, 2, 2]))
     tps = tps_list(DERATI, [1, 2], rawan=[1])
     cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=1)
-    assert cover.select("tps_number", "need", "assigned", "shortfall", "surplus", "full").rows() == [
+    assert cover.select(
+        "tps_number", "need", "assigned", "shortfall", "surplus", "full"
+    ).rows() == [
         (1, 3, 2, 1, 0, False),
         (2, 2, 3, 0, 1, True),
     ]
@@ -138,10 +146,12 @@ def test_a_rawan_tps_needs_the_extra_officers():
 
 def test_one_person_at_two_tps_is_reported_in_both_villages_and_counted_once():
     same = make_nik(1)
-    a = pl.concat([
-        assignment.initial_assignments(officers(DERATI, [1, 1], nik=[same, make_nik(2)])),
-        assignment.initial_assignments(officers(TABA_ANYAR, [3], nik=[same])),
-    ])
+    a = pl.concat(
+        [
+            assignment.initial_assignments(officers(DERATI, [1, 1], nik=[same, make_nik(2)])),
+            assignment.initial_assignments(officers(TABA_ANYAR, [3], nik=[same])),
+        ]
+    )
     tps = pl.concat([tps_list(DERATI, [1]), tps_list(TABA_ANYAR, [3])])
     got = findings(a, tps, villages=VILLAGES).filter(pl.col("code") == "duty_two_tps")
     assert got.select("desa_code", "tps_number").rows() == [(DERATI, 1), (TABA_ANYAR, 3)]
