@@ -91,7 +91,10 @@ SIGNATURE_H = 42.0
 
 
 def _sk_cells(row: dict, number: int, *, show_nik: bool, on: dt.date) -> list[str]:
-    notes = [n for n in ("Cadangan" if row["cadangan"] else None, row.get("keterangan")) if n]
+    notes: list[str] = []
+    for note in ("Cadangan" if row["cadangan"] else None, row.get("keterangan")):
+        if note and note.strip() and note.strip().lower() not in {n.lower() for n in notes}:
+            notes.append(note.strip())
     nik = row.get("nik") or ""
     return [
         str(number),
@@ -100,7 +103,7 @@ def _sk_cells(row: dict, number: int, *, show_nik: bool, on: dt.date) -> list[st
         _age(row.get("tanggal_lahir"), on),
         row.get("alamat") or NOT_FILLED,
         str(row["tps_number"]) if row["tps_number"] is not None else "–",
-        "; ".join(dict.fromkeys(notes)) or "–",
+        "; ".join(notes) or "–",
         nik if show_nik else (mask_nik(nik) or "–"),
     ]
 
