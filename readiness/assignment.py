@@ -380,3 +380,49 @@ def duty_roster(
         .join(places, on=["desa_code", "tps_number"], how="left")
         .sort("kecamatan_code", "desa_code", "cadangan", "tps_number", "nama", nulls_last=True)
     )
+
+
+def with_assigned_tps(officers: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
+    """``officers`` with nomor_tps replaced by the assignment in force (null for cadangan).
+
+    Feeding this to ``metrics.officer_states`` / ``metrics.tps_coverage`` makes every existing
+    coverage figure use assignments instead of the roster's TPS column, with no other change.
+    """
+    duty = assignments.select(
+        "desa_code",
+        "nik",
+        pl.when(pl.col("cadangan"))
+        .then(None)
+        .otherwise(pl.col("tps_number"))
+        .alias("assigned_tps"),
+    )
+    dtype = officers.schema["nomor_tps"]
+    return (
+        officers.join(duty, on=["desa_code", "nik"], how="left")
+        .with_columns(pl.col("assigned_tps").cast(dtype).alias("nomor_tps"))
+        .drop("assigned_tps")
+    )
+
+
+def summary_counts(cover: pl.DataFrame, villages: pl.DataFrame) -> pl.DataFrame:
+    """Per kecamatan: assigned (linmas guarding a TPS, capped at need), tps_total, tps_assigned_full.
+
+    cover: :func:`coverage`. villages: kecamatan_code, kecamatan_name, desa_code. Every
+    kecamatan of ``villages`` has a row (zeros without TPS); the headline is the column sums.
+    """
+    per_kecamatan = (
+        cover.join(villages.select("desa_code", "kecamatan_code"), on="desa_code", how="inner")
+        .group_by("kecamatan_code")
+        .agg(
+            pl.min_horizontal("assigned", "need").sum().cast(pl.Int64).alias("assigned"),
+            pl.len().cast(pl.Int64).alias("tps_total"),
+            pl.col("full").sum().cast(pl.Int64).alias("tps_assigned_full"),
+        )
+    )
+    return (
+        villages.select("kecamatan_code", "kecamatan_name")
+        .unique()
+        .join(per_kecamatan, on="kecamatan_code", how="left")
+        .with_columns(pl.col("assigned", "tps_total", "tps_assigned_full").fill_null(0))
+        .sort("kecamatan_code")
+    )

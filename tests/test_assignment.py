@@ -247,3 +247,66 @@ def test_every_template_renders_with_its_fields(code):
     rendered = text(code, **{name: "X" for name in fields_of(code)})
     assert "{" not in rendered
     assert "None" not in rendered
+
+
+def test_with_assigned_tps_feeds_the_existing_coverage_figures():
+    from readiness import metrics
+
+    frame = officers(DERATI, [1, 1, 1, 2], keterangan=[None, None, "cadangan", None])
+    t0 = dt.datetime(2024, 11, 20, tzinfo=dt.UTC)
+    moved = assignment.apply_changes(
+        assignment.initial_assignments(frame),
+        pl.DataFrame(
+            {
+                "desa_code": [DERATI],
+                "nik": [make_nik(2)],
+                "tps_number": [2],
+                "cadangan": [False],
+                "changed_at": [t0],
+            },
+            schema=assignment.CHANGE_SCHEMA,
+        ),  # fmt: skip
+    )
+    duty = assignment.with_assigned_tps(frame, moved)
+    assert duty["nomor_tps"].to_list() == [1, 2, None, 2]
+    assert duty.columns == frame.columns
+    states = duty.with_columns(pl.lit(True).alias("counted"), pl.lit(False).alias("ready"))
+    old = metrics.tps_coverage(
+        tps_list(DERATI, [1, 2]).with_columns(pl.lit(None, pl.String).alias("rawan_reason")),
+        states,
+        metrics.ReadinessRules(),
+    )
+    new = assignment.coverage(moved, tps_list(DERATI, [1, 2]), officers_per_tps=2, rawan_extra=0)
+    assert old["officers_assigned"].to_list() == new["assigned"].to_list() == [1, 2]
+
+
+def test_summary_counts_per_kecamatan_cap_at_need_and_list_empty_kecamatan():
+    a = pl.concat(
+        [
+            assignment.initial_assignments(officers(DERATI, [1, 1, 1, 2])),
+            assignment.initial_assignments(
+                officers(TABA_ANYAR, [1, 1], nik=[make_nik(21), make_nik(22)])
+            ),
+        ]
+    )
+    tps = pl.concat([tps_list(DERATI, [1, 2]), tps_list(TABA_ANYAR, [1])])
+    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=0)
+    villages = pl.concat(
+        [
+            VILLAGES,
+            pl.DataFrame(
+                {
+                    "kecamatan_code": ["17.02.07"],
+                    "kecamatan_name": ["Selupu Rejang"],
+                    "desa_code": ["17.02.07.2001"],
+                    "desa_name": ["Sambirejo"],
+                    "desa_kind": ["desa"],
+                }
+            ),  # fmt: skip
+        ]
+    )
+    got = assignment.summary_counts(cover, villages)
+    assert got.rows() == [
+        ("17.02.06", "Kota Padang", 5, 3, 2),  # TPS 1 of Derati has 3 for a need of 2
+        ("17.02.07", "Selupu Rejang", 0, 0, 0),
+    ]
