@@ -57,6 +57,8 @@ class DutyPDF(FPDF):
 
     def lines_of(self, width: float, value: str) -> int:
         """How many lines ``value`` takes in a cell ``width`` wide with the current font."""
+        if "\n" not in value and self.get_string_width(value) <= width - 2 * self.c_margin:
+            return 1  # most cells: skip fpdf's (slow) line breaking
         lines = self.multi_cell(width, 4, value, dry_run=True, output="LINES")
         return max(1, len(lines))
 
@@ -116,7 +118,10 @@ def _table_row(pdf: DutyPDF, cells: list[str], height: float, *, fill=None, bold
     for value, width, align in zip(cells, SK_WIDTHS, SK_ALIGN, strict=True):
         pdf.rect(x, y, width, height, style="DF" if fill else "D")
         pdf.set_xy(x, y + PAD)
-        pdf.multi_cell(width, LINE_H, value, align=align, new_x="RIGHT", new_y="TOP")
+        if pdf.lines_of(width, value) == 1:
+            pdf.cell(width, LINE_H, value, align=align)
+        else:
+            pdf.multi_cell(width, LINE_H, value, align=align, new_x="RIGHT", new_y="TOP")
         x += width
     pdf.set_xy(pdf.l_margin, y + height)
 
@@ -308,10 +313,22 @@ CARD_W, CARD_H = 105.0, 148.5
 QR_SIZE = 34.0
 
 
-def _qr_png(payload: str) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(payload, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
-    return buffer.getvalue()
+def _qr(pdf: DutyPDF, payload: str, x: float, y: float, size: float) -> None:
+    """The QR code as vector squares (sharp on any printer), quiet zone included in ``size``."""
+    qr = segno.make(payload, error="m", micro=False)
+    border = 4
+    module = size / (qr.symbol_size(border=0)[0] + 2 * border)
+    pdf.set_fill_color(0)
+    for row, line in enumerate(qr.matrix):
+        start = None
+        for col, dark in enumerate([*line, 0]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                left, top = x + (border + start) * module, y + (border + row) * module
+                # A hair of overlap so rasterisers leave no white seams between modules.
+                pdf.rect(left, top, (col - start) * module + 0.02, module + 0.02, style="F")
+                start = None
 
 
 def _card(pdf: DutyPDF, row: dict, x: float, y: float, settings, *, show_kpj, secret) -> None:
@@ -350,8 +367,8 @@ def _card(pdf: DutyPDF, row: dict, x: float, y: float, settings, *, show_kpj, se
         pdf.multi_cell(inner - 24, 4.6, f": {value}", new_x="LEFT", new_y="NEXT")
     code = card_code(secret, row["desa_code"], row["nik"], row["tps_number"])
     qr_top = y + CARD_H - pad - QR_SIZE - 6
-    pdf.image(io.BytesIO(_qr_png(card_payload(settings.card_verify_url, code))),
-              x=x + (CARD_W - QR_SIZE) / 2, y=qr_top, w=QR_SIZE, h=QR_SIZE)  # fmt: skip
+    _qr(pdf, card_payload(settings.card_verify_url, code), x + (CARD_W - QR_SIZE) / 2, qr_top,
+        QR_SIZE)  # fmt: skip
     pdf.set_xy(x + pad, qr_top + QR_SIZE)
     pdf.set_font(FAMILY, "", 6.5)
     pdf.cell(inner, 3.2, "Pindai untuk memeriksa keabsahan kartu", align="C",
