@@ -427,3 +427,19 @@ def test_letterhead_from_settings_is_printed_in_capitals(kecamatan):
     assert page_texts(data)[0].startswith(
         "PEMERINTAH KABUPATEN REJANG LEBONG\nKECAMATAN KOTA PADANG\nLAMPIRAN"
     )
+
+
+def test_long_names_and_addresses_wrap_inside_their_row():
+    long_name = "Raden Mas Muhammad Fadhlurrahman Wicaksono Putra"
+    long_address = "Jl. Letnan Jenderal Soeprapto Gang Kenanga No. 117, RT 012 RW 004, Dusun III"
+    derati = village_officers(
+        DERATI, [1, 1, 2], nama=[long_name, "Siti Aminah", "Joko Susilo"],
+        alamat=[long_address, "Jl. Merdeka", "Jl. Merdeka"],
+    )  # fmt: skip
+    text = page_texts(sk(roster_of(derati, tps_of(DERATI, 2))))[0]
+    flat = " ".join(text.split())
+    assert "Raden Mas Muhammad" in flat
+    assert "Wicaksono Putra" in flat
+    assert "Dusun III" in flat
+    assert section_of(text, "Joko Susilo") == "2"
+    assert text.index("Siti Aminah") < text.index("TPS 2 —")
