@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,21 @@ class Settings:
     backup_directory: str = "cadangan"
     backup_daily: bool = True
     backup_keep: int = 14
+    # Duty documents: SK lampiran letterhead (lines with {kabupaten} {kecamatan} {desa} {jenis}),
+    # the decree's number and subject, honor per linmas, and the address kartu tugas QR codes open.
+    letterhead: tuple[str, ...] = (
+        "PEMERINTAH {kabupaten}",
+        "KECAMATAN {kecamatan}",
+        "{jenis} {desa}",
+    )
+    sk_number: str = "……………………"
+    sk_about: str = (
+        "Penetapan Anggota Satuan Perlindungan Masyarakat (Satlinmas) Petugas Ketertiban "
+        "Tempat Pemungutan Suara"
+    )
+    honor_per_day: int = 650000
+    honor_days: int = 1
+    card_verify_url: str = "/verifikasi-kartu"
     source_file: Path = DEFAULT_SETTINGS_FILE
     alias_file: Path = DATA_DIR / "alias_desa.csv"
     # Issue 9 (province instance): every kabupaten/kota of the province (kode_kabupaten,
@@ -346,6 +362,11 @@ def load_settings(path: Path | None = None) -> Settings:
         "backup_directory": ("backup", "directory", str),
         "backup_daily": ("backup", "daily", bool),
         "backup_keep": ("backup", "keep", int),
+        "sk_number": ("documents", "sk_number", str),
+        "sk_about": ("documents", "sk_about", str),
+        "honor_per_day": ("documents", "honor_per_day", int),
+        "honor_days": ("documents", "honor_days", int),
+        "card_verify_url": ("documents", "card_verify_url", str),
     }
     extra = {
         field: _require(raw, section, key, kind, path)
@@ -366,6 +387,8 @@ def load_settings(path: Path | None = None) -> Settings:
         extra["blocking_codes"] = tuple(codes)
     extra["milestones"] = _milestones(raw, path)
     extra.update(_rawan(raw, path))
+    if "letterhead" in raw.get("documents", {}):
+        extra["letterhead"] = _letterhead(raw["documents"]["letterhead"], path)
     settings = Settings(
         kabupaten_name=_require(raw, "kabupaten", "name", str, path),
         kabupaten_code=_require(raw, "kabupaten", "code", str, path),
@@ -393,4 +416,54 @@ def load_settings(path: Path | None = None) -> Settings:
             f"tertulis {settings.auth_mode!r}."
         )
         raise ReferenceDataError(msg)
+    _check_documents(settings, path)
     return settings
+
+
+LETTERHEAD_FIELDS = frozenset({"kabupaten", "kecamatan", "desa", "jenis"})
+
+
+def _letterhead(lines: object, path: Path) -> tuple[str, ...]:
+    """Letterhead lines: a list of texts using only the fields the lampiran fills in."""
+    if (
+        not isinstance(lines, list)
+        or not lines
+        or not all(isinstance(x, str) and x.strip() for x in lines)
+    ):
+        msg = (
+            f"Berkas pengaturan {path}: [documents] letterhead harus daftar baris teks, "
+            f'mis. ["PEMERINTAH {{kabupaten}}", "KECAMATAN {{kecamatan}}"].'
+        )
+        raise ReferenceDataError(msg)
+    for line in lines:
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(line) if name is not None}
+        except ValueError:
+            names = {"?"}
+        unknown = names - LETTERHEAD_FIELDS
+        if unknown:
+            allowed = ", ".join(f"{{{f}}}" for f in sorted(LETTERHEAD_FIELDS))
+            msg = (
+                f"Berkas pengaturan {path}: [documents] letterhead baris {line!r} memakai isian "
+                f"yang tidak dikenal. Isian yang boleh: {allowed}."
+            )
+            raise ReferenceDataError(msg)
+    return tuple(line.strip() for line in lines)
+
+
+def _check_documents(settings: Settings, path: Path) -> None:
+    """Honor amounts are not negative, the term has days, the card address has no query."""
+    if settings.honor_per_day < 0 or settings.honor_days < 1:
+        msg = (
+            f"Berkas pengaturan {path}: [documents] honor_per_day tidak boleh negatif dan "
+            f"honor_days paling sedikit 1, tertulis {settings.honor_per_day} dan "
+            f"{settings.honor_days}."
+        )
+        raise ReferenceDataError(msg)
+    url = settings.card_verify_url
+    if not (url.startswith("/") or url.startswith("https://")) or any(c in url for c in "?#{} "):
+        msg = (
+            f"Berkas pengaturan {path}: [documents] card_verify_url harus diawali / atau "
+            f'https:// tanpa tanda ? # spasi, tertulis "{url}". Contoh: "/verifikasi-kartu".'
+        )
+        raise ReferenceDataError(msg)
