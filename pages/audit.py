@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from readiness import auth, ui
+from readiness import auth, spreadsheet, ui
 from readiness import formatting as fmt
 
 ui.page_header("Log Audit")
@@ -33,6 +33,8 @@ with ui.guard():
         key="audit_dates",
     )
     since, until = (days[0], days[-1]) if days else (None, None)
+    page = st.number_input("Halaman", min_value=1, max_value=25, value=1, key="audit_page")
+    size = auth.AUDIT_PAGE_SIZE
     entries = store.audit_entries(
         actor,
         username=username.strip() or None,
@@ -40,14 +42,21 @@ with ui.guard():
         role=None if role == "(semua)" else role,
         since=since,
         until=until,
+        limit=page * size + 1,  # one more row tells whether a next page exists
     )
-    table = auth.audit_table(entries)
-    st.caption(f"{fmt.number(len(table))} catatan (paling baru di atas, paling banyak 5.000).")
+    shown = auth.audit_page(entries, page, size)
+    table = auth.audit_table(shown)
+    first = (page - 1) * size + 1
+    more = "; ada halaman berikutnya" if entries.height > page * size else ""
+    st.caption(
+        f"Catatan {fmt.number(first)}–{fmt.number(first + max(len(table) - 1, 0))} "
+        f"(paling baru di atas, {fmt.number(size)} per halaman{more}). Teks panjang dipotong."
+    )
     st.dataframe(table, hide_index=True, key="audit_table")
     left, right = st.columns(2)
     left.download_button(
         "Unduh CSV",
-        table.write_csv().encode("utf-8"),
+        spreadsheet.csv_bytes(table),
         file_name="log_audit.csv",
         mime="text/csv",
         key="audit_csv",

@@ -6,7 +6,6 @@ The page and the CLI both call these two functions, so a file gets the same verd
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -307,7 +306,9 @@ def describe_stored(stored: StoredRoster, desa_name: str) -> str:
 
 def findings_csv(checked: CheckedRoster) -> bytes:
     """Findings as CSV with a BOM (Excel opens UTF-8 right) and ``;`` (Indonesian Excel)."""
-    return findings_table(checked).write_csv(separator=";", include_bom=True).encode("utf-8")
+    from readiness import spreadsheet
+
+    return spreadsheet.csv_bytes(findings_table(checked), separator=";")
 
 
 def verdict_cards(verdict) -> list[dict]:
@@ -333,11 +334,9 @@ def findings_downloads(checked: CheckedRoster) -> list[dict]:
 
 def findings_xlsx(checked: CheckedRoster) -> bytes:
     """Findings as an Excel sheet, header frozen, filters on."""
-    buffer = io.BytesIO()
-    findings_table(checked).write_excel(
-        buffer, worksheet="Temuan", autofit=True, autofilter=True, freeze_panes=(1, 0)
-    )
-    return buffer.getvalue()
+    from readiness import spreadsheet
+
+    return spreadsheet.xlsx_bytes({"Temuan": findings_table(checked)})
 
 
 def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> StoredRoster:
