@@ -40,7 +40,8 @@ with ui.guard():
             border=True,
         )
         if card["note"]:
-            st.warning(f"Catatan kecamatan: {card['note']}")
+            st.warning("Catatan kecamatan:")
+            st.text(card["note"])  # user text: never Markdown
         st.stop()
     c1, c2, c3 = st.columns(3)
     c1.metric(

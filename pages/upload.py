@@ -84,7 +84,7 @@ with ui.guard():
     rejected = roster.rejected_rows(checked)
     if rejected.height:
         st.markdown("**Perbaiki baris yang ditolak di sini**, lalu tekan *Periksa ulang*.")
-        st.markdown(roster.rejected_messages(rejected))
+        st.markdown(roster.rejected_messages(rejected, escape=ui.literal))
         edited = st.data_editor(
             rejected,
             hide_index=True,

@@ -16,11 +16,12 @@ with ui.guard():
             st.metric(f"Status daftar {row['desa_name']}", label, border=True)
             if row["status"] == "dikembalikan":
                 st.warning(
-                    f"**Dikembalikan oleh kecamatan** ({row['reviewed_by']}): "
-                    f"{row['review_note']}\n\nPerbaiki daftar lalu unggah ulang di halaman "
-                    "*Unggah Daftar Linmas*.",
+                    f"**Dikembalikan oleh kecamatan** ({ui.literal(row['reviewed_by'])}). "
+                    "Perbaiki daftar lalu unggah ulang di halaman *Unggah Daftar Linmas*. "
+                    "Catatan kecamatan:",
                     icon=":material/undo:",
                 )
+                st.text(row["review_note"] or "")  # user text: never Markdown
             elif row["status"] == "terverifikasi":
                 st.success("Daftar Anda sudah diverifikasi kecamatan.")
     status_filter = st.selectbox(

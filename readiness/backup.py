@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from pathlib import Path
 from readiness import formatting as fmt
 from readiness.config import Settings
 from readiness.errors import ReadinessError
+from readiness.private_files import make_private
 from readiness.storage import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
 
 log = logging.getLogger("readiness.backup")
@@ -183,6 +185,7 @@ def backup(store: Store, out: Path) -> BackupInfo:
                 "Periksa ruang disk; bila basis data rusak, pulihkan dari cadangan sebelumnya."
             )
             raise BackupError(msg, code="backup_failed") from error
+        make_private(temp)  # a copy of every NIK: owner-only, like the database
         info = inspect(temp, store.settings)
         _fsync_file(temp)
         _publish(temp, out)
@@ -277,8 +280,62 @@ def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path
         return made
 
 
-def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) -> RestoreResult:
+NOT_MATCHING = "Berkas cadangan tidak cocok; basis data sekarang tidak diubah."
+
+
+def _not_matching(message: str) -> str:
+    """A refused backup's reason behind the one opening every restore refusal shares."""
+    for tail in (
+        "; basis data yang sekarang tidak diubah",
+        ", basis data yang sekarang tidak diubah",
+    ):
+        message = message.replace(tail, "")
+    return f"{NOT_MATCHING} {message}"
+
+
+def _check_regular_file(source: Path) -> None:
+    """Only a regular file is read: a device (/dev/zero), pipe or folder never ends or fits."""
+    try:
+        mode = source.stat().st_mode
+    except FileNotFoundError:
+        msg = f"{NOT_MATCHING} Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
+        raise BackupError(msg, code="backup_missing") from None
+    except OSError as error:
+        msg = f"{NOT_MATCHING} Berkas {source} tidak dapat dibuka: {error.strerror}."
+        raise BackupError(msg, code="backup_unreadable") from None
+    if not stat.S_ISREG(mode):
+        msg = (
+            f"{NOT_MATCHING} {source} bukan berkas biasa (perangkat, pipa atau folder). "
+            "Pilih berkas cadangan .duckdb yang dibuat dengan perintah backup."
+        )
+        raise BackupError(msg, code="backup_not_a_file")
+
+
+def _confirm_unknown_tables(found: BackupInfo, store_path: Path, *, confirmed: bool) -> None:
+    """A backup with tables the current database lacks is listed and needs ``--yes``."""
+    if confirmed or not store_path.is_file():
+        return
+    try:
+        current = set(Store.inspect_file(store_path)["tables"])
+    except DatabaseFileError:
+        return  # the current file is damaged: it is moved aside anyway
+    extra = sorted(set(found.tables) - current)
+    if extra:
+        msg = (
+            f"Berkas cadangan berisi tabel yang tidak ada di basis data sekarang: "
+            f"{', '.join(extra)}. Periksa asal berkas itu; bila memang benar, jalankan lagi "
+            "dengan --yes. Basis data sekarang tidak diubah."
+        )
+        raise BackupError(msg, code="backup_needs_confirmation")
+
+
+def restore(
+    store_path: Path, source: Path, settings: Settings, actor: Actor, *, confirmed: bool = False
+) -> RestoreResult:
     """Replace the database at ``store_path`` by the verified snapshot ``source``.
+
+    Only a regular file is accepted; one with tables the current database lacks needs
+    ``confirmed`` (``--yes``).
 
     Order: check ``source``; copy it next to the database and check the copy; migrate it and
     audit the restore there; snapshot the current database (if readable) or move it aside (if
@@ -286,6 +343,7 @@ def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) ->
     """
     store_path = Path(store_path).resolve()
     source = Path(source).resolve()
+    _check_regular_file(source)
     if source == store_path:
         msg = "Berkas cadangan sama dengan basis data yang dipakai. Pilih berkas cadangan lain."
         raise BackupError(msg, code="backup_is_current")
@@ -300,13 +358,18 @@ def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) ->
         except FileNotFoundError:
             msg = f"Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
             raise BackupError(msg, code="backup_missing") from None
-        inspect(checked_source, settings, shown=source.name)
+        try:
+            found = inspect(checked_source, settings, shown=source.name)
+        except BackupError as error:
+            raise BackupError(_not_matching(error.message), code=error.code) from error
+        _confirm_unknown_tables(found, store_path, confirmed=confirmed)
         checked_source.replace(staged)
         restored = Store.open(staged, settings)  # applies newer migrations, syncs regions
         previous_version = _current_version(store_path, settings)
         restored.mark_restored(actor, source.name, newer_than=previous_version)
         info = inspect(staged, settings)
         _fsync_file(staged)
+        make_private(staged)
         with _holding(store_path, settings):  # no other process can write until the swap
             kept = _keep_current(store_path, settings)
             staged.replace(store_path)

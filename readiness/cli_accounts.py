@@ -7,6 +7,7 @@ from pathlib import Path
 
 from readiness.cli_common import EXIT_OK, KABUPATEN_HELP, cli_actor, open_store, print_json
 from readiness.errors import ReadinessError
+from readiness.private_files import write_private
 
 # -- accounts and personal data (issue 8) --------------------------------------------------------
 
@@ -77,7 +78,7 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
         print("Semua kecamatan dan desa/kelurahan sudah punya akun; tidak ada yang dibuat.")
         return EXIT_OK
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(auth.credentials_xlsx(created, title="Akun operator"))
+    write_private(out, auth.credentials_xlsx(created, title="Akun operator"))
     print(f"{created.height} akun dibuat; kata sandi sekali pakai ditulis ke {out}.")
     print("Cetak dan bagikan berkas itu, lalu hapus; simpan seperti kunci.")
     return EXIT_OK

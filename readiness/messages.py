@@ -47,6 +47,22 @@ MESSAGES: dict[str, str] = {
         'Baris {row}, kolom Nama: diawali tanda "{first}" seperti rumus Excel, tertulis "{value}". '
         "Tulis nama tanpa tanda = + - @ di depannya."
     ),
+    "tempat_lahir_formula": (
+        "Baris {row}, kolom Tempat lahir: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
+    "alamat_formula": (
+        "Baris {row}, kolom Alamat: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
+    "keterangan_formula": (
+        "Baris {row}, kolom Keterangan: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
+    "no_kpj_formula": (
+        "Baris {row}, kolom No. KPJ: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
     "nama_html": (
         'Baris {row}, kolom Nama: berisi kode HTML, tertulis "{value}". '
         "Tulis nama biasa tanpa tanda < dan >."

@@ -6,6 +6,7 @@ The page and the CLI both call these two functions, so a file gets the same verd
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -371,13 +372,17 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
 # -- UX pass: problems readable on a phone (a grid cell cuts a long message off) --------------------
 
 
-def rejected_messages(rejected: pl.DataFrame, limit: int = 10) -> str:
+def rejected_messages(
+    rejected: pl.DataFrame, limit: int = 10, escape: Callable[[str], str] = str
+) -> str:
     """The problems of ``rejected_rows`` as a Markdown list, which wraps on a narrow screen.
+
+    The messages quote what the file holds: ``escape`` (``ui.literal``) keeps that text literal.
 
     >>> rejected_messages(pl.DataFrame({"Masalah": ["a", "b", "c"]}), limit=2)
     '- a\\n- b\\n- … dan 1 baris lainnya: lihat tabel di bawah.'
     """
-    lines = [f"- {message}" for message in rejected[PROBLEM_COLUMN].head(limit).to_list()]
+    lines = [f"- {escape(m)}" for m in rejected[PROBLEM_COLUMN].head(limit).to_list()]
     if rejected.height > limit:
         rest = fmt.number(rejected.height - limit)
         lines.append(f"- … dan {rest} baris lainnya: lihat tabel di bawah.")

@@ -4,13 +4,17 @@ formulas in downloads, Markdown in user text, hostile CLI input and restore file
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
+from pathlib import Path
 
 import polars as pl
 import pytest
+from argon2 import PasswordHasher
 
 from readiness import auth
 from readiness.errors import ReadinessError
+from readiness.scope import Scope
 from readiness.storage import Actor, now_wib
 
 PASSWORD = "kuda-lari-pagi-7"
@@ -30,7 +34,7 @@ def audit_rows(store) -> int:
 
 @pytest.mark.parametrize(
     "typed",
-    ["x" * 4_000_000, "a" * 101, "admin' OR 1=1 --", "=HYPERLINK(\"http://x\")", "nama pengguna"],
+    ["x" * 4_000_000, "a" * 101, "admin' OR 1=1 --", '=HYPERLINK("http://x")', "nama pengguna"],
 )
 def test_overlong_or_illegal_login_name_is_refused_without_any_write(store, admin, typed):
     before, size = audit_rows(store), store.path.stat().st_size
@@ -125,8 +129,15 @@ def test_every_login_failure_runs_one_password_verification(store, admin, settin
     auth.add_user(store, admin, "desa.17.02.06.1004", "operator_desa", "17.02.06.1004")
     auth.set_disabled(store, admin, "desa.17.02.06.1004", disabled=True)
     calls = []
-    real = auth.HASHER.verify
-    monkeypatch.setattr(auth.HASHER, "verify", lambda h, p: calls.append(1) or real(h, p))
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash, password):  # noqa: A002 - argon2's own parameter name
+            calls.append(1)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(
+        auth, "HASHER", CountingHasher(time_cost=2, memory_cost=19456, parallelism=1)
+    )
     for name in ("tidak.ada", "admin", "kec.17.02.06", "desa.17.02.06.1004"):
         calls.clear()
         _failure(store, name, "salah-sandi-123")
@@ -158,3 +169,209 @@ def test_good_passwords_are_accepted(store, password):
 def test_one_time_passwords_always_pass_the_check():
     for _ in range(500):
         assert auth.weakness("desa.17.02.06.2001", auth.one_time_password()) is None
+
+
+# -- Markdown in user text -------------------------------------------------------------------------
+
+HOSTILE_NOTE = "![x](http://evil.invalid/x.png) [a](http://b.invalid)"
+
+
+def test_returned_note_is_shown_as_plain_text_to_the_desa(env_db, store, admin, app_as):
+    from conftest import make_nik, make_officers, no_findings
+
+    desa = "17.02.06.2001"
+    officers = make_officers([make_nik(1), make_nik(2)])
+    stored = store.store_roster(
+        admin, desa, officers, no_findings(), file_name="x.csv", sha256="0" * 64,
+        counts={"accepted": 2},
+    )  # fmt: skip
+    store.review_submission(admin, stored["submission_id"], "dikembalikan", HOSTILE_NOTE)
+    at = app_as("operator_desa", desa).run()
+    at.switch_page("pages/verification.py").run()
+    assert not at.exception
+    assert HOSTILE_NOTE in [t.value for t in at.text]
+    markdown = " ".join(
+        e.value for e in [*at.markdown, *at.warning, *at.caption, *at.info, *at.success]
+    )
+    assert "](http" not in markdown
+    assert "![" not in markdown
+
+
+def test_rejected_rows_quote_the_file_literally():
+    from readiness import roster, ui
+
+    rejected = pl.DataFrame(
+        {roster.PROBLEM_COLUMN: [f"Baris 2, kolom Nama: tertulis {HOSTILE_NOTE}"]}
+    )
+    text = roster.rejected_messages(rejected, escape=ui.literal)
+    assert "](" not in text
+    assert "![" not in text
+    assert "http://" not in text
+    assert text.startswith("- Baris 2, kolom Nama")
+
+
+# -- CLI input -------------------------------------------------------------------------------------
+
+
+def test_cli_refuses_an_oversized_input_file_before_reading_it(db_path, tmp_path, capsys):
+    from readiness.cli import main
+    from readiness.cli_common import INPUT_MAX_BYTES
+
+    big = tmp_path / "besar.csv"
+    with big.open("wb") as handle:  # sparse: the size is real, the disk use is not
+        handle.truncate(INPUT_MAX_BYTES + 1)
+    code = main(["import", "--db", str(db_path), str(big), "--desa", "17.02.06.2001"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "terlalu besar" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo", "folder"])
+def test_cli_refuses_devices_pipes_and_folders_as_input(db_path, tmp_path, capsys, special):
+    from readiness.cli import main
+
+    path = {"/dev/zero": "/dev/zero", "fifo": str(tmp_path / "pipa"), "folder": str(tmp_path)}[
+        special
+    ]
+    if special == "fifo":
+        os.mkfifo(path)
+    code = main(["import", "--db", str(db_path), path, "--desa", "17.02.06.2001"])
+    assert code == 1
+    assert "bukan berkas biasa" in capsys.readouterr().err
+
+
+# -- restore -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_restore_reads_regular_files_only(store, tmp_path, special):
+    from readiness import backup
+
+    path = Path("/dev/zero") if special == "/dev/zero" else tmp_path / "pipa.duckdb"
+    if special == "fifo":
+        os.mkfifo(path)
+    size = store.path.stat().st_size
+    with pytest.raises(backup.BackupError) as error:
+        backup.restore(store.path, path, store.settings, auth_actor())
+    assert error.value.code == "backup_not_a_file"
+    assert error.value.message.startswith(
+        "Berkas cadangan tidak cocok; basis data sekarang tidak diubah."
+    )
+    assert store.path.stat().st_size == size
+
+
+def auth_actor() -> Actor:
+    return Actor("cli:test", "admin", Scope(""))
+
+
+def test_restore_lists_unknown_tables_and_needs_yes(store, tmp_path, capsys):
+    from readiness import backup
+    from readiness.cli import main
+
+    snap = backup.backup(store, tmp_path / "cadangan.duckdb").path
+    other = Store_open(snap, store.settings)
+    other.write(
+        auth_actor(),
+        "meta.set",
+        "x",
+        lambda con: con.execute("CREATE TABLE pintu_belakang (x INT)"),
+    )
+    del other
+    assert main(["restore", "--db", str(store.path), str(snap)]) == 1
+    err = capsys.readouterr().err
+    assert "pintu_belakang" in err
+    assert "--yes" in err
+    assert main(["restore", "--db", str(store.path), str(snap), "--yes"]) == 0
+
+
+def Store_open(path, settings):  # noqa: N802 - reads like the constructor it wraps
+    from readiness.storage import Store
+
+    return Store.open(path, settings)
+
+
+# -- files created owner-only --------------------------------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_database_backup_and_passwords_file_are_owner_only(tmp_path, capsys):
+    from readiness.cli import main
+
+    old = os.umask(0o022)  # a usual server umask: files would be 0644
+    try:
+        db = tmp_path / "data" / "linmas.duckdb"
+        assert main(["summary", "--db", str(db)]) == 0
+        assert mode(db) == 0o600
+        assert main(["backup", "--db", str(db), "--out", str(tmp_path / "c.duckdb")]) == 0
+        assert mode(tmp_path / "c.duckdb") == 0o600
+        out = tmp_path / "akun.xlsx"
+        assert main(["user", "bulk-create", "--db", str(db), "--out", str(out)]) == 0
+        assert mode(out) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_an_existing_world_readable_database_is_made_owner_only(store):
+    from readiness.cli import main
+
+    store.path.chmod(0o644)
+    assert main(["summary", "--db", str(store.path)]) == 0
+    assert mode(store.path) == 0o600
+
+
+# -- summary --kecamatan -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["17.02.99", "17.02.06.2001.9", "abc", "17.02", "99.99.99"])
+def test_summary_refuses_an_unknown_or_malformed_kecamatan(store, capsys, code):
+    from readiness.cli import main
+
+    assert main(["summary", "--db", str(store.path), "--kecamatan", code]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"Kode kecamatan {code!r} tidak dikenal" in captured.err
+    assert "Galat tak terduga" not in captured.err
+
+
+def test_scope_level_of_a_too_deep_code_is_not_an_error():
+    assert Scope("17.02.06.2001.9").level == "tidak_sah"
+
+
+# -- one signal stops the dashboard ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sigterm_to_serve_stops_streamlit_and_frees_the_port(db_path):
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from browser import ROOT, _healthy, free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "readiness", "serve", "--db", str(db_path), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+            assert process.poll() is None
+            assert time.monotonic() < deadline
+            time.sleep(0.2)  # polling the health endpoint
+        process.send_signal(signal.SIGTERM)  # the pid `kill` or systemd would signal
+        assert process.wait(timeout=30) is not None
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0  # nobody holds the port
+        left = subprocess.run(
+            ["pgrep", "-g", str(process.pid)], capture_output=True, text=True, check=False
+        )
+        assert left.stdout.strip() == ""
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
