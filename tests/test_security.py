@@ -185,7 +185,7 @@ def test_returned_note_is_shown_as_plain_text_to_the_desa(env_db, store, admin, 
         admin, desa, officers, no_findings(), file_name="x.csv", sha256="0" * 64,
         counts={"accepted": 2},
     )  # fmt: skip
-    store.review_submission(admin, stored["submission_id"], "dikembalikan", HOSTILE_NOTE)
+    store.review_submission(admin, stored.submission_id, "dikembalikan", HOSTILE_NOTE)
     at = app_as("operator_desa", desa).run()
     at.switch_page("pages/verification.py").run()
     assert not at.exception
