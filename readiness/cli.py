@@ -37,7 +37,7 @@ from readiness.cli_province import (
     add_recap_commands,
     add_regions_command,
 )
-from readiness.cli_readiness import add_readiness_import_commands
+from readiness.cli_readiness import add_audit_command, add_readiness_import_commands
 from readiness.config import PROJECT_DIR, database_path, load_settings
 from readiness.errors import ReadinessError
 from readiness.private_files import make_private, use_private_umask
@@ -208,9 +208,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from readiness import backup
 
     path = database_path(getattr(args, "db", None))
-    result = backup.restore(
-        path, Path(args.file), load_settings(), cli_actor(), confirmed=args.yes
-    )
+    result = backup.restore(path, Path(args.file), load_settings(), cli_actor(), confirmed=args.yes)
     print(f"Basis data dipulihkan dari {args.file}: {result.restored.describe()}")
     if result.previous_kept is not None:
         print(f"Basis data sebelumnya disimpan sebagai {result.previous_kept}")
@@ -355,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_not_submitted_command(commands, db)  # issue 9
     add_recap_commands(commands, db)  # issue 9: berjenjang roll-up
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
+    add_audit_command(commands, db)
     return parser
 
 

@@ -76,6 +76,18 @@ def read_input_file(path: Path, *, max_bytes: int = INPUT_MAX_BYTES) -> bytes:
         raise ReadinessError(msg, code="file_unreadable") from None
 
 
+def write_output(out: Path, data: bytes) -> None:
+    """Write a file a command produces: whole or not at all (temp name, then rename)."""
+    partial = out.with_name(out.name + ".sebagian")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(out)  # a scheduled reader never sees half a file
+    except OSError as error:
+        msg = f"Berkas {out} tidak dapat ditulis: {error.strerror}. Periksa folder dan izinnya."
+        raise ReadinessError(msg, code="export_unwritable") from None
+
+
 def print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 

@@ -76,7 +76,9 @@ def weakness(username: str, password: str) -> str | None:
     """
     lower = password.lower()
     name = username.lower()
-    if name and (name in lower or any(len(p) >= 5 and p in lower for p in re.split(r"[._@-]", name))):
+    if name and (
+        name in lower or any(len(p) >= 5 and p in lower for p in re.split(r"[._@-]", name))
+    ):
         return "memuat nama pengguna"
     core = re.sub(r"[\W_\d]+$", "", re.sub(r"^[\W_\d]+", "", lower))
     if lower in COMMON_PASSWORDS or core in COMMON_WORDS:

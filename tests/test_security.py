@@ -375,3 +375,57 @@ def test_sigterm_to_serve_stops_streamlit_and_frees_the_port(db_path):
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+# -- CLI contract: bpjs pending, audit export ---------------------------------------------------------
+
+
+def test_bpjs_pending_writes_the_pages_bytes_and_guards_full_niks(demo_store, tmp_path, capsys):
+    from readiness import readiness_imports, reports
+    from readiness.cli import main
+
+    out = tmp_path / "belum.csv"
+    db = str(demo_store.path)
+    assert main(["bpjs", "pending", "--db", db, "--out", str(out), "--kecamatan", "17.02.09"]) == 0
+    admin = Actor("x", "admin", Scope("17.02.09"))
+    officers = reports.readiness_people(demo_store, Scope("17.02.09")).officers
+    assert (
+        out.read_bytes()
+        == readiness_imports.enrolment_csv(demo_store, admin, officers, unmasked=False)()
+    )
+    assert "••" in out.read_text(encoding="utf-8-sig")  # masked by default
+    full = tmp_path / "lengkap.csv"
+    args = ["bpjs", "pending", "--db", db, "--out", str(full), "--unmasked"]
+    assert main(["--user", "pimpinan", *args]) == 1
+    assert "tidak boleh mengunduh NIK" in capsys.readouterr().err
+    assert not full.exists()
+    assert main(args) == 0
+    assert "••" not in full.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_audit_export_is_admin_only_and_neutralised(store, admin, tmp_path, capsys, kind):
+    from readiness import spreadsheet
+    from readiness.cli import main
+
+    store.record_event(admin, "auth.login_failed", '=HYPERLINK("http://x")')
+    out = tmp_path / f"audit.{kind}"
+    db = str(store.path)
+    auth.add_user(store, admin, "pimpinan", "pimpinan", "17.02")
+    args = ["audit", "export", "--db", db, "--out", str(out), "--format", kind]
+    assert main(["--user", "pimpinan", *args]) == 1
+    assert "tidak berwenang membaca log audit" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(args) == 0
+    if kind == "csv":
+        text = out.read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK" in text
+        assert ",=HYPERLINK" not in text
+    else:
+        import openpyxl
+
+        values = [c.value for row in openpyxl.load_workbook(out).active.iter_rows() for c in row]
+        assert '\'=HYPERLINK("http://x")' in values
+        assert not any(
+            isinstance(v, str) and v.startswith(spreadsheet.FORMULA_STARTS) for v in values
+        )
