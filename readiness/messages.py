@@ -16,6 +16,15 @@ MESSAGES: dict[str, str] = {
         'Berkas "{file}" berukuran {size} MB, melebihi batas {limit} MB. '
         "Hapus lembar dan kolom yang tidak perlu atau pecah daftar per desa, lalu unggah lagi."
     ),
+    "file_unpacks_too_large": (
+        'Berkas "{file}" kecil, tetapi setelah dibuka isinya lebih dari {limit} MB (banyak sel '
+        "kosong berformat atau spasi). Salin hanya tabel daftar ke buku kerja baru, simpan, lalu "
+        "unggah lagi. Tidak ada yang disimpan."
+    ),
+    "file_busy": (
+        'Server sedang membaca berkas lain, berkas "{file}" belum dibaca. Tunggu sebentar lalu '
+        "unggah lagi. Tidak ada yang disimpan."
+    ),
     "file_no_data": (
         'Berkas "{file}" hanya berisi judul kolom (baris {header_row}) tanpa data linmas. '
         "Isi minimal satu baris data di bawah judul kolom, lalu unggah lagi."
