@@ -442,8 +442,33 @@ def _keep_current(store_path: Path, settings: Settings) -> Path | None:
     return moved
 
 
+_LOCATION_ERRORS = (
+    ("Read-only file system", "lokasinya hanya-baca (read-only)"),
+    ("Permission denied", "lokasinya hanya-baca atau akun ini tidak punya izin tulis"),
+    ("No such file or directory", "foldernya tidak ada atau tidak dapat dibuat"),
+)
+
+
+def _location_problem(detail: str) -> str | None:
+    for marker, words in _LOCATION_ERRORS:
+        if marker in (detail or ""):
+            return words
+    return None
+
+
 def unreadable_database_message(db_path: Path, settings: Settings, detail: str = "") -> str:
-    """What to tell someone at start-up when the database file is damaged."""
+    """What to tell someone at start-up when the database file cannot be opened.
+
+    A location that cannot be written (read-only mount, no permission, missing folder) is said
+    to be that, never "rusak" with restore advice: the file itself is fine.
+    """
+    location = _location_problem(detail)
+    if location:
+        return (
+            f"Basis data {db_path} tidak dapat dibuka untuk ditulis: {location}. Berkasnya tidak "
+            "rusak; jangan dipulihkan dari cadangan. Pilih folder yang dapat ditulis dengan --db "
+            "atau READINESS_DB, atau beri izin tulis kepada akun yang menjalankan aplikasi."
+        )
     latest = latest_backup(settings, db_path)
     why = f" ({_why_unreadable(detail)})" if detail else ""
     text = f"Berkas basis data {db_path} rusak atau bukan basis data Kesiapan Linmas{why}. "

@@ -429,3 +429,17 @@ def test_audit_export_is_admin_only_and_neutralised(store, admin, tmp_path, caps
         assert not any(
             isinstance(v, str) and v.startswith(spreadsheet.FORMULA_STARTS) for v in values
         )
+
+
+# -- a read-only database location ---------------------------------------------------------------------
+
+
+def test_a_read_only_location_is_called_read_only_not_damaged(capsys):
+    from readiness.cli import main
+
+    assert main(["summary", "--db", "/sys/linmas.duckdb"]) == 1  # sysfs refuses every new file
+    err = capsys.readouterr().err
+    assert "tidak dapat dibuka untuk ditulis" in err
+    assert "hanya-baca" in err
+    assert "rusak atau bukan basis data" not in err
+    assert "restore" not in err
