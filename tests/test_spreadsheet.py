@@ -42,7 +42,9 @@ def cells_of(name: str, data: bytes) -> list[tuple[str, object, str]]:
     """(where, value, kind) of every cell; kind is 'n' for numbers, 'f' formulas, 's' text."""
     if name.endswith(".csv"):
         text = data.decode("utf-8-sig")
-        dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        dialect = (
+            ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        )
         out = []
         for r, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=dialect)):
             for c, value in enumerate(row):
