@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from readiness import auth, ui
+from readiness import auth, spreadsheet, ui
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -34,6 +34,8 @@ with ui.guard():
         key="audit_dates",
     )
     since, until = (days[0], days[-1]) if days else (None, None)
+    page = st.number_input("Halaman", min_value=1, max_value=25, value=1, key="audit_page")
+    size = auth.AUDIT_PAGE_SIZE
     entries = auth.audit_entries(
         store,
         actor,
@@ -42,14 +44,27 @@ with ui.guard():
         role=None if role == "(semua)" else role,
         since=since,
         until=until,
+        limit=page * size + 1,  # one more row tells whether a next page exists
     )
-    table = auth.audit_table(entries)
-    st.caption(text("audit_count", count=fmt.number(len(table)), limit=fmt.number(5000)))
+    shown = auth.audit_page(entries, page, size)
+    table = auth.audit_table(shown)
+    first = (page - 1) * size + 1
+    more = text("audit_next_page") if entries.height > page * size else ""
+    last = first + max(len(table) - 1, 0)
+    st.caption(
+        text(
+            "audit_page",
+            first=fmt.number(first),
+            last=fmt.number(last),
+            size=fmt.number(size),
+            more=more,
+        )
+    )
     st.dataframe(table, hide_index=True, key="audit_table")
     left, right = st.columns(2)
     left.download_button(
         "Unduh CSV",
-        table.write_csv().encode("utf-8"),
+        spreadsheet.csv_bytes(table),
         file_name="log_audit.csv",
         mime="text/csv",
         key="audit_csv",

@@ -55,8 +55,12 @@ elif settings.auth_mode == "oidc":
         st.login(settings.oidc_provider or None)
 else:
     with st.form("login_form"):
-        username = st.text_input("Nama pengguna", key="login_username")
-        password = st.text_input("Kata sandi", type="password", key="login_password")
+        username = st.text_input(
+            "Nama pengguna", max_chars=auth.USERNAME_MAX_LENGTH, key="login_username"
+        )
+        password = st.text_input(
+            "Kata sandi", type="password", max_chars=auth.MAX_PASSWORD_LENGTH, key="login_password"
+        )
         submitted = st.form_submit_button("Masuk", key="login_submit", type="primary")
     if submitted:
         with ui.guard():

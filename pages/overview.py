@@ -32,7 +32,8 @@ with ui.guard():
             border=True,
         )
         if card["note"]:
-            st.warning(text("kecamatan_note", note=card["note"]))
+            st.warning(text("kecamatan_note_heading"))
+            st.text(card["note"])  # user text: never Markdown
         st.stop()
     c1, c2, c3 = st.columns(3)
     c1.metric(

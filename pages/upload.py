@@ -85,7 +85,7 @@ with ui.guard():
     rejected = roster.rejected_rows(checked)
     if rejected.height:
         st.markdown(text("roster_fix_rejected_here"))
-        st.markdown(roster.rejected_messages(rejected))
+        st.markdown(roster.rejected_messages(rejected, escape=ui.literal))
         edited = st.data_editor(
             rejected,
             hide_index=True,

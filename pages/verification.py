@@ -16,8 +16,9 @@ with ui.guard():
             label = verification.STATUS_LABELS[row["status"]]
             st.metric(f"Status daftar {row['desa_name']}", label, border=True)
             if row["status"] == "dikembalikan":
-                returned = text("roster_returned", by=row["reviewed_by"], note=row["review_note"])
+                returned = text("roster_returned", by=ui.literal(row["reviewed_by"]))
                 st.warning(returned, icon=":material/undo:")
+                st.text(row["review_note"] or "")  # user text: never Markdown
             elif row["status"] == "terverifikasi":
                 st.success(text("roster_verified_own"))
     status_filter = st.selectbox(

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 
 import polars as pl
@@ -28,6 +29,7 @@ from readiness.kabupaten_regions import (
     kabupaten_name,
     not_loaded_message,
 )
+from readiness.passwords import weakness
 from readiness.privacy import mask_nik
 from readiness.scope import Scope
 
@@ -83,7 +85,12 @@ PERMISSION_LABELS = {
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _DUMMY_HASH = HASHER.hash("kesiapan-linmas-no-such-user")
 MIN_PASSWORD_LENGTH = 10
+USERNAME_MAX_LENGTH = 64
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+# What the login form accepts before any lookup: account-name characters, bounded lengths.
+LOGIN_NAME_PATTERN = re.compile(r"^[a-z0-9._@-]{1,64}$")
+MAX_LOGIN_INPUT = 100  # typed characters, surrounding spaces included
+MAX_PASSWORD_LENGTH = 256
 # Letters and digits that cannot be mistaken for one another when read off paper.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -175,15 +182,20 @@ def one_time_password() -> str:
 
 
 def check_new_password(username: str, password: str) -> None:
-    """Refuse a password that is short or built on the username."""
+    """Refuse a password that is short, common, sequential, repetitive or built on the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
         msg = (
             f"Kata sandi baru terlalu pendek ({len(password)} karakter). "
             f"Pakai minimal {MIN_PASSWORD_LENGTH} karakter, mis. tiga kata yang mudah diingat."
         )
         raise ReadinessError(msg, code="password_too_short")
-    if username.lower() in password.lower() or len(set(password)) < 4:
-        msg = "Kata sandi baru terlalu mudah ditebak (memuat nama pengguna atau huruf berulang). Pilih yang lain."
+    reason = weakness(username, password)
+    if reason:
+        msg = (
+            f"Kata sandi baru terlalu mudah ditebak: {reason}. Pilih tiga kata atau lebih yang "
+            "tidak berhubungan, mis. kopi-hujan-sepeda, tanpa nama pengguna, tanpa urutan "
+            "(1234…, abcd…, qwerty) dan bukan kata sandi umum."
+        )
         raise ReadinessError(msg, code="password_weak")
 
 
@@ -363,12 +375,10 @@ def bulk_create_operators(
 
 
 def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:
-    """One sheet of ``table`` as XLSX bytes."""
-    import io
+    """One sheet of ``table`` as XLSX bytes (the one safe writer: formula-like text inert)."""
+    from readiness import spreadsheet
 
-    buffer = io.BytesIO()
-    table.write_excel(buffer, worksheet=title[:31], autofit=True)
-    return buffer.getvalue()
+    return spreadsheet.xlsx_bytes({title: table})
 
 
 # What each audit action means, for the admin reading the log (unknown codes show as they are).
@@ -410,10 +420,33 @@ ACTION_LABELS = {
 }
 
 
+AUDIT_FIELD_MAX = 200  # characters of a name, target or detail shown before "…"
+AUDIT_PAGE_SIZE = 200
+
+
+def _cut(column: str) -> pl.Expr:
+    text = pl.col(column).cast(pl.String)
+    return (
+        pl.when(text.str.len_chars() > AUDIT_FIELD_MAX)
+        .then(text.str.slice(0, AUDIT_FIELD_MAX) + pl.lit("…"))
+        .otherwise(text)
+        .alias(column)
+    )
+
+
+def audit_page(entries: pl.DataFrame, page: int, size: int = AUDIT_PAGE_SIZE) -> pl.DataFrame:
+    """Rows of page ``page`` (1-based) of ``entries`` (newest first)."""
+    return entries.slice((max(page, 1) - 1) * size, size)
+
+
 def audit_table(entries: pl.DataFrame) -> pl.DataFrame:
-    """Audit rows as people read them: WIB time, Indonesian headers, role labels."""
+    """Audit rows as people read them: WIB time, Indonesian headers, role labels.
+
+    Long names, targets and details are cut to ``AUDIT_FIELD_MAX`` characters.
+    """
     from readiness import formatting as fmt
 
+    entries = entries.with_columns(_cut(c) for c in ("username", "target", "detail", "role"))
     return entries.select(
         pl.col("id").alias("No."),
         pl.col("logged_at")
@@ -526,62 +559,101 @@ class Login:
 
 
 def _login_failed(settings) -> ReadinessError:
+    """The one answer to every failed login: unknown name, wrong password, locked or disabled."""
     msg = (
-        "Nama pengguna atau kata sandi salah. Setelah "
-        f"{settings.login_max_attempts} kali salah, akun dikunci {settings.lockout_minutes} menit."
+        "Gagal masuk: nama pengguna atau kata sandi salah, atau akun sedang dikunci/dinonaktifkan. "
+        f"Setelah {settings.login_max_attempts} kali salah, akun dikunci "
+        f"{settings.lockout_minutes} menit. Bila yakin benar, minta admin kabupaten memeriksa akun."
     )
     return ReadinessError(msg, code="login_failed")
 
 
-def _locked(until: dt.datetime) -> ReadinessError:
-    from readiness import formatting as fmt
+def check_login_input(username: str, password: str) -> str:
+    """The normalised name, or a refusal (nothing looked up, nothing written) for bad input.
 
-    msg = (
-        f"Akun ini dikunci sampai {fmt.timestamp(until)} karena kata sandi salah berulang kali. "
-        "Coba lagi setelah itu, atau minta admin mengatur ulang kata sandi."
-    )
-    return ReadinessError(msg, code="account_locked")
+    A name longer than an account name can be, or with characters no account name has, and an
+    over-long password are refused before any lookup or audit row.
+    """
+    name = normalize_username(username)
+    if len(username) > MAX_LOGIN_INPUT or not LOGIN_NAME_PATTERN.match(name):
+        msg = (
+            f"Nama pengguna tidak sah: tulis 1–{USERNAME_MAX_LENGTH} huruf kecil, angka, titik, "
+            "garis bawah, tanda hubung atau @ (mis. desa.17.02.06.2001)."
+        )
+        raise ReadinessError(msg, code="login_input_invalid")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        msg = f"Kata sandi terlalu panjang: paling banyak {MAX_PASSWORD_LENGTH} karakter."
+        raise ReadinessError(msg, code="login_input_invalid")
+    return name
+
+
+class _UnknownNameCounter:
+    """Failed logins for names without an account: one audit row per minute at most.
+
+    The typed name is never echoed into the log (anyone can type anything there); the row
+    carries how many such failures happened since the previous row of this process.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: dict[str, tuple[dt.datetime, int]] = {}  # database -> (minute, pending)
+
+    def count(self, database: str, now: dt.datetime) -> int | None:
+        """The count to audit now, or None while this minute already has its row."""
+        minute = now.replace(second=0, microsecond=0)
+        with self._lock:
+            last, pending = self._state.get(database, (None, 0))
+            if last == minute:
+                self._state[database] = (minute, pending + 1)
+                return None
+            self._state[database] = (minute, 0)
+            return pending + 1
+
+
+_unknown_names = _UnknownNameCounter()
 
 
 def login(store: Store, username: str, password: str, *, now: dt.datetime | None = None) -> Login:
     """Check a username and password; count failures and lock the account after too many.
 
-    Every outcome is in the audit log. The message for a wrong password and an unknown user is
-    the same, so the login form does not reveal which accounts exist.
+    Every failure (unknown name, wrong password, locked, disabled) gets the same answer after
+    one password verification, so the form reveals neither which accounts exist nor their state.
+    Failures of known accounts are audited one by one; unknown names at most once a minute.
     """
     settings = store.settings
     now = now or now_wib()
-    username = normalize_username(username)
-    record = store.user_record(username) if username else None
+    username = check_login_input(username, password)
+    record = store.user_record(username)
     if record is None:
         _burn(password)
-        store.record_event(
-            Actor(username or "-", "-", Scope("-")), "auth.login_failed", username or "-"
-        )
+        count = _unknown_names.count(str(store.path), now)
+        if count is not None:
+            store.record_event(
+                Actor("-", "-", Scope("-")), "auth.login_failed", "-",
+                reason="unknown_name", count=count,
+            )  # fmt: skip
         raise _login_failed(settings)
+    right = verify_password(record["password_hash"], password)
     locked_until = record["locked_until"]
     if locked_until is not None and locked_until > now:
         store.record_event(
             actor_from_record(record), "auth.login_refused", username, reason="locked"
         )
-        raise _locked(locked_until)
-    if not verify_password(record["password_hash"], password):
+        raise _login_failed(settings)
+    if not right:
         lock_until = now + dt.timedelta(minutes=settings.lockout_minutes)
-        _, locked = store.register_failed_login(
+        store.register_failed_login(
             username,
             max_attempts=settings.login_max_attempts,
             lock_until=lock_until,
             role=record["role"],
         )
-        if locked:
-            raise _locked(lock_until)
         raise _login_failed(settings)
     if record["disabled"]:
         store.record_event(
             actor_from_record(record), "auth.login_refused", username, reason="disabled"
         )
-        msg = "Akun ini dinonaktifkan. Hubungi admin kabupaten bila Anda masih bertugas."
-        raise ReadinessError(msg, code="account_disabled")
+        raise _login_failed(settings)
     actor = actor_from_record(record)
     fields: dict = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
     if HASHER.check_needs_rehash(record["password_hash"]):

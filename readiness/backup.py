@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from readiness import formatting as fmt
 from readiness.config import Settings
 from readiness.db import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
 from readiness.errors import ReadinessError
+from readiness.private_files import make_private
 from readiness.store_open import open_store
 
 log = logging.getLogger("readiness.backup")
@@ -184,6 +186,7 @@ def backup(store: Store, out: Path) -> BackupInfo:
                 "Periksa ruang disk; bila basis data rusak, pulihkan dari cadangan sebelumnya."
             )
             raise BackupError(msg, code="backup_failed") from error
+        make_private(temp)  # a copy of every NIK: owner-only, like the database
         info = inspect(temp, store.settings)
         _fsync_file(temp)
         _publish(temp, out)
@@ -278,8 +281,62 @@ def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path
         return made
 
 
-def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) -> RestoreResult:
+NOT_MATCHING = "Berkas cadangan tidak cocok; basis data sekarang tidak diubah."
+
+
+def _not_matching(message: str) -> str:
+    """A refused backup's reason behind the one opening every restore refusal shares."""
+    for tail in (
+        "; basis data yang sekarang tidak diubah",
+        ", basis data yang sekarang tidak diubah",
+    ):
+        message = message.replace(tail, "")
+    return f"{NOT_MATCHING} {message}"
+
+
+def _check_regular_file(source: Path) -> None:
+    """Only a regular file is read: a device (/dev/zero), pipe or folder never ends or fits."""
+    try:
+        mode = source.stat().st_mode
+    except FileNotFoundError:
+        msg = f"{NOT_MATCHING} Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
+        raise BackupError(msg, code="backup_missing") from None
+    except OSError as error:
+        msg = f"{NOT_MATCHING} Berkas {source} tidak dapat dibuka: {error.strerror}."
+        raise BackupError(msg, code="backup_unreadable") from None
+    if not stat.S_ISREG(mode):
+        msg = (
+            f"{NOT_MATCHING} {source} bukan berkas biasa (perangkat, pipa atau folder). "
+            "Pilih berkas cadangan .duckdb yang dibuat dengan perintah backup."
+        )
+        raise BackupError(msg, code="backup_not_a_file")
+
+
+def _confirm_unknown_tables(found: BackupInfo, store_path: Path, *, confirmed: bool) -> None:
+    """A backup with tables the current database lacks is listed and needs ``--yes``."""
+    if confirmed or not store_path.is_file():
+        return
+    try:
+        current = set(Store.inspect_file(store_path)["tables"])
+    except DatabaseFileError:
+        return  # the current file is damaged: it is moved aside anyway
+    extra = sorted(set(found.tables) - current)
+    if extra:
+        msg = (
+            f"Berkas cadangan berisi tabel yang tidak ada di basis data sekarang: "
+            f"{', '.join(extra)}. Periksa asal berkas itu; bila memang benar, jalankan lagi "
+            "dengan --yes. Basis data sekarang tidak diubah."
+        )
+        raise BackupError(msg, code="backup_needs_confirmation")
+
+
+def restore(
+    store_path: Path, source: Path, settings: Settings, actor: Actor, *, confirmed: bool = False
+) -> RestoreResult:
     """Replace the database at ``store_path`` by the verified snapshot ``source``.
+
+    Only a regular file is accepted; one with tables the current database lacks needs
+    ``confirmed`` (``--yes``).
 
     Order: check ``source``; copy it next to the database and check the copy; migrate it and
     audit the restore there; snapshot the current database (if readable) or move it aside (if
@@ -287,6 +344,7 @@ def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) ->
     """
     store_path = Path(store_path).resolve()
     source = Path(source).resolve()
+    _check_regular_file(source)
     if source == store_path:
         msg = "Berkas cadangan sama dengan basis data yang dipakai. Pilih berkas cadangan lain."
         raise BackupError(msg, code="backup_is_current")
@@ -301,13 +359,18 @@ def restore(store_path: Path, source: Path, settings: Settings, actor: Actor) ->
         except FileNotFoundError:
             msg = f"Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
             raise BackupError(msg, code="backup_missing") from None
-        inspect(checked_source, settings, shown=source.name)
+        try:
+            found = inspect(checked_source, settings, shown=source.name)
+        except BackupError as error:
+            raise BackupError(_not_matching(error.message), code=error.code) from error
+        _confirm_unknown_tables(found, store_path, confirmed=confirmed)
         checked_source.replace(staged)
         restored = open_store(staged, settings)  # applies newer migrations, syncs regions
         previous_version = _current_version(store_path, settings)
         restored.mark_restored(actor, source.name, newer_than=previous_version)
         info = inspect(staged, settings)
         _fsync_file(staged)
+        make_private(staged)
         with _holding(store_path, settings):  # no other process can write until the swap
             kept = _keep_current(store_path, settings)
             staged.replace(store_path)
@@ -380,8 +443,33 @@ def _keep_current(store_path: Path, settings: Settings) -> Path | None:
     return moved
 
 
+_LOCATION_ERRORS = (
+    ("Read-only file system", "lokasinya hanya-baca (read-only)"),
+    ("Permission denied", "lokasinya hanya-baca atau akun ini tidak punya izin tulis"),
+    ("No such file or directory", "foldernya tidak ada atau tidak dapat dibuat"),
+)
+
+
+def _location_problem(detail: str) -> str | None:
+    for marker, words in _LOCATION_ERRORS:
+        if marker in (detail or ""):
+            return words
+    return None
+
+
 def unreadable_database_message(db_path: Path, settings: Settings, detail: str = "") -> str:
-    """What to tell someone at start-up when the database file is damaged."""
+    """What to tell someone at start-up when the database file cannot be opened.
+
+    A location that cannot be written (read-only mount, no permission, missing folder) is said
+    to be that, never "rusak" with restore advice: the file itself is fine.
+    """
+    location = _location_problem(detail)
+    if location:
+        return (
+            f"Basis data {db_path} tidak dapat dibuka untuk ditulis: {location}. Berkasnya tidak "
+            "rusak; jangan dipulihkan dari cadangan. Pilih folder yang dapat ditulis dengan --db "
+            "atau READINESS_DB, atau beri izin tulis kepada akun yang menjalankan aplikasi."
+        )
     latest = latest_backup(settings, db_path)
     why = f" ({_why_unreadable(detail)})" if detail else ""
     text = f"Berkas basis data {db_path} rusak atau bukan basis data Kesiapan Linmas{why}. "

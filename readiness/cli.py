@@ -10,7 +10,6 @@ import argparse
 import datetime as dt
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from readiness.cli_common import (
     EXIT_FILE_REJECTED,
     EXIT_OK,
     KABUPATEN_HELP,
+    check_kecamatan,
     cli_actor,
     cli_scope,
     kabupaten_label,
@@ -37,11 +37,12 @@ from readiness.cli_province import (
     add_recap_commands,
     add_regions_command,
 )
-from readiness.cli_readiness import add_readiness_import_commands
+from readiness.cli_readiness import add_audit_command, add_readiness_import_commands
 from readiness.config import PROJECT_DIR, database_path, load_settings
 from readiness.db import WIB, DatabaseFileError
 from readiness.errors import ReadinessError
 from readiness.messages import text
+from readiness.private_files import make_private, use_private_umask
 from readiness.scope import Scope
 
 # -- commands ------------------------------------------------------------------------------------
@@ -53,6 +54,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     path = database_path(args.db or os.environ.get("READINESS_DB") or PROJECT_DIR / "demo.duckdb")
     store = store_open.open_store(path, load_settings())
+    make_private(store.path)
     if store.meta("mode") == "demo":
         print(text("demo_exists", path=path))
     elif store.count("submissions") or store.count("tps"):
@@ -81,22 +83,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def serve(path: Path, port: int) -> int:
-    """Run ``streamlit run dashboard.py`` on the given database until interrupted."""
+    """Become ``streamlit run dashboard.py`` on the given database (never returns).
+
+    The process is replaced (exec), not forked: a SIGTERM from systemd or ``kill`` reaches
+    Streamlit itself, so one signal stops the server and frees the port.
+    """
     env = {**os.environ, "READINESS_DB": str(Path(path).resolve())}
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboard.py"),
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    print(text("dashboard_running", port=port))
-    try:
-        return subprocess.call(command, cwd=PROJECT_DIR, env=env)
-    except KeyboardInterrupt:
-        return EXIT_OK
+    print(text("dashboard_running", port=port), flush=True)
+    sys.stderr.flush()
+    os.chdir(PROJECT_DIR)
+    os.execve(sys.executable, command, env)
+    return EXIT_OK  # pragma: no cover - execve does not return
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the overview numbers (the same the Ringkasan page shows)."""
     store = open_store(args)
+    if args.kecamatan:
+        check_kecamatan(store, args.kecamatan)  # malformed or unknown: refuse, never zeros
     # issue 8: --user limits the region; issue 9: --kabupaten picks one of a province instance
     scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
     if getattr(args, "kabupaten", None):
@@ -208,7 +216,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from readiness import backup
 
     path = database_path(getattr(args, "db", None))
-    result = backup.restore(path, Path(args.file), load_settings(), cli_actor())
+    result = backup.restore(path, Path(args.file), load_settings(), cli_actor(), confirmed=args.yes)
     print(text("backup_restored", file=args.file, backup=result.restored.describe()))
     if result.previous_kept is not None:
         print(text("backup_previous_kept", path=result.previous_kept))
@@ -228,6 +236,9 @@ def _add_backup_commands(commands, db: argparse.ArgumentParser) -> None:
         "restore", parents=[db], help="pulihkan basis data dari berkas cadangan"
     )
     restore.add_argument("file", help="berkas cadangan .duckdb")
+    restore.add_argument(
+        "--yes", action="store_true", help="pulihkan juga bila cadangan berisi tabel tak dikenal"
+    )
     restore.set_defaults(handler=cmd_restore)
 
 
@@ -351,12 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_not_submitted_command(commands, db)  # issue 9
     add_recap_commands(commands, db)  # issue 9: berjenjang roll-up
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
+    add_audit_command(commands, db)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse, run, and turn every error into one Indonesian line and an exit code."""
     logging.basicConfig(level=os.environ.get("READINESS_LOG_LEVEL", "WARNING"), force=True)
+    use_private_umask()  # database, backups, exports: owner-only (UU 27/2022)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

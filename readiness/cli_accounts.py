@@ -8,6 +8,7 @@ from pathlib import Path
 from readiness.cli_common import EXIT_OK, KABUPATEN_HELP, cli_actor, open_store, print_json
 from readiness.errors import ReadinessError
 from readiness.messages import text
+from readiness.private_files import write_private
 
 # -- accounts and personal data (issue 8) --------------------------------------------------------
 
@@ -79,7 +80,7 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
         print(text("accounts_none_missing"))
         return EXIT_OK
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(auth.credentials_xlsx(created, title="Akun operator"))
+    write_private(out, auth.credentials_xlsx(created, title="Akun operator"))
     print(text("accounts_written", count=created.height, path=out))
     print(text("accounts_hand_over"))
     return EXIT_OK

@@ -6,6 +6,8 @@ import argparse
 import getpass
 import json
 import logging
+import re
+import stat
 from pathlib import Path
 
 from readiness import store_open
@@ -35,17 +37,57 @@ def cli_actor() -> Actor:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new."""
-    return store_open.open_store(database_path(getattr(args, "db", None)), load_settings())
+    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new (0600)."""
+    from readiness.private_files import make_private
+
+    store = store_open.open_store(database_path(getattr(args, "db", None)), load_settings())
+    make_private(store.path)
+    return store
 
 
-def read_input_file(path: Path) -> bytes:
-    """The bytes of a file named on the command line, or a clear message why not."""
+# Files named on the command line: checked by size before a single byte is read.
+INPUT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_input_file(path: Path, *, max_bytes: int = INPUT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file named on the command line, or a clear message why not.
+
+    The size is checked first (``stat``), so a huge file or a device is never read whole.
+    """
+    from readiness import formatting as fmt
+
     try:
-        return path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            msg = (
+                f"{path} bukan berkas biasa (perangkat, pipa atau folder). "
+                "Sebutkan berkas CSV/XLSX yang tersimpan di disk."
+            )
+            raise ReadinessError(msg, code="file_not_regular")
+        if info.st_size > max_bytes:
+            msg = (
+                f"Berkas {path} terlalu besar ({fmt.number(info.st_size // (1024 * 1024))} MB, "
+                f"paling besar {fmt.number(max_bytes // (1024 * 1024))} MB). Pecah berkasnya "
+                "per desa/kecamatan, atau simpan ulang tanpa lembar dan kolom yang tak perlu."
+            )
+            raise ReadinessError(msg, code="file_too_large")
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)  # a file grown since stat: the reader refuses it
     except OSError as error:
         msg = text("input_file_unopenable", path=path, reason=error.strerror)
         raise ReadinessError(msg, code="file_unreadable") from None
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """Write a file a command produces: whole or not at all (temp name, then rename)."""
+    partial = out.with_name(out.name + ".sebagian")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(out)  # a scheduled reader never sees half a file
+    except OSError as error:
+        msg = f"Berkas {out} tidak dapat ditulis: {error.strerror}. Periksa folder dan izinnya."
+        raise ReadinessError(msg, code="export_unwritable") from None
 
 
 def print_json(value: object) -> None:
@@ -70,6 +112,24 @@ def use_account(args: argparse.Namespace) -> None:
         msg = text("cli_user_unknown", name=name)
         raise ReadinessError(msg, code="user_unknown")
     _account_actor = auth.actor_from_record(record)
+
+
+KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+
+
+def check_kecamatan(store: Store, code: str) -> Scope:
+    """The scope of a known kecamatan code, or a refusal naming the code and the form wanted."""
+    if not KECAMATAN_CODE.match(code or "") or store.region_name(code) is None:
+        from readiness.kabupaten_regions import kabupaten_name
+
+        where = kabupaten_name(store, code[:5]) if KECAMATAN_CODE.match(code or "") else None
+        msg = (
+            f"Kode kecamatan {code!r} tidak dikenal di {where or store.settings.kabupaten_name}. "
+            "Tulis kode seperti 17.02.06 (dua angka, titik, dua angka, titik, dua angka); "
+            "daftar kode ada di summary --json."
+        )
+        raise ReadinessError(msg, code="kecamatan_unknown")
+    return Scope(code)
 
 
 def cli_scope(store: Store, requested: str | None) -> Scope:

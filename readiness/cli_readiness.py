@@ -10,10 +10,13 @@ from pathlib import Path
 from readiness.cli_common import (
     EXIT_FILE_REJECTED,
     EXIT_OK,
+    check_kecamatan,
     cli_actor,
+    cli_scope,
     open_store,
     print_json,
     read_input_file,
+    write_output,
 )
 from readiness.db import DatabaseFileError
 from readiness.errors import AccessDenied, ReadinessError
@@ -133,9 +136,59 @@ def cmd_training_session_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bpjs_pending(args: argparse.Namespace) -> int:
+    """Write the "belum terdaftar" list, the same bytes as the BPJS page's download."""
+    from readiness import formatting as fmt
+    from readiness import readiness_imports as imports
+
+    store = open_store(args)
+    scope = check_kecamatan(store, args.kecamatan) if args.kecamatan else None
+    scope = cli_scope(store, scope.code if scope else None)
+    if not scope.code:  # the server's own CLI identity: the home kabupaten, as the page shows it
+        scope = Scope(store.settings.kabupaten_code)
+    data = imports.pending_enrolment_csv(store, cli_actor(), scope, unmasked=args.unmasked)
+    write_output(Path(args.out), data)
+    print(f"Daftar linmas belum terdaftar BPJS ditulis: {args.out} ({fmt.number(len(data))} bita).")
+    return EXIT_OK
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    """Write the audit log (admin only) as CSV or XLSX through the one safe writer."""
+    from readiness import auth, spreadsheet
+    from readiness import formatting as fmt
+
+    store = open_store(args)
+    table = auth.audit_table(auth.audit_entries(store, cli_actor()))
+    if args.format == "xlsx":
+        data = auth.table_xlsx(table, title="Log audit")
+    else:
+        data = spreadsheet.csv_bytes(table)
+    write_output(Path(args.out), data)
+    print(f"Log audit ditulis: {args.out} ({fmt.number(table.height)} catatan).")
+    return EXIT_OK
+
+
+def add_audit_command(commands, db: argparse.ArgumentParser) -> None:
+    audit = commands.add_parser("audit", help="log audit (admin)")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    export = audit_commands.add_parser("export", parents=[db], help="tulis log audit ke berkas")
+    export.add_argument("--out", required=True, help="berkas tujuan, mis. log_audit.csv")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.set_defaults(handler=cmd_audit_export)
+
+
 def add_readiness_import_commands(commands, db: argparse.ArgumentParser) -> None:
     bpjs = commands.add_parser("bpjs", help="BPJS Ketenagakerjaan linmas")
     bpjs_commands = bpjs.add_subparsers(dest="bpjs_command", required=True)
+    pending = bpjs_commands.add_parser(
+        "pending", parents=[db], help="tulis daftar linmas belum terdaftar BPJS (CSV)"
+    )
+    pending.add_argument("--out", required=True, help="berkas tujuan, mis. belum_bpjs.csv")
+    pending.add_argument(
+        "--unmasked", action="store_true", help="NIK dan nomor HP lengkap (hanya admin; diaudit)"
+    )
+    pending.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: semua)")
+    pending.set_defaults(handler=cmd_bpjs_pending)
     bpjs_import = bpjs_commands.add_parser(
         "import", parents=[db], help="impor daftar peserta dari BPJS (CSV/XLSX)"
     )

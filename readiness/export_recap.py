@@ -13,10 +13,6 @@ import polars as pl
 
 from readiness.scope import Scope
 
-# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP CSV
-# injection): such text gets a leading apostrophe so it stays inert text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass(frozen=True)
 class Recap:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness import privacy, reports
+from readiness import privacy, reports, spreadsheet
 from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
-from readiness.export_recap import FORMULA_STARTS, Recap
+from readiness.export_recap import Recap
 from readiness.kabupaten_regions import area_name
 from readiness.scope import Scope
+from readiness.spreadsheet import FORMULA_STARTS, neutralise  # noqa: F401 - re-exported
 
 FORMATS = ("pdf", "xlsx", "csv")
 MIME = {
@@ -279,28 +280,9 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
 # -- CSV ----------------------------------------------------------------------------------------
 
 
-def neutralise(column: str) -> pl.Expr:
-    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
-
-    >>> pl.DataFrame({"a": ["=1+1", "Budi", None]}).select(neutralise("a"))["a"].to_list()
-    ["'=1+1", 'Budi', None]
-    """
-    risky = pl.any_horizontal(pl.col(column).str.starts_with(s) for s in FORMULA_STARTS)
-    return pl.when(risky).then(pl.lit("'") + pl.col(column)).otherwise(pl.col(column)).alias(column)
-
-
 def csv_bytes(frame: pl.DataFrame, *, separator: str = ",") -> bytes:
-    """UTF-8 with BOM (Excel detects the encoding); ``;`` also writes decimal commas.
-
-    Indonesian-locale Excel splits on ``;`` and reads ``76,4`` as a number, so the semicolon
-    variant is the one to open by double-click on such a machine.
-    """
-    text = frame.with_columns(neutralise(c) for c, t in frame.schema.items() if t == pl.String)
-    floats = [c for c, t in text.schema.items() if t.is_float()]
-    if separator == ";" and floats:
-        text = text.with_columns(pl.col(floats).cast(pl.String).str.replace(".", ",", literal=True))
-    body = text.write_csv(separator=separator, datetime_format="%Y-%m-%d %H:%M")
-    return b"\xef\xbb\xbf" + body.encode("utf-8")
+    """The recap CSV through the one safe writer (BOM; ``;`` also writes decimal commas)."""
+    return spreadsheet.csv_bytes(frame, separator=separator)
 
 
 # -- one export, audited ------------------------------------------------------------------------

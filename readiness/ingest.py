@@ -22,6 +22,7 @@ import io
 import itertools
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ FILE_EMPTY = "file_empty"
 FILE_ENCRYPTED = "file_encrypted"
 FILE_NO_DATA = "file_no_data"
 FILE_TOO_LARGE = "file_too_large"
+FILE_UNPACKS_TOO_LARGE = "file_unpacks_too_large"
+FILE_BUSY = "file_busy"
 FILE_UNREADABLE = "file_unreadable"
 FILE_UNSUPPORTED = "file_unsupported"
 COLUMNS_MISSING = "columns_missing"  # raised by readiness.validation
@@ -71,7 +74,13 @@ GROUP_SEPARATOR = " › "  # joins a two-level header: "Tempat/Tgl Lahir › Tan
 _HEADER_SCAN_ROWS = 30  # the header is looked for among this many rows at the top
 _MAX_COLUMNS = 200  # wider sheets are cut; rosters have about 15 columns
 _MAX_SHEETS = 20
-_UNZIPPED_FACTOR = 40  # an .xlsx may unpack to 40 x the upload limit; more looks like a zip bomb
+_UNZIPPED_FACTOR = 10  # an .xlsx may unpack to 10 x the upload limit; more looks like a zip bomb
+# ...and never past 40 MB: parsing costs about 2.5 x the unpacked size, and a roster of a few
+# thousand rows unpacks to 2-3 MB, so 40 MB keeps one parse well under 150 MB of memory.
+_UNZIPPED_MAX_BYTES = 40 * 1024 * 1024
+# Workbooks parsed at the same time in one server process; more uploads wait their turn.
+_PARSE_SLOTS = threading.BoundedSemaphore(2)
+_PARSE_WAIT_SECONDS = 60
 
 _SKIP_BLANK = "Baris kosong"
 _SKIP_HEADER_AGAIN = "Judul kolom yang berulang"
@@ -578,6 +587,16 @@ def _read_spreadsheetml(text: str, filename: str, encoding: str) -> _Grid:
 
 
 def _read_excel(data: bytes, filename: str, kind: str, max_bytes: int) -> _Grid:
+    """XLSX/XLSM/XLSB/ODS/XLS, at most ``_PARSE_SLOTS`` at a time in this process."""
+    if not _PARSE_SLOTS.acquire(timeout=_PARSE_WAIT_SECONDS):
+        raise _file_error(FILE_BUSY, file=filename)
+    try:
+        return _parse_excel(data, filename, kind, max_bytes)
+    finally:
+        _PARSE_SLOTS.release()
+
+
+def _parse_excel(data: bytes, filename: str, kind: str, max_bytes: int) -> _Grid:
     """XLSX/XLSM/XLSB/ODS/XLS through calamine (fastexcel): cells as text, dates as ISO dates."""
     reader = _open_workbook(data, filename, kind)
     try:
@@ -779,7 +798,7 @@ def _zip_kind(data: bytes, filename: str, max_bytes: int) -> str:
             infos = archive.infolist()
             names = {i.filename for i in infos}
             # Issue 10: count what really unpacks; the sizes in a ZIP's headers can lie.
-            cap = _UNZIPPED_FACTOR * max_bytes
+            cap = unpacked_limit(max_bytes)
             unpacked = 0
             for info in infos:
                 unpacked += _inflated_size(data, info, cap - unpacked)
@@ -797,12 +816,11 @@ def _zip_kind(data: bytes, filename: str, max_bytes: int) -> str:
         raise _file_error(
             FILE_UNREADABLE, file=filename, detail=f"arsip ZIP/XLSX rusak: {error}"
         ) from None
-    if unpacked > _UNZIPPED_FACTOR * max_bytes:
+    if unpacked > unpacked_limit(max_bytes):
         raise _file_error(
-            FILE_TOO_LARGE,
+            FILE_UNPACKS_TOO_LARGE,
             file=filename,
-            size=_megabytes(unpacked),
-            limit=_megabytes(_UNZIPPED_FACTOR * max_bytes),
+            limit=_megabytes(unpacked_limit(max_bytes)),
         )
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -815,6 +833,11 @@ def _zip_kind(data: bytes, filename: str, max_bytes: int) -> str:
     if any(n.startswith("ppt/") for n in names):
         raise _file_error(FILE_UNSUPPORTED, file=filename, kind="berkas presentasi")
     raise _file_error(FILE_UNSUPPORTED, file=filename, kind="arsip ZIP")
+
+
+def unpacked_limit(max_bytes: int) -> int:
+    """How many bytes a workbook of an upload limited to ``max_bytes`` may unpack to."""
+    return min(_UNZIPPED_FACTOR * max_bytes, _UNZIPPED_MAX_BYTES)
 
 
 def _megabytes(size: int) -> str:

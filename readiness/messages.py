@@ -29,6 +29,15 @@ MESSAGES: dict[str, str] = {
         'Berkas "{file}" berukuran {size} MB, melebihi batas {limit} MB. '
         "Hapus lembar dan kolom yang tidak perlu atau pecah daftar per desa, lalu unggah lagi."
     ),
+    "file_unpacks_too_large": (
+        'Berkas "{file}" kecil, tetapi setelah dibuka isinya lebih dari {limit} MB (banyak sel '
+        "kosong berformat atau spasi). Salin hanya tabel daftar ke buku kerja baru, simpan, lalu "
+        "unggah lagi. Tidak ada yang disimpan."
+    ),
+    "file_busy": (
+        'Server sedang membaca berkas lain, berkas "{file}" belum dibaca. Tunggu sebentar lalu '
+        "unggah lagi. Tidak ada yang disimpan."
+    ),
     "file_no_data": (
         'Berkas "{file}" hanya berisi judul kolom (baris {header_row}) tanpa data linmas. '
         "Isi minimal satu baris data di bawah judul kolom, lalu unggah lagi."
@@ -59,6 +68,22 @@ MESSAGES: dict[str, str] = {
     "nama_formula": (
         'Baris {row}, kolom Nama: diawali tanda "{first}" seperti rumus Excel, tertulis "{value}". '
         "Tulis nama tanpa tanda = + - @ di depannya."
+    ),
+    "tempat_lahir_formula": (
+        "Baris {row}, kolom Tempat lahir: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
+    "alamat_formula": (
+        "Baris {row}, kolom Alamat: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
+    "keterangan_formula": (
+        "Baris {row}, kolom Keterangan: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
+    ),
+    "no_kpj_formula": (
+        "Baris {row}, kolom No. KPJ: diawali tanda seperti rumus Excel; disimpan sebagai teks "
+        '"{value}" (dengan tanda petik di depan) supaya tidak dijalankan. Perbaiki isinya bila perlu.'
     ),
     "nama_html": (
         'Baris {row}, kolom Nama: berisi kode HTML, tertulis "{value}". '

@@ -69,7 +69,7 @@ APP_MESSAGES: dict[str, str] = {
     ),
     "overview_as_of": "Data per {as_of} · batas pengiriman {deadline}",
     "overview_nothing_submitted": "– (belum ada kiriman)",
-    "kecamatan_note": "Catatan kecamatan: {note}",
+    "kecamatan_note_heading": "Catatan kecamatan:",
     "desa_without_tps": (
         "{count} desa/kelurahan: TPS belum diisi, sehingga kebutuhan linmasnya belum diketahui."
     ),
@@ -176,11 +176,15 @@ APP_MESSAGES: dict[str, str] = {
         "NIK {nik} dihapus: {officers} baris daftar linmas, {bpjs} data BPJS, {attendance} "
         "kehadiran, {findings} temuan; {audit} catatan audit disamarkan."
     ),
-    "audit_count": "{count} catatan (paling baru di atas, paling banyak {limit}).",
+    "audit_page": (
+        "Catatan {first}–{last} (paling baru di atas, {size} per halaman{more}). "
+        "Teks panjang dipotong."
+    ),
+    "audit_next_page": "; ada halaman berikutnya",
     # -- verification ----------------------------------------------------------------------------
     "roster_returned": (
-        "**Dikembalikan oleh kecamatan** ({by}): {note}\n\nPerbaiki daftar lalu unggah ulang di "
-        "halaman *Unggah Daftar Linmas*."
+        "**Dikembalikan oleh kecamatan** ({by}). Perbaiki daftar lalu unggah ulang di halaman "
+        "*Unggah Daftar Linmas*. Catatan kecamatan:"
     ),
     "roster_verified_own": "Daftar Anda sudah diverifikasi kecamatan.",
     "nothing_to_review": "Belum ada kiriman desa di wilayah Anda.",

@@ -578,3 +578,22 @@ def enrolment_csv(store: Store, actor: Actor, officers: pl.DataFrame, *, unmaske
         return tables.csv_bytes(frame)
 
     return produce
+
+
+def pending_enrolment_csv(store: Store, actor: Actor, scope, *, unmasked: bool) -> bytes:
+    """The "belum terdaftar" CSV of ``scope`` exactly as the BPJS page's download makes it.
+
+    Full NIKs and phones only for roles that may see them (UU 27/2022); such a file is audited.
+    """
+    from readiness import reports
+    from readiness.errors import AccessDenied
+    from readiness.privacy import shows_personal_data
+
+    if unmasked and not shows_personal_data(actor.role, "export"):
+        msg = (
+            f"Peran {actor.role} tidak boleh mengunduh NIK dan nomor HP lengkap (UU 27/2022). "
+            "Unduh tanpa --unmasked, atau minta admin kabupaten."
+        )
+        raise AccessDenied(msg)
+    officers = reports.readiness_people(store, scope).officers
+    return enrolment_csv(store, actor, officers, unmasked=unmasked)()

@@ -6,7 +6,7 @@ The page and the CLI both call these two functions, so a file gets the same verd
 from __future__ import annotations
 
 import hashlib
-import io
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -330,7 +330,9 @@ def describe_stored(stored: StoredRoster, desa_name: str) -> str:
 
 def findings_csv(checked: CheckedRoster) -> bytes:
     """Findings as CSV with a BOM (Excel opens UTF-8 right) and ``;`` (Indonesian Excel)."""
-    return findings_table(checked).write_csv(separator=";", include_bom=True).encode("utf-8")
+    from readiness import spreadsheet
+
+    return spreadsheet.csv_bytes(findings_table(checked), separator=";")
 
 
 def verdict_cards(verdict) -> list[dict]:
@@ -356,11 +358,9 @@ def findings_downloads(checked: CheckedRoster) -> list[dict]:
 
 def findings_xlsx(checked: CheckedRoster) -> bytes:
     """Findings as an Excel sheet, header frozen, filters on."""
-    buffer = io.BytesIO()
-    findings_table(checked).write_excel(
-        buffer, worksheet="Temuan", autofit=True, autofilter=True, freeze_panes=(1, 0)
-    )
-    return buffer.getvalue()
+    from readiness import spreadsheet
+
+    return spreadsheet.xlsx_bytes({"Temuan": findings_table(checked)})
 
 
 def save_roster(
@@ -410,13 +410,17 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
 # -- UX pass: problems readable on a phone (a grid cell cuts a long message off) --------------------
 
 
-def rejected_messages(rejected: pl.DataFrame, limit: int = 10) -> str:
+def rejected_messages(
+    rejected: pl.DataFrame, limit: int = 10, escape: Callable[[str], str] = str
+) -> str:
     """The problems of ``rejected_rows`` as a Markdown list, which wraps on a narrow screen.
+
+    The messages quote what the file holds: ``escape`` (``ui.literal``) keeps that text literal.
 
     >>> rejected_messages(pl.DataFrame({"Masalah": ["a", "b", "c"]}), limit=2)
     '- a\\n- b\\n- … dan 1 baris lainnya: lihat tabel di bawah.'
     """
-    lines = [f"- {message}" for message in rejected[PROBLEM_COLUMN].head(limit).to_list()]
+    lines = [f"- {escape(m)}" for m in rejected[PROBLEM_COLUMN].head(limit).to_list()]
     if rejected.height > limit:
         rest = fmt.number(rejected.height - limit)
         lines.append(f"- … dan {rest} baris lainnya: lihat tabel di bawah.")

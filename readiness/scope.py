@@ -21,10 +21,16 @@ class Scope:
 
     @property
     def level(self) -> str:
-        """provinsi / kabupaten / kecamatan / desa, from the number of code parts."""
+        """provinsi / kabupaten / kecamatan / desa from the number of code parts; else tidak_sah.
+
+        >>> Scope("17.02.06").level, Scope("17.02.06.2001.9").level
+        ('kecamatan', 'tidak_sah')
+        """
         if not self.code:
             return "nasional"
-        return ("provinsi", "kabupaten", "kecamatan", "desa")[self.code.count(".")]
+        levels = ("provinsi", "kabupaten", "kecamatan", "desa")
+        parts = self.code.count(".")
+        return levels[parts] if parts < len(levels) else "tidak_sah"
 
     def covers(self, region_code: str) -> bool:
         """True when ``region_code`` is this scope's region or lies inside it."""

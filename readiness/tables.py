@@ -411,8 +411,10 @@ def import_problems_table(problems: pl.DataFrame) -> pl.DataFrame:
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """CSV with a UTF-8 byte-order mark so Excel opens it with the right characters."""
-    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+    """CSV with a UTF-8 byte-order mark, formula-like text made inert (the one safe writer)."""
+    from readiness import spreadsheet
+
+    return spreadsheet.csv_bytes(frame)
 
 
 # -- readiness page helpers (issue 6) --------------------------------------------------------------

@@ -6,6 +6,7 @@ import csv
 import io
 
 from readiness.ingest import CANONICAL_COLUMNS, REQUIRED_COLUMNS
+from readiness.spreadsheet import new_workbook, safe_text
 
 # Header text per canonical column: each one maps back to itself through ingest.guess_mapping.
 TEMPLATE_HEADERS: dict[str, str] = {
@@ -63,18 +64,16 @@ def template_csv(*, delimiter: str = ";", example: bool = True) -> bytes:
     """CSV template (UTF-8 with BOM so Excel shows accents; semicolon for the Indonesian locale)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([TEMPLATE_HEADERS[c] for c in CANONICAL_COLUMNS])
+    writer.writerow([safe_text(TEMPLATE_HEADERS[c]) for c in CANONICAL_COLUMNS])
     if example:
-        writer.writerow([EXAMPLE_ROW[c] for c in CANONICAL_COLUMNS])
+        writer.writerow([safe_text(EXAMPLE_ROW[c]) for c in CANONICAL_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def template_xlsx(*, min_age: int, rows: int = 200, example: bool = True) -> bytes:
     """XLSX template: NIK, No. HP and No. KPJ formatted as Text, an example row, instructions."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer)
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     required = book.add_format(
         {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True}
@@ -85,11 +84,11 @@ def template_xlsx(*, min_age: int, rows: int = 200, example: bool = True) -> byt
     text_columns = {"nik", "no_hp", "no_kpj", "tanggal_lahir", "tanggal_pelatihan", "nomor_tps"}
     for index, column in enumerate(CANONICAL_COLUMNS):
         style = required if column in REQUIRED_COLUMNS else header
-        data.write_string(0, index, TEMPLATE_HEADERS[column], style)
+        data.write_string(0, index, safe_text(TEMPLATE_HEADERS[column]), style)
         width = 20 if column in ("nik", "nama", "alamat") else 16
         data.set_column(index, index, width, text if column in text_columns else None)
         if example:
-            data.write_string(1, index, EXAMPLE_ROW[column], sample)
+            data.write_string(1, index, safe_text(EXAMPLE_ROW[column]), sample)
     last = len(CANONICAL_COLUMNS) - 1
     data.freeze_panes(1, 0)
     data.data_validation(
@@ -107,6 +106,6 @@ def template_xlsx(*, min_age: int, rows: int = 200, example: bool = True) -> byt
     guide.set_column(0, 0, 110)
     bold = book.add_format({"bold": True})
     for index, line in enumerate(instructions(min_age)):
-        guide.write_string(index, 0, line, bold if index == 0 else None)
+        guide.write_string(index, 0, safe_text(line), bold if index == 0 else None)
     book.close()
     return buffer.getvalue()

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -24,12 +25,31 @@ from readiness.store_open import open_store
 log = logging.getLogger("readiness.ui")
 T = TypeVar("T")
 
+# Characters that mean something in Streamlit's Markdown (CommonMark + GFM, links, math, emoji).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def literal(text: object) -> str:
+    """User text to put inside Markdown: every Markdown character escaped, so no image loads,
+    no link is live and no emphasis applies; ``://`` is broken so no bare URL is linked.
+
+    >>> "](" in literal("[a](http://b)"), "http://" in literal("http://b")
+    (False, False)
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return escaped.replace("\\://", "\\:\u2060//").replace("www\\.", "www\u2060\\.")
+
+
 UNEXPECTED = text("page_unexpected")
 
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
-    return open_store(path, load_settings())
+    from readiness.private_files import make_private
+
+    store = open_store(path, load_settings())
+    make_private(store.path)  # personal data: owner-only (UU 27/2022)
+    return store
 
 
 def store() -> Store:
@@ -341,7 +361,9 @@ def account_sidebar(actor: Actor) -> None:
 
     region = store().region_name(actor.scope.code) or actor.scope.code
     name = st.session_state.get("full_name") or actor.username
-    st.sidebar.caption(f"**{name}** · {auth.ROLE_LABELS.get(actor.role, actor.role)} · {region}")
+    st.sidebar.caption(
+        f"**{literal(name)}** · {auth.ROLE_LABELS.get(actor.role, actor.role)} · {literal(region)}"
+    )
     if st.sidebar.button("Keluar", key="logout", icon=":material/logout:"):
         logout()
 

@@ -28,6 +28,7 @@ from readiness.ingest import (
     family_card_columns,
     guess_mapping,
 )
+from readiness.spreadsheet import FORMULA_STARTS, neutralise
 from readiness.vocabulary import NO_PATTERN, parse_dates, yes_no
 
 # Province codes in force (Kepmendagri 300.2.2-2138/2025 on region codes): the first two NIK
@@ -77,6 +78,8 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 
 _MALE = {"l", "lk", "laki", "lakilaki", "laki2", "pria", "male", "m", "cowok"}
 _FEMALE = {"p", "pr", "prp", "perempuan", "wanita", "female", "f", "w", "cewek"}
+# Free-text columns stored as written; formula-like text in them is flagged and made inert.
+FREE_TEXT_COLUMNS = ("tempat_lahir", "alamat", "keterangan", "no_kpj")
 _DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
@@ -262,6 +265,16 @@ RULES: tuple[Rule, ...] = (
         _age_checks,
     ),
     # Accepted with a warning.
+    *(
+        Rule(
+            f"{column}_formula",
+            "warning",
+            column,
+            _state(f"_{column}_formula", True),
+            _row_value(column),
+        )
+        for column in FREE_TEXT_COLUMNS
+    ),
     Rule(
         "nik_outside_kabupaten",
         "warning",
@@ -726,6 +739,15 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         pl.col("_keterangan_in").alias("keterangan"),
     )
     frame = parse_dates(frame, "_latih_date_raw", ctx.voting_date.year, "_latih_date")
+    # Free text that a spreadsheet would run as a formula is kept, flagged and made inert (an
+    # apostrophe in front), so it is never stored live; a leading tab/CR was already trimmed,
+    # and the check runs on the trimmed text.
+    frame = frame.with_columns(
+        pl.any_horizontal(pl.col(c).str.starts_with(s) for s in FORMULA_STARTS)
+        .fill_null(False)
+        .alias(f"_{c}_formula")
+        for c in FREE_TEXT_COLUMNS
+    ).with_columns(neutralise(c) for c in FREE_TEXT_COLUMNS)
     frame = frame.with_columns(
         pl.coalesce(
             pl.col("_jk_given"), pl.when(pl.col("_nik_state") == "ok").then("_nik_sex")

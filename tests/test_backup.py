@@ -215,7 +215,10 @@ def test_cli_restore_refuses_a_text_file_with_one_line(store, tmp_path, capsys):
     bad.write_text("nama,nik\n")
     assert main(["restore", "--db", str(store.path), str(bad)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("Galat: Berkas daftar.csv bukan basis data Kesiapan Linmas yang utuh")
+    assert err.startswith(
+        "Galat: Berkas cadangan tidak cocok; basis data sekarang tidak diubah. "
+        "Berkas daftar.csv bukan basis data Kesiapan Linmas yang utuh"
+    )
     assert "Traceback" not in err
 
 

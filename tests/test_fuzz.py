@@ -329,6 +329,11 @@ def zip_bomb_lying() -> bytes:
     return bytes(data)
 
 
+def whitespace_bomb() -> bytes:
+    """About 200 KB of XLSX whose sheet is 190 MB of whitespace between two rows."""
+    return _streamed_xlsx(b" " * 1_000_000, 190, "A1:D2")
+
+
 def nested_zip_bomb() -> bytes:
     """A workbook whose sheet is itself a ZIP of zeros (42.zip style)."""
     inner = zlib.compress(b"\0" * 50_000_000, 9)
@@ -431,6 +436,7 @@ HOSTILE = {
     "zip_bomb_honest": zip_bomb_honest,
     "zip_bomb_lying_sizes": zip_bomb_lying,
     "nested_zip_bomb": nested_zip_bomb,
+    "whitespace_bomb": whitespace_bomb,
     "million_empty_rows_xlsx": million_empty_rows_xlsx,
     "last_row_1048576_xlsx": last_row_only_xlsx,
     "million_empty_rows_csv": million_empty_rows_csv,
@@ -486,7 +492,7 @@ def test_hostile_file(case, tmp_path):
         f"{figures['peak_mb']:.0f} MB | {figures['seconds']:.2f} s |"
     )
     assert figures["peak_mb"] < PEAK_MEMORY_LIMIT_MB
-    if case.startswith(("zip_bomb", "nested")):
+    if case.startswith(("zip_bomb", "nested", "whitespace")):
         assert outcome.startswith("rejected:")
     if case.startswith("valid"):
         assert outcome == "verdict:5000/0"
@@ -518,3 +524,42 @@ def test_no_page_renders_raw_html():
 def test_nothing_but_domain_errors_escape():
     # the promise the page guard relies on: RosterFileError is a ReadinessError
     assert issubclass(RosterFileError, ReadinessError)
+
+
+@pytest.mark.slow
+def test_whitespace_bomb_is_refused_within_150_mb_of_a_small_workbook(tmp_path):
+    small = tmp_path / "kecil.xlsx"
+    small.write_bytes(formulas_and_html_xlsx())
+    bomb = tmp_path / "spasi.xlsx"
+    bomb.write_bytes(whitespace_bomb())
+    baseline = run_isolated(small)["peak_mb"]
+    figures = run_isolated(bomb)
+    assert figures["outcome"] == "rejected:file_unpacks_too_large"
+    assert figures["peak_mb"] - baseline <= 150
+
+
+def test_whitespace_bomb_upload_stores_nothing(store):
+    from readiness import roster
+
+    before = store.count("submissions"), store.count("officers")
+    checked = roster.check_roster_file(store, "17.02.06.2001", whitespace_bomb(), "spasi.xlsx")
+    assert checked.verdict is None
+    assert checked.file_error.code == "file_unpacks_too_large"
+    assert "setelah dibuka isinya lebih dari 40,0 MB" in checked.file_error.message
+    assert (store.count("submissions"), store.count("officers")) == before
+
+
+def test_parses_wait_for_a_free_slot_and_say_so_when_none_frees(monkeypatch):
+    import threading
+
+    from readiness import ingest
+
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(ingest, "_PARSE_SLOTS", slots)
+    monkeypatch.setattr(ingest, "_PARSE_WAIT_SECONDS", 0.1)
+    slots.acquire()  # another upload is being parsed
+    with pytest.raises(ingest.RosterFileError) as caught:
+        read_table(formulas_and_html_xlsx(), "f.xlsx", max_bytes=LIMIT)
+    assert caught.value.code == "file_busy"
+    slots.release()
+    assert read_table(formulas_and_html_xlsx(), "f.xlsx", max_bytes=LIMIT).frame.height > 0

@@ -144,5 +144,6 @@ def test_desa_sees_the_kecamatan_note(env_db, store, app_as):
     store.review_submission(KEC, sub, "dikembalikan", "Lengkapi nomor HP")
     at = app_as("operator_desa", DESA).run()
     at.switch_page("pages/verification.py").run()
-    assert any("Lengkapi nomor HP" in w.value for w in at.warning)
+    assert any("Dikembalikan oleh kecamatan" in w.value for w in at.warning)
+    assert "Lengkapi nomor HP" in [t.value for t in at.text]  # user text, never Markdown
     assert [m.value for m in at.metric] == ["Dikembalikan"]
