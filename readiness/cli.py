@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from readiness import formatting as fmt
 from readiness import reports
 from readiness.cli_accounts import add_account_commands
 from readiness.cli_common import (
@@ -47,13 +48,27 @@ from readiness.storage import WIB, DatabaseFileError, Store
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the demo database (DATA CONTOH) if needed, then start the dashboard on it."""
-    from readiness.demo import build_demo
+    """Build the demo database (DATA CONTOH) for today if needed, then start the dashboard on it.
 
+    A demo built for an earlier day is built again, so its countdown and late flags stay live.
+    """
+    from readiness.demo import demo_built_on
+
+    today = _demo_day(args.today)
     path = database_path(args.db or os.environ.get("READINESS_DB") or PROJECT_DIR / "demo.duckdb")
     store = Store.open(path, load_settings())
-    if store.meta("mode") == "demo":
+    if store.meta("mode") == "demo" and demo_built_on(store) == today:
         print(f"Basis data contoh sudah ada: {path}")
+    elif store.meta("mode") == "demo":
+        built_on = demo_built_on(store)
+        print(
+            f"Basis data contoh {path} dibuat untuk "
+            f"{fmt.date(built_on) if built_on else 'hari lain'}; dibangun ulang untuk "
+            f"{fmt.date(today)}."
+        )
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        _build_demo(path, today)
     elif store.count("submissions") or store.count("tps"):
         msg = (
             f"{path} berisi data sungguhan, bukan data contoh. Pilih berkas lain dengan --db; "
@@ -61,14 +76,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         raise ReadinessError(msg, code="not_a_demo_database")
     else:
-        built = build_demo(store)
-        print(
-            f"Basis data contoh dibuat: {path} ({built['villages']} desa mengirim, "
-            f"{built['officers']} linmas, {built['tps']} TPS)."
-        )
+        _build_demo(path, today)
     if args.build_only:
         return EXIT_OK
     return serve(path, args.port)
+
+
+def _demo_day(text: str | None) -> dt.date:
+    """``--today`` as a date (default: today in WIB), or a message saying how to write it."""
+    if not text:
+        return dt.datetime.now(WIB).date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"--today harus tanggal berbentuk TTTT-BB-HH (mis. 2024-11-07), tertulis {text!r}."
+        raise ReadinessError(msg, code="bad_demo_day") from None
+
+
+def _build_demo(path: Path, today: dt.date) -> None:
+    from readiness.demo import build_demo, demo_election
+
+    built = build_demo(Store.open(path, load_settings()), today)
+    print(
+        f"Basis data contoh dibuat: {path} ({built['villages']} desa mengirim, "
+        f"{built['officers']} linmas, {built['tps']} TPS); pemungutan suara contoh "
+        f"{fmt.date(demo_election(today)[0])}."
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -310,6 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--build-only", action="store_true", help="hanya bangun, jangan jalankan")
     demo.add_argument("--port", type=int, default=8501)
+    demo.add_argument(
+        "--today", default=None, help="bangun untuk tanggal ini (YYYY-MM-DD; bawaan: hari ini)"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     run = commands.add_parser("serve", parents=[db], help="jalankan dasbor pada basis data ini")

@@ -33,8 +33,13 @@ def cli_actor() -> Actor:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new."""
-    return Store.open(database_path(getattr(args, "db", None)), load_settings())
+    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new.
+
+    A demo database brings its own election dates (see :func:`readiness.demo.with_demo_election`).
+    """
+    from readiness.demo import with_demo_election
+
+    return with_demo_election(Store.open(database_path(getattr(args, "db", None)), load_settings()))
 
 
 def read_input_file(path: Path) -> bytes:

@@ -111,15 +111,19 @@ def env_db(monkeypatch, db_path):
     return db_path
 
 
+# The day the tests' demo is built for: its voting day is then 27 November 2024 (Pilkada 2024),
+# its submission deadline 5 November 2024. Tests that look at dates pin their clock to match.
+DEMO_TODAY = dt.date(2024, 11, 7)
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Store:
-    """The demo database, built once per test session; copy it before writing to it."""
-    from readiness.demo import build_demo
+    """The demo database built for :data:`DEMO_TODAY`, once per session; copy it before writing."""
+    from readiness.demo import build_demo, with_demo_election
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    store = Store.open(path, load_settings())
-    build_demo(store)
-    return store
+    build_demo(Store.open(path, load_settings()), DEMO_TODAY)
+    return with_demo_election(Store.open(path, load_settings()))
 
 
 @pytest.fixture
