@@ -6,7 +6,13 @@ import streamlit as st
 
 from readiness import ui
 
-st.set_page_config(page_title="Kesiapan Linmas", page_icon=":material/shield:", layout="wide")
+# The icon is a file of the product: a Material icon name would be fetched from fonts.gstatic.com,
+# which a closed network cannot reach.
+ROOT = Path(__file__).resolve().parent
+st.set_page_config(
+    page_title="Kesiapan Linmas", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide"
+)
+ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or replaced
 
 ALL = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
 UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
@@ -27,7 +33,6 @@ PAGES = [
     ("pages/users.py", "Akun", ":material/manage_accounts:", ADMIN),
     ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),
 ]
-ROOT = Path(__file__).resolve().parent
 
 actor = ui.session_actor()
 if actor is None or ui.must_change_password():

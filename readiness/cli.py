@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from readiness import formatting as fmt
 from readiness import reports, store_open
 from readiness.cli_accounts import add_account_commands
 from readiness.cli_common import (
@@ -49,31 +50,54 @@ from readiness.scope import Scope
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the demo database (DATA CONTOH) if needed, then start the dashboard on it."""
-    from readiness.demo import build_demo
+    """Build the demo database (DATA CONTOH) for today if needed, then start the dashboard on it.
 
+    A demo built for an earlier day is built again, so its countdown and late flags stay live.
+    """
+    from readiness.demo import demo_built_on
+
+    today = _demo_day(args.today)
     path = database_path(args.db or os.environ.get("READINESS_DB") or PROJECT_DIR / "demo.duckdb")
     store = store_open.open_store(path, load_settings())
     make_private(store.path)
-    if store.meta("mode") == "demo":
+    if store.meta("mode") == "demo" and demo_built_on(store) == today:
         print(text("demo_exists", path=path))
+    elif store.meta("mode") == "demo":
+        built_on = demo_built_on(store)
+        other_day = fmt.date(built_on) if built_on else text("demo_other_day")
+        print(text("demo_rebuilt", path=path, built_on=other_day, today=fmt.date(today)))
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        _build_demo(path, today)
     elif store.count("submissions") or store.count("tps"):
         msg = text("not_a_demo_database", path=path)
         raise ReadinessError(msg, code="not_a_demo_database")
     else:
-        built = build_demo(store)
-        print(
-            text(
-                "demo_built",
-                path=path,
-                villages=built["villages"],
-                officers=built["officers"],
-                tps=built["tps"],
-            )
-        )
+        _build_demo(path, today)
     if args.build_only:
         return EXIT_OK
     return serve(path, args.port)
+
+
+def _demo_day(value: str | None) -> dt.date:
+    """``--today`` as a date (default: today in WIB), or a message saying how to write it."""
+    if not value:
+        return dt.datetime.now(WIB).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = text("bad_demo_day", value=value)
+        raise ReadinessError(msg, code="bad_demo_day") from None
+
+
+def _build_demo(path: Path, today: dt.date) -> None:
+    from readiness.demo import build_demo, demo_election
+
+    store = store_open.open_store(path, load_settings())
+    make_private(store.path)
+    built = build_demo(store, today)
+    voting = fmt.date(demo_election(today)[0])
+    print(text("demo_built", path=path, voting=voting, **built))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -330,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--build-only", action="store_true", help="hanya bangun, jangan jalankan")
     demo.add_argument("--port", type=int, default=8501)
+    demo.add_argument(
+        "--today", default=None, help="bangun untuk tanggal ini (YYYY-MM-DD; bawaan: hari ini)"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     run = commands.add_parser("serve", parents=[db], help="jalankan dasbor pada basis data ini")

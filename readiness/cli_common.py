@@ -37,12 +37,16 @@ def cli_actor() -> Actor:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new (0600)."""
+    """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new (0600).
+
+    A demo database brings its own election dates (see :func:`readiness.demo.with_demo_election`).
+    """
+    from readiness.demo import with_demo_election
     from readiness.private_files import make_private
 
     store = store_open.open_store(database_path(getattr(args, "db", None)), load_settings())
     make_private(store.path)
-    return store
+    return with_demo_election(store)
 
 
 # Files named on the command line: checked by size before a single byte is read.
@@ -59,16 +63,14 @@ def read_input_file(path: Path, *, max_bytes: int = INPUT_MAX_BYTES) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            msg = (
-                f"{path} bukan berkas biasa (perangkat, pipa atau folder). "
-                "Sebutkan berkas CSV/XLSX yang tersimpan di disk."
-            )
+            msg = text("file_not_regular", path=path)
             raise ReadinessError(msg, code="file_not_regular")
         if info.st_size > max_bytes:
-            msg = (
-                f"Berkas {path} terlalu besar ({fmt.number(info.st_size // (1024 * 1024))} MB, "
-                f"paling besar {fmt.number(max_bytes // (1024 * 1024))} MB). Pecah berkasnya "
-                "per desa/kecamatan, atau simpan ulang tanpa lembar dan kolom yang tak perlu."
+            msg = text(
+                "cli_file_too_large",
+                path=path,
+                size=fmt.number(info.st_size // (1024 * 1024)),
+                limit=fmt.number(max_bytes // (1024 * 1024)),
             )
             raise ReadinessError(msg, code="file_too_large")
         with path.open("rb") as handle:
@@ -86,7 +88,7 @@ def write_output(out: Path, data: bytes) -> None:
         partial.write_bytes(data)
         partial.replace(out)  # a scheduled reader never sees half a file
     except OSError as error:
-        msg = f"Berkas {out} tidak dapat ditulis: {error.strerror}. Periksa folder dan izinnya."
+        msg = text("export_unwritable", path=out, reason=error.strerror)
         raise ReadinessError(msg, code="export_unwritable") from None
 
 
@@ -123,11 +125,7 @@ def check_kecamatan(store: Store, code: str) -> Scope:
         from readiness.kabupaten_regions import kabupaten_name
 
         where = kabupaten_name(store, code[:5]) if KECAMATAN_CODE.match(code or "") else None
-        msg = (
-            f"Kode kecamatan {code!r} tidak dikenal di {where or store.settings.kabupaten_name}. "
-            "Tulis kode seperti 17.02.06 (dua angka, titik, dua angka, titik, dua angka); "
-            "daftar kode ada di summary --json."
-        )
+        msg = text("kecamatan_code_unknown", code=code, area=where or store.settings.kabupaten_name)
         raise ReadinessError(msg, code="kecamatan_unknown")
     return Scope(code)
 

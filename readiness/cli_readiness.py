@@ -148,7 +148,7 @@ def cmd_bpjs_pending(args: argparse.Namespace) -> int:
         scope = Scope(store.settings.kabupaten_code)
     data = imports.pending_enrolment_csv(store, cli_actor(), scope, unmasked=args.unmasked)
     write_output(Path(args.out), data)
-    print(f"Daftar linmas belum terdaftar BPJS ditulis: {args.out} ({fmt.number(len(data))} bita).")
+    print(text("bpjs_pending_written", path=args.out, size=fmt.number(len(data))))
     return EXIT_OK
 
 
@@ -164,7 +164,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     else:
         data = spreadsheet.csv_bytes(table)
     write_output(Path(args.out), data)
-    print(f"Log audit ditulis: {args.out} ({fmt.number(table.height)} catatan).")
+    print(text("audit_written", path=args.out, count=fmt.number(table.height)))
     return EXIT_OK
 
 

@@ -3,10 +3,17 @@
 Rejang Lebong's 445 TPS of Pilkada 2024 (KPU Rejang Lebong) are spread over its 156
 desa/kelurahan; some kecamatan have sent every list, some part, one nothing; BPJS and
 training are partial; a few TPS rawan are left uncovered. All people are invented.
+
+The demo is always a live run-up: it is built for a day (``today``), with voting day
+:data:`VOTING_IN_DAYS` ahead, the submission deadline :data:`DEADLINE_DAYS_AGO` behind, and
+uploads, BPJS enrolments and training spread over the weeks before. Those dates are kept in
+the database's ``meta`` table; :func:`with_demo_election` puts them in the settings of a
+store opened on a demo database, so the bundled settings (the real election) stay untouched.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import random
@@ -23,7 +30,7 @@ TOTAL_TPS = 445
 SEED = 20241127
 COMPLETE_KECAMATAN = ("17.02.06", "17.02.09", "17.02.16", "17.02.17", "17.02.19")
 SILENT_KECAMATAN = ("17.02.20",)
-# Issue 6: one complete kecamatan fully insured and trained, so the "siap" status shows too.
+# One complete kecamatan fully insured and trained, so the "siap" status shows too.
 READY_KECAMATAN = ("17.02.06",)
 
 MEN = (
@@ -38,6 +45,36 @@ FAMILY = (
     "Nugroho", "Wijaya", "Kurniawan", "Effendi", "Syahputra", "Hamdani", "Sulaiman", "Fauzi",
 )  # fmt: skip
 PLACES = ("Curup", "Rejang Lebong", "Kepahiang", "Lebong", "Bengkulu", "Lubuklinggau")
+
+# The demo's own election, relative to the day it is built for.
+VOTING_IN_DAYS = 20
+DEADLINE_DAYS_AGO = 2
+DEMO_ELECTION_NAME = "Simulasi Pilkada (DATA CONTOH)"
+_META_KEYS = ("demo_built_on", "demo_voting_date", "demo_submission_deadline", "demo_election")
+
+
+def demo_election(today: dt.date) -> tuple[dt.date, dt.date]:
+    """(voting day, submission deadline) of a demo built for ``today``."""
+    return today + dt.timedelta(days=VOTING_IN_DAYS), today - dt.timedelta(days=DEADLINE_DAYS_AGO)
+
+
+def with_demo_election(store: Store) -> Store:
+    """``store`` with the election its demo was built for; any other database as given."""
+    if store.meta("mode") != "demo" or store.meta("demo_voting_date") is None:
+        return store
+    settings = dataclasses.replace(
+        store.settings,
+        election_name=store.meta("demo_election") or DEMO_ELECTION_NAME,
+        voting_date=dt.date.fromisoformat(store.meta("demo_voting_date")),
+        submission_deadline=dt.date.fromisoformat(store.meta("demo_submission_deadline")),
+    )
+    return type(store)(store.path, settings)
+
+
+def demo_built_on(store: Store) -> dt.date | None:
+    """The day a demo database was built for (None: not a demo, or one without that record)."""
+    value = store.meta("demo_built_on") if store.meta("mode") == "demo" else None
+    return dt.date.fromisoformat(value) if value else None
 
 
 def spread_tps(villages: pl.DataFrame, total: int, rng: random.Random) -> list[int]:
@@ -100,12 +137,34 @@ def _roster_frame(rows: list[dict]) -> pl.DataFrame:
     )
 
 
-def build_demo(store: Store) -> dict[str, int]:
-    """Fill an empty database with the demo; refuse a database that already holds rosters."""
+def build_demo(store: Store, today: dt.date) -> dict[str, int]:
+    """Fill an empty database with the demo for ``today``; refuse one that already holds rosters.
+
+    Every recorded moment lies before ``today`` 07:00 WIB, so a demo built for the same day is
+    the same demo, whatever the hour.
+    """
     if store.count("submissions") or store.count("tps"):
         msg = "build_demo needs an empty database"
         raise ValueError(msg)
+    voting_date, deadline = demo_election(today)
+    for key, value in zip(
+        _META_KEYS,
+        (today.isoformat(), voting_date.isoformat(), deadline.isoformat(), DEMO_ELECTION_NAME),
+        strict=True,
+    ):
+        store.set_meta(SYSTEM, key, value)
+    store = type(store)(
+        store.path,
+        dataclasses.replace(
+            store.settings,
+            election_name=DEMO_ELECTION_NAME,
+            voting_date=voting_date,
+            submission_deadline=deadline,
+        ),
+    )
     settings = store.settings
+    yesterday = today - dt.timedelta(days=1)
+    built_at = dt.datetime.combine(today, dt.time(7), tzinfo=WIB)
     rng = random.Random(SEED)
     villages = store.villages(Scope(settings.kabupaten_code))
     counts = spread_tps(villages, TOTAL_TPS, rng)
@@ -131,7 +190,6 @@ def build_demo(store: Store) -> dict[str, int]:
     )
     store.replace_tps(SYSTEM, tps, file_name="DATA CONTOH: daftar TPS KPU")
 
-    deadline = settings.submission_deadline
     used: set[str] = set()
     officers_by_desa: dict[str, list[dict]] = {}
     stored = 0
@@ -152,8 +210,9 @@ def build_demo(store: Store) -> dict[str, int]:
         size = max(size, 1)
         rows = [_officer(rng, kec_code, desa_name, 1 + i % tps_count, used) for i in range(size)]
         officers_by_desa[desa_code] = rows
+        # From three weeks before the deadline to a day after it (late), never today.
         uploaded = dt.datetime.combine(
-            deadline - dt.timedelta(days=rng.randint(-4, 21)),
+            min(deadline - dt.timedelta(days=rng.randint(-4, 21)), yesterday),
             dt.time(rng.randint(8, 20), rng.randint(0, 59)),
             tzinfo=WIB,
         )
@@ -184,7 +243,7 @@ def build_demo(store: Store) -> dict[str, int]:
                 file_name=name,
                 sha256=hashlib.sha256(frame.drop("warning_codes").write_csv().encode()).hexdigest(),
                 counts={"accepted": frame.height, "rejected": 0, "warned": 0, "skipped": 0},
-                uploaded_at=uploaded + dt.timedelta(days=2 * number),
+                uploaded_at=min(uploaded + dt.timedelta(days=2 * number), built_at),
             )
         stored += len(officers_by_desa[desa_code])
 
@@ -194,24 +253,22 @@ def build_demo(store: Store) -> dict[str, int]:
             "nik": r["nik"],
             "kpj": f"{rng.randint(10**10, 10**11 - 1)}",
             "enrolled": True,
-            "enrolled_on": settings.voting_date - dt.timedelta(days=rng.randint(5, 30)),
+            "enrolled_on": today - dt.timedelta(days=rng.randint(5, 30) - 4),
         }
         for code, r in everyone
         if rng.random()
         < (1.0 if code[:8] in READY_KECAMATAN else 0.85 if code[:8] in COMPLETE_KECAMATAN else 0.45)
     ]
-    # Backdated (issue 6) so the readiness-over-time chart shows the weeks before the vote.
+    # Backdated so the readiness-over-time chart shows the weeks before today.
     store.record_bpjs_batch(
         SYSTEM,
         pl.DataFrame(enrolled),
         file_name="DATA CONTOH: daftar peserta BPJS TK",
-        created_at=dt.datetime.combine(
-            settings.voting_date - dt.timedelta(days=4), dt.time(10), tzinfo=WIB
-        ),
+        created_at=dt.datetime.combine(yesterday, dt.time(10), tzinfo=WIB),
     )
     modules = list(settings.training_modules)
     for kec_code in sorted({code[:8] for code, _ in everyone}):
-        held_on = settings.voting_date - dt.timedelta(days=rng.randint(8, 20))
+        held_on = today - dt.timedelta(days=rng.randint(8, 20) - 4)
         first = store.add_training_session(
             SYSTEM,
             held_on=held_on,
@@ -238,7 +295,7 @@ def build_demo(store: Store) -> dict[str, int]:
         store.record_attendance(
             SYSTEM, second, day_two, file_name="DATA CONTOH: absensi hari 2", created_at=recorded
         )
-    add_demo_reviews(store)
+    add_demo_reviews(store, built_at)
     add_demo_accounts(store)
     set_mode(store, SYSTEM, "demo")
     return {"tps": tps.height, "officers": stored, "villages": len(officers_by_desa)}
@@ -250,7 +307,7 @@ def set_mode(store: Store, actor: Actor, mode: str) -> None:
     store.set_meta(actor, "mode", mode)
 
 
-# -- accounts and verification (issue 8) ---------------------------------------------------------
+# -- accounts and verification -----------------------------------------------------------------
 
 VERIFIED_KECAMATAN = ("17.02.06", "17.02.16")
 DEMO_KECAMATAN = "17.02.09"
@@ -275,7 +332,7 @@ RETURN_NOTES = (
 )
 
 
-def add_demo_reviews(store: Store) -> None:
+def add_demo_reviews(store: Store, built_at: dt.datetime) -> None:
     """The kecamatan's word on the demo uploads: two kecamatan verified, Curup in progress."""
     rng = random.Random(SEED + 8)
     active = store.submissions(Scope(store.settings.kabupaten_code))
@@ -301,7 +358,7 @@ def add_demo_reviews(store: Store) -> None:
             row["id"],
             status,
             note,
-            reviewed_at=row["uploaded_at"] + dt.timedelta(hours=rng.randint(4, 60)),
+            reviewed_at=min(row["uploaded_at"] + dt.timedelta(hours=rng.randint(4, 60)), built_at),
         )
 
 

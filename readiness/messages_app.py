@@ -44,13 +44,35 @@ APP_MESSAGES: dict[str, str] = {
     ),
     "page_election_line": "{area} · {election} · pemungutan suara {voting_date} ({countdown})",
     # -- demo and dashboard ----------------------------------------------------------------------
+    # -- command-line files -------------------------------------------------------------------
+    "file_not_regular": (
+        "{path} bukan berkas biasa (perangkat, pipa atau folder). "
+        "Sebutkan berkas CSV/XLSX yang tersimpan di disk."
+    ),
+    "cli_file_too_large": (
+        "Berkas {path} terlalu besar ({size} MB, paling besar {limit} MB). Pecah berkasnya "
+        "per desa/kecamatan, atau simpan ulang tanpa lembar dan kolom yang tak perlu."
+    ),
+    "export_unwritable": "Berkas {path} tidak dapat ditulis: {reason}. Periksa folder dan izinnya.",
+    "kecamatan_code_unknown": (
+        "Kode kecamatan {code!r} tidak dikenal di {area}. Tulis kode seperti 17.02.06 (dua angka, "
+        "titik, dua angka, titik, dua angka); daftar kode ada di summary --json."
+    ),
+    "bpjs_pending_written": "Daftar linmas belum terdaftar BPJS ditulis: {path} ({size} bita).",
+    "audit_written": "Log audit ditulis: {path} ({count} catatan).",
     "demo_exists": "Basis data contoh sudah ada: {path}",
     "not_a_demo_database": (
         "{path} berisi data sungguhan, bukan data contoh. Pilih berkas lain dengan --db; "
         "data ini tidak diubah."
     ),
     "demo_built": (
-        "Basis data contoh dibuat: {path} ({villages} desa mengirim, {officers} linmas, {tps} TPS)."
+        "Basis data contoh dibuat: {path} ({villages} desa mengirim, {officers} linmas, {tps} TPS); "
+        "pemungutan suara contoh {voting}."
+    ),
+    "demo_rebuilt": "Basis data contoh {path} dibuat untuk {built_on}; dibangun ulang untuk {today}.",
+    "demo_other_day": "hari lain",
+    "bad_demo_day": (
+        "--today harus tanggal berbentuk TTTT-BB-HH (mis. 2024-11-07), tertulis {value!r}."
     ),
     "dashboard_running": "Dasbor berjalan di http://localhost:{port} (hentikan dengan Ctrl+C).",
     # -- overview (Ringkasan page, `summary`) ----------------------------------------------------

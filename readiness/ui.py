@@ -45,11 +45,12 @@ UNEXPECTED = text("page_unexpected")
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> Store:
+    from readiness.demo import with_demo_election
     from readiness.private_files import make_private
 
     store = open_store(path, load_settings())
     make_private(store.path)  # personal data: owner-only (UU 27/2022)
-    return store
+    return with_demo_election(store)
 
 
 def store() -> Store:
@@ -204,6 +205,37 @@ def guard() -> Iterator[None]:
     except Exception:
         log.exception("unexpected error on a page")
         st.error(UNEXPECTED)
+
+
+# Streamlit's own English words that no setting translates (file uploader, skip link, "Press
+# Enter to submit form", the running indicator) are hidden and Indonesian put in their place
+# with CSS: ``visibility: hidden`` keeps them out of sight and out of the page's text, and an
+# ``::after`` shows the replacement. The main menu (Rerun, Print, ...) is hidden outright.
+_INDONESIAN_CHROME = """<style>
+[data-testid="stSkipToContent"] {{ visibility: hidden; }}
+[data-testid="stSkipToContent"]::after {{ visibility: visible; content: "Langsung ke isi"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button {{ visibility: hidden; position: relative; }}
+[data-testid="stFileUploaderDropzone"] button::after {{
+  visibility: visible; content: "Pilih berkas"; position: absolute; inset: 0;
+  display: flex; align-items: center; justify-content: center;
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+}}
+[data-testid="stFileUploaderDropzone"]::before {{
+  content: "CSV atau XLSX, paling besar {megabytes} MB"; font-size: 0.875rem; opacity: 0.7;
+}}
+[data-testid="InputInstructions"] {{ display: none; }}
+[data-testid="stMainMenu"] {{ display: none; }}
+[data-testid="stStatusWidget"] {{ visibility: hidden; }}
+[data-testid="stStatusWidget"]::after {{
+  visibility: visible; content: "Memuat…"; font-size: 0.875rem; opacity: 0.7;
+}}
+</style>"""
+
+
+def indonesian_chrome() -> None:
+    """Replace or hide the English words of Streamlit's own widgets (see the CSS above)."""
+    st.html(_INDONESIAN_CHROME.format(megabytes=fmt.number(settings().max_upload_megabytes)))
 
 
 def page_header(title: str) -> None:

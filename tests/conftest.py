@@ -202,17 +202,24 @@ def env_db(monkeypatch, db_path):
     return db_path
 
 
+# The day the tests' demo is built for: its voting day is then 27 November 2024 (Pilkada 2024),
+# its submission deadline 5 November 2024. Tests that look at dates pin their clock to match.
+DEMO_TODAY = dt.date(2024, 11, 7)
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Store:
-    """The demo database, built once per test run; read it, or copy it before writing to it."""
-    from readiness.demo import build_demo
+    """The demo database built for :data:`DEMO_TODAY`, once per test run; copy it before writing."""
+    from readiness.demo import build_demo, with_demo_election
 
     settings = load_settings()
 
     def build(folder: Path) -> None:
-        build_demo(Store.open(folder / "demo.duckdb", settings))
+        build_demo(Store.open(folder / "demo.duckdb", settings), DEMO_TODAY)
 
-    return Store(built_once(tmp_path_factory, "demo", build) / "demo.duckdb", settings)
+    return with_demo_election(
+        Store(built_once(tmp_path_factory, "demo", build) / "demo.duckdb", settings)
+    )
 
 
 @pytest.fixture

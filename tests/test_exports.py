@@ -89,7 +89,7 @@ def test_pdf_title_time_signature_and_page_numbers(demo_template, kabupaten_pdf)
     text = pdf_text(kabupaten_pdf)
     settings = demo_template.settings
     assert "Kabupaten Rejang Lebong" in text
-    assert "Pilkada Serentak 2024" in text
+    assert f"{settings.election_name} · pemungutan suara 27 November 2024" in text
     assert "Keadaan per 20 November 2024, 14.05 WIB" in text
     assert "DATA CONTOH" in text
     pages = len(PdfReader(io.BytesIO(kabupaten_pdf)).pages)
