@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 DESA = "17.02.06.2001"  # Derati
 USERNAME = "operator.derati"
-PASSWORD = "derati-linmas-2024"
+PASSWORD = "kopi-hujan-sepeda-7"
 
 
 def roster_file() -> bytes:
