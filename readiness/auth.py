@@ -218,14 +218,14 @@ def check_account(store: Store, username: str, role: str, region_code: str) -> N
     if role not in ROLES:
         msg = f"Peran {role!r} tidak dikenal. Pilih salah satu: {', '.join(ROLES)}."
         raise ReadinessError(msg, code="role_unknown")
-    # A province head reads the berjenjang recap of every kabupaten in the file (issue 9).
+    # A province head reads the berjenjang recap of every kabupaten in the file.
     province = store.settings.province_code
     if role == "pimpinan" and region_code == province and store.region_name(province):
         return
     level = ROLE_LEVEL[role]
     parts = region_code.count(".")
     wanted_parts = {"kabupaten": 1, "kecamatan": 2, "desa": 3}[level]
-    # Issue 9 (province instance): any region of a kabupaten whose kecamatan/desa are loaded.
+    # Province instance: any region of a kabupaten whose kecamatan/desa are loaded.
     missing = not_loaded_message(store, region_code) if parts == wanted_parts else None
     if missing:
         raise ReadinessError(missing, code="region_invalid")
@@ -346,7 +346,7 @@ def bulk_create_operators(
     """Create every missing kecamatan and desa account with a one-time password, in one write.
 
     ``kabupaten_code`` (default: the actor's kabupaten, else the home one) may name any
-    kabupaten whose kecamatan/desa are loaded (issue 9). Returns username, full_name, role,
+    kabupaten whose kecamatan/desa are loaded. Returns username, full_name, role,
     region_code, region_name, password for the accounts created now (existing ones are left
     alone), to print and hand out.
     """
@@ -403,7 +403,7 @@ ACTION_LABELS = {
     "readiness.recount": "Hitung ulang kesiapan semua desa",
     "recap.import": "Impor rekap kabupaten",
     "regions.sync": "Muat daftar wilayah",
-    "regions.import": "Impor wilayah kabupaten lain",  # issue 9: province instance
+    "regions.import": "Impor wilayah kabupaten lain",  # province instance
     "roster.upload": "Unggah daftar linmas",
     "submission.return": "Daftar dikembalikan ke desa",
     "submission.verify": "Daftar diverifikasi",

@@ -104,14 +104,14 @@ class Settings:
     signature_title: str = ""
     signature_name: str = ""
     signature_nip: str = ""
-    # Accounts (issue 8): idle minutes before a session ends, failed logins before a lockout,
+    # Accounts: idle minutes before a session ends, failed logins before a lockout,
     # lockout length; auth_mode "password" (accounts in DuckDB) or "oidc" (st.login).
     session_timeout_minutes: int = 30
     login_max_attempts: int = 5
     lockout_minutes: int = 15
     auth_mode: str = "password"
     oidc_provider: str = ""
-    # Backups (issue 10): folder (relative = next to the database file), a daily snapshot
+    # Backups: folder (relative = next to the database file), a daily snapshot
     # taken by the dashboard and `backup --daily`, and how many daily snapshots to keep.
     backup_directory: str = "cadangan"
     backup_daily: bool = True
@@ -133,7 +133,7 @@ class Settings:
     card_verify_url: str = "/verifikasi-kartu"
     source_file: Path = DEFAULT_SETTINGS_FILE
     alias_file: Path = DATA_DIR / "alias_desa.csv"
-    # Issue 9 (province instance): every kabupaten/kota of the province (kode_kabupaten,
+    # Province instance: every kabupaten/kota of the province (kode_kabupaten,
     # nama_kabupaten); None = only this kabupaten. readiness/province.py reads it.
     kabupaten_list_file: Path | None = None
     # The run-up plan ([[plan.milestones]]) and graded rawan TPS ([rawan]).
@@ -352,13 +352,13 @@ def load_settings(path: Path | None = None) -> Settings:
         "signature_title": ("signature", "title", str),
         "signature_name": ("signature", "name", str),
         "signature_nip": ("signature", "nip", str),
-        # accounts (issue 8)
+        # accounts
         "session_timeout_minutes": ("auth", "session_timeout_minutes", int),
         "login_max_attempts": ("auth", "login_max_attempts", int),
         "lockout_minutes": ("auth", "lockout_minutes", int),
         "auth_mode": ("auth", "mode", str),
         "oidc_provider": ("auth", "oidc_provider", str),
-        # backups (issue 10)
+        # backups
         "backup_directory": ("backup", "directory", str),
         "backup_daily": ("backup", "daily", bool),
         "backup_keep": ("backup", "keep", int),
@@ -400,7 +400,7 @@ def load_settings(path: Path | None = None) -> Settings:
         submission_deadline=_require(raw, "election", "submission_deadline", dt.date, path),
         source_file=path,
         alias_file=path.parent / raw["kabupaten"].get("alias_file", "alias_desa.csv"),
-        kabupaten_list_file=(  # issue 9: province instance
+        kabupaten_list_file=(  # province instance
             path.parent / _require(raw, "kabupaten", "kabupaten_list_file", str, path)
             if "kabupaten_list_file" in raw["kabupaten"]
             else None

@@ -220,7 +220,7 @@ def not_submitted_sheet(desa: pl.DataFrame) -> pl.DataFrame:
 
 def region_title(store: Store, scope: Scope) -> str:
     """The region in words: the kabupaten, or "Kecamatan Curup, Kabupaten Rejang Lebong"."""
-    # Issue 9 (province instance): the region's own kabupaten, not always the home one.
+    # Province instance: the region's own kabupaten, not always the home one.
     kabupaten = area_name(store, scope)
     if scope.level in ("nasional", "provinsi", "kabupaten"):
         return kabupaten
@@ -233,7 +233,7 @@ def _signature(settings, scope: Scope) -> tuple[str, str, str]:
     """The signatory of the settings signs the home kabupaten; another one gets blank lines."""
     if scope.level in ("nasional", "provinsi") or Scope(settings.kabupaten_code).covers(scope.code):
         return (settings.signature_title, settings.signature_name, settings.signature_nip)
-    return (settings.signature_title, "(nama pejabat)", "(NIP)")  # issue 9: not ours to sign
+    return (settings.signature_title, "(nama pejabat)", "(NIP)")  # not ours to sign
 
 
 def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool = False) -> Recap:
@@ -262,7 +262,7 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
     return Recap(
         title="Rekap Kesiapan Linmas",
         region_name=region_title(store, scope),
-        kabupaten_name=area_name(store, scope),  # issue 9: the scope's own kabupaten
+        kabupaten_name=area_name(store, scope),  # the scope's own kabupaten
         election_name=settings.election_name,
         voting_date=settings.voting_date,
         generated_at=now,

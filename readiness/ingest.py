@@ -392,7 +392,7 @@ def _sniff_delimiter(sample: str) -> str:
 def _decode(data: bytes) -> tuple[str, str]:
     """Bytes -> text; UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text") or Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"  # issue 10: b"\xff\xfe\x01"
+        return data.decode("utf-16", errors="replace"), "utf-16"  # b"\xff\xfe\x01"
     if len(data) > 3 and data[1::2][:200].count(0) > 0.9 * len(data[1::2][:200]):
         return data.decode("utf-16-le", errors="replace"), "utf-16-le"
     if data.startswith(b"\xef\xbb\xbf"):
@@ -428,7 +428,7 @@ def _read_csv(text: str, filename: str, encoding: str) -> _Grid:
         text = text[hint.end() :]
     if delimiter is None:
         delimiter = _sniff_delimiter(text[:65536])
-    # Issue 10: blank lines after the table (a sheet saved with a million formatted empty rows)
+    # Blank lines after the table (a sheet saved with a million formatted empty rows)
     # hold nothing; dropping them first keeps such a file from costing gigabytes.
     text = text.rstrip("\r\n")
     try:
@@ -797,7 +797,7 @@ def _zip_kind(data: bytes, filename: str, max_bytes: int) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {i.filename for i in infos}
-            # Issue 10: count what really unpacks; the sizes in a ZIP's headers can lie.
+            # Count what really unpacks; the sizes in a ZIP's headers can lie.
             cap = unpacked_limit(max_bytes)
             unpacked = 0
             for info in infos:

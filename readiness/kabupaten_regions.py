@@ -1,6 +1,6 @@
 """The kabupaten an instance can work on: its own and every one loaded with ``regions import``.
 
-A province instance (issue 9) holds the home kabupaten of its settings plus the kecamatan and
+A province instance holds the home kabupaten of its settings plus the kecamatan and
 desa of other kabupaten imported later; each works like the home one. These helpers find the
 kabupaten of a region code, its official name (from the regions table), and say what to do
 when a kabupaten is in the province list but its kecamatan/desa are not loaded yet.

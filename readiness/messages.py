@@ -204,7 +204,7 @@ MESSAGES: dict[str, str] = {
         'Baris {row}, kolom Tanggal pelatihan: "{value}" bukan tanggal. '
         "Tulis sebagai hari-bulan-tahun, misalnya 12-11-2024."
     ),
-    # -- BPJS and attendance imports (readiness.readiness_imports, issue 6) --------------------
+    # -- BPJS and attendance imports (readiness.readiness_imports) ----------------------------
     "import_columns_missing": (
         'Berkas "{file}": kolom {missing} tidak ditemukan. Judul kolom yang terbaca: {found}. '
         "Beri judul kolom {expected}, lalu unggah lagi; tidak ada data yang diubah."

@@ -1,4 +1,4 @@
-"""A province instance (issue 9): the province's kabupaten list and one kabupaten's region file.
+"""A province instance: the province's kabupaten list and one kabupaten's region file.
 
 The kabupaten list (``data/kabupaten_bengkulu.csv``: kode_kabupaten, nama_kabupaten) names
 every kabupaten/kota of the province, so a province head sees all of them even before their

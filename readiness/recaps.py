@@ -1,4 +1,4 @@
-"""Berjenjang roll-up (issue 9): kabupaten recaps (``summary --json``) imported one level up.
+"""Berjenjang roll-up: kabupaten recaps (``summary --json``) imported one level up.
 
 Each kabupaten instance writes its recap with ``python -m readiness summary --json``; a province
 instance imports those files (``recap import``), all of them or none, and its Ringkasan shows a

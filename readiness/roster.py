@@ -39,7 +39,7 @@ class CheckedRoster:
     file_error: RosterFileError | None
     previous_version: int = 0  # the desa's stored version it was checked against (0 = none)
     # The data version the NIK-elsewhere look-up saw: storing skips repeating it when no roster
-    # landed since (issue 9: that scan is a third of a store in a national file).
+    # landed since (that scan is a third of a store in a national file).
     checked_version: int | None = None
 
     def to_json(self) -> dict:
@@ -84,7 +84,7 @@ def read_upload(store: Store, data: bytes, file_name: str) -> UploadWork:
 def roster_context(store: Store, desa_code: str) -> RosterContext:
     """What validation needs to know from the database about one desa."""
     settings = store.settings
-    # Issue 9 (province instance): any desa of the regions table, of whichever kabupaten.
+    # Province instance: any desa of the regions table, of whichever kabupaten.
     if not DESA_CODE.match(desa_code) or store.region_name(desa_code) is None:
         raise _unknown_desa(store, desa_code)
     tps = store.tps_count(desa_code)

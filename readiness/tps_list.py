@@ -281,7 +281,7 @@ def check_tps_file(
     """Read a KPU TPS file and match it to one kabupaten's villages; nothing is stored.
 
     ``kabupaten_code`` defaults to the home kabupaten; a province instance names another one
-    whose kecamatan/desa were loaded with ``regions import`` (issue 9).
+    whose kecamatan/desa were loaded with ``regions import``.
     """
     code, _ = check_kabupaten(store, kabupaten_code or store.settings.kabupaten_code)
     try:
