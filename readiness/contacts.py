@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness.errors import ReadinessError
-from readiness.ingest import RosterFileError, read_grid
+from readiness.file_formats import RosterFileError, read_grid
 from readiness.messages_plan import expr, text
 from readiness.regions import name_key, name_keys
 from readiness.tps_list import TPS_ALIASES, locate_tps_table, match_villages

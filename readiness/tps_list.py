@@ -14,7 +14,7 @@ import polars as pl
 
 from readiness.db import Actor, Store
 from readiness.errors import ReadinessError
-from readiness.ingest import RosterFileError, read_grid
+from readiness.file_formats import RosterFileError, read_grid
 from readiness.kabupaten_regions import check_kabupaten
 from readiness.permissions import check_permission, check_scopes
 from readiness.regions import load_aliases, name_key, name_keys

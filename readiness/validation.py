@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from readiness import crosschecks, messages
+from readiness.column_names import family_card_columns
 from readiness.config import Settings
 from readiness.ingest import (
     CANONICAL_COLUMNS,
@@ -25,7 +26,6 @@ from readiness.ingest import (
     ROW_COLUMN,
     RawTable,
     RosterFileError,
-    family_card_columns,
     guess_mapping,
 )
 from readiness.spreadsheet import FORMULA_STARTS, neutralise
