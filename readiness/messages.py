@@ -61,7 +61,7 @@ MESSAGES: dict[str, str] = {
         "{found}. Beri judul kolom yang dikenali, misalnya {expected}, atau pakai templat; "
         "di halaman unggah Anda juga bisa memilih sendiri kolom yang sesuai."
     ),
-    # Row rejections (readiness.validation.RULES, severity "error").
+    # Row rejections (readiness.roster_rules.RULES, severity "error").
     "nama_empty": (
         "Baris {row}, kolom Nama: nama kosong. Isi nama lengkap sesuai KTP, atau hapus baris ini."
     ),

@@ -1,4 +1,4 @@
-"""The layout of the code base: every page is listed; comments name concepts, not work items.
+"""The layout of the code base: every page listed, comments name concepts, modules stay one concept.
 
 The dashboard entry is the one list of pages; a file in pages/ that no role can reach, or a
 listed page whose file is missing, fails here rather than in front of a user.
@@ -96,3 +96,22 @@ def test_no_comment_or_docstring_names_a_work_item():
         if WORK_ITEM.search(text)
     ]
     assert offenders == []
+
+
+# A module past about 700 lines holds two concepts: split it by concept.
+MAX_MODULE_LINES = 750
+
+
+def test_no_module_of_the_package_is_two_concepts_long():
+    modules = [
+        path
+        for path in sorted((ROOT / "readiness").rglob("*.py"))
+        if path.relative_to(ROOT).as_posix() not in BEING_REWRITTEN
+    ]
+    assert len(modules) > 40
+    too_long = {
+        path.relative_to(ROOT).as_posix(): length
+        for path in modules
+        if (length := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert too_long == {}
