@@ -52,4 +52,71 @@ DOMAIN_MESSAGES: dict[str, str] = {
         "Akun {email} belum terdaftar atau dinonaktifkan di dasbor ini. "
         "Minta admin kabupaten membuat akun dengan e-mail itu sebagai nama pengguna."
     ),
+    # -- backups and restores (readiness.backup) -------------------------------------------------
+    "backup_missing": "Berkas {file} tidak ditemukan. Periksa nama dan foldernya.",
+    "backup_unreadable": (
+        "Berkas {file} bukan basis data Kesiapan Linmas yang utuh "
+        "({why}). Pilih berkas cadangan lain; basis data yang sekarang "
+        "tidak diubah."
+    ),
+    "backup_foreign": (
+        "Berkas {file} adalah basis data DuckDB, tetapi bukan milik Kesiapan Linmas "
+        "(tidak ada tabel schema_migrations/submissions). Pilih berkas cadangan yang dibuat "
+        "dengan perintah backup; basis data yang sekarang tidak diubah."
+    ),
+    "backup_newer": (
+        "Berkas {file} dibuat oleh versi aplikasi yang lebih baru (migrasi {newer}). "
+        "Perbarui aplikasi dulu, lalu pulihkan lagi; basis data yang sekarang tidak diubah."
+    ),
+    "backup_other_kabupaten": (
+        "Berkas {file} berisi data wilayah lain (kode kabupaten: {found}), bukan "
+        "{kabupaten_name} ({kabupaten_code}). Pilih cadangan kabupaten "
+        "ini; basis data yang sekarang tidak diubah."
+    ),
+    "backup_exists": "Berkas {file} sudah ada. Pilih nama lain; cadangan lama tidak ditimpa.",
+    "backup_onto_itself": (
+        "Cadangan tidak boleh ditulis ke berkas basis data itu sendiri. Pilih nama lain."
+    ),
+    "backup_failed": (
+        "Cadangan {file} tidak dapat dibuat ({why}). "
+        "Periksa ruang disk; bila basis data rusak, pulihkan dari cadangan sebelumnya."
+    ),
+    "backup_write_failed": (
+        "Cadangan tidak dapat ditulis ke {folder}: {why}. Periksa "
+        "ruang disk dan izin folder; basis data tidak diubah."
+    ),
+    "backup_appeared": "Berkas {file} muncul selagi cadangan dibuat. Pilih nama lain.",
+    "backup_not_matching": "Berkas cadangan tidak cocok; basis data sekarang tidak diubah.",
+    "backup_cannot_open": "Berkas {file} tidak dapat dibuka: {why}.",
+    "backup_not_a_file": (
+        "{file} bukan berkas biasa (perangkat, pipa atau folder). "
+        "Pilih berkas cadangan .duckdb yang dibuat dengan perintah backup."
+    ),
+    "backup_needs_confirmation": (
+        "Berkas cadangan berisi tabel yang tidak ada di basis data sekarang: "
+        "{tables}. Periksa asal berkas itu; bila memang benar, jalankan lagi "
+        "dengan --yes. Basis data sekarang tidak diubah."
+    ),
+    "backup_is_current": (
+        "Berkas cadangan sama dengan basis data yang dipakai. Pilih berkas cadangan lain."
+    ),
+    "restore_write_failed": (
+        "Pemulihan gagal menulis berkas: {why}. Periksa ruang disk dan "
+        "izin folder; basis data yang sekarang tidak diubah."
+    ),
+    "database_not_writable": (
+        "Basis data {db} tidak dapat dibuka untuk ditulis: {location}. Berkasnya tidak "
+        "rusak; jangan dipulihkan dari cadangan. Pilih folder yang dapat ditulis dengan --db "
+        "atau READINESS_DB, atau beri izin tulis kepada akun yang menjalankan aplikasi."
+    ),
+    "database_damaged_no_backup": (
+        "Berkas basis data {db} rusak atau bukan basis data Kesiapan Linmas{why}. "
+        "Tidak ada cadangan di {folder}. Hubungi admin kabupaten; "
+        "jangan hapus berkas yang rusak."
+    ),
+    "database_damaged_latest_backup": (
+        "Berkas basis data {db} rusak atau bukan basis data Kesiapan Linmas{why}. "
+        "Cadangan terakhir: {latest} ({date}, pukul {time} WIB). "
+        "Pulihkan dengan: python -m readiness restore --db {db} {latest}"
+    ),
 }

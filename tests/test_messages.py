@@ -20,12 +20,14 @@ MESSAGE_METHODS = {"error", "warning", "info", "success", "toast", "caption", "m
 MESSAGE_FUNCTIONS = {"print", "exit"}
 # Keywords that carry identifiers, icons or file handles, never text a user reads as a sentence.
 NOT_TEXT_KEYWORDS = {"code", "icon", "key", "file", "type", "sep", "end"}
+# Names a module logs through: log.warning(...) is for the operator, not a message.
+LOGGERS = {"log", "logger", "logging"}
 # Names a module binds a message to before raising or printing it.
 MESSAGE_NAMES = {"msg", "message", "text_shown"}
 
 
 # Domain modules whose raised errors and returned messages a person reads.
-DOMAIN_MODULES = ("auth.py",)
+DOMAIN_MODULES = ("auth.py", "backup.py")
 
 
 def checked_modules() -> list[Path]:
@@ -52,6 +54,8 @@ def has_words(node: ast.AST) -> bool:
 
 def shows_a_message(call: ast.Call) -> bool:
     func = call.func
+    if isinstance(func, ast.Attribute) and getattr(func.value, "id", None) in LOGGERS:
+        return False  # the operator's log, in English, never shown to a user
     if isinstance(func, ast.Name):
         return func.id in MESSAGE_FUNCTIONS or func.id.endswith(("Error", "Denied"))
     if isinstance(func, ast.Attribute):
@@ -97,7 +101,8 @@ def test_the_scan_finds_inline_text(tmp_path):
         "raise ReadinessError('Tidak boleh.', code='x')\n"
         "st.info(text('tps_stored', tps=1, villages=2), icon=':material/info:')\n"
         "raise ReadinessError(msg, code='user_unknown')\n"
-        "print('  ' + text('row_problem', row=1, message='x'))\n",
+        "print('  ' + text('row_problem', row=1, message='x'))\n"
+        "log.warning('could not read %s', path)\n",
         encoding="utf-8",
     )
     global ROOT
