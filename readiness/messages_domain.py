@@ -119,4 +119,45 @@ DOMAIN_MESSAGES: dict[str, str] = {
         "Cadangan terakhir: {latest} ({date}, pukul {time} WIB). "
         "Pulihkan dengan: python -m readiness restore --db {db} {latest}"
     ),
+    # -- region reference files (readiness.regions, readiness.province) --------------------------
+    "alias_columns_missing": "Berkas alias {file}, baris 1: kolom alias dan kode_desa harus ada.",
+    "reference_file_missing": "Berkas {what} tidak ditemukan: {path}. Periksa {setting} di pengaturan.",
+    "reference_file_not_csv": "Berkas {what} {file} tidak dapat dibaca sebagai CSV: {error}",
+    "reference_columns_missing": (
+        "Berkas {what} {file}, baris 1: kolom {missing} tidak ada. Kolom yang diharapkan: {expected}."
+    ),
+    "region_row_problem": "Berkas wilayah {file}, baris {row}: {problem}",
+    "region_file_empty": "Berkas wilayah {file} tidak berisi satu desa/kelurahan pun.",
+    "region_file_invalid": "Berkas wilayah {file} tidak berisi kode kecamatan yang dapat dibaca.",
+    "region_file_two_kabupaten": (
+        "Berkas wilayah {file} memuat kode lebih dari satu kabupaten ({codes}); baris "
+        "{row} adalah yang pertama dengan {second}, sedangkan baris pertama {first}. Satu "
+        "berkas untuk satu kabupaten: pisahkan berkasnya lalu impor satu per satu."
+    ),
+    "region_file_is_own_kabupaten": (
+        "Berkas wilayah {file} berisi {kabupaten_name} ({code}), kabupaten "
+        "instans ini. Wilayahnya diatur oleh region_file di pengaturan "
+        "({settings_file}); ganti berkas itu lalu mulai ulang aplikasi."
+    ),
+    "region_file_kabupaten_unknown": (
+        "Berkas wilayah {file} berisi kode kabupaten {code}, yang tidak ada dalam "
+        "daftar kabupaten {province_name} (kode yang dikenal: {listed}). "
+        "Periksa kode pada berkasnya."
+    ),
+    # -- BPJS, training sessions and attendance (readiness.readiness_imports) ---------------------
+    "import_nothing": (
+        "Tidak ada linmas baru yang dicentang untuk sesi ini; tidak ada data yang diubah."
+    ),
+    "session_place_missing": (
+        "Tempat pelatihan kosong. Tulis tempatnya, misalnya Aula Kecamatan Curup."
+    ),
+    "session_modules_invalid": "Pilih minimal satu modul dari daftar: {allowed}{unknown}.",
+    "session_modules_unknown": " (tidak dikenal: {unknown})",
+    "import_batch_unknown": (
+        "Impor {label} nomor {batch_id} tidak ditemukan. Periksa nomornya di riwayat impor."
+    ),
+    "unmasked_download_denied": (
+        "Peran {role} tidak boleh mengunduh NIK dan nomor HP lengkap (UU 27/2022). "
+        "Unduh tanpa --unmasked, atau minta admin kabupaten."
+    ),
 }

@@ -27,7 +27,7 @@ MESSAGE_NAMES = {"msg", "message", "text_shown"}
 
 
 # Domain modules whose raised errors and returned messages a person reads.
-DOMAIN_MODULES = ("auth.py", "backup.py")
+DOMAIN_MODULES = ("auth.py", "backup.py", "regions.py", "province.py", "readiness_imports.py")
 
 
 def checked_modules() -> list[Path]:
