@@ -18,6 +18,7 @@ from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.export_recap import Recap
 from readiness.kabupaten_regions import area_name
+from readiness.messages import text
 from readiness.scope import Scope
 from readiness.spreadsheet import FORMULA_STARTS, neutralise  # noqa: F401 - re-exported
 
@@ -317,7 +318,7 @@ def render(recap: Recap, kind: str, *, separator: str = ",") -> bytes:
         return xlsx_bytes(recap)
     if kind == "csv":
         return csv_bytes(recap.sheets["Per Desa"], separator=separator)
-    msg = f"Format ekspor tidak dikenal: {kind!r}. Pilih salah satu: {', '.join(FORMATS)}."
+    msg = text("export_format_unknown", kind=repr(kind), formats=", ".join(FORMATS))
     raise ReadinessError(msg, code="export_format_unknown")
 
 
@@ -334,16 +335,11 @@ def export(
 ) -> ExportFile:
     """Check the region, render one format and record it in the audit log (who, what, when)."""
     if not actor.scope.covers(scope.code):
-        msg = (
-            f"Akun {actor.username} tidak berwenang mengekspor wilayah {scope.code or 'semua'}. "
-            "Pilih wilayah Anda sendiri."
-        )
+        region = scope.code or "semua"
+        msg = text("export_scope_denied", username=actor.username, region=region)
         raise AccessDenied(msg)
     if unmasked and not privacy.shows_personal_data(actor.role, "export"):
-        msg = (
-            f"Peran {actor.role} tidak boleh mengekspor NIK dan nomor HP lengkap (UU 27/2022). "
-            "Ekspor dengan data disamarkan, atau minta admin kabupaten."
-        )
+        msg = text("unmasked_export_denied", role=actor.role)
         raise AccessDenied(msg)
     recap = recap or build_recap(store, scope, now=now or now_wib(), unmasked=unmasked)
     data = render(recap, kind, separator=separator)

@@ -160,4 +160,60 @@ DOMAIN_MESSAGES: dict[str, str] = {
         "Peran {role} tidak boleh mengunduh NIK dan nomor HP lengkap (UU 27/2022). "
         "Unduh tanpa --unmasked, atau minta admin kabupaten."
     ),
+    # -- exports (readiness.exports, readiness.export_pdf) ----------------------------------------
+    "export_format_unknown": "Format ekspor tidak dikenal: {kind}. Pilih salah satu: {formats}.",
+    "export_scope_denied": (
+        "Akun {username} tidak berwenang mengekspor wilayah {region}. Pilih wilayah Anda sendiri."
+    ),
+    "unmasked_export_denied": (
+        "Peran {role} tidak boleh mengekspor NIK dan nomor HP lengkap (UU 27/2022). "
+        "Ekspor dengan data disamarkan, atau minta admin kabupaten."
+    ),
+    "pdf_font_missing": (
+        "Huruf DejaVu Sans untuk PDF tidak ditemukan. Pasang paket fonts-dejavu-core "
+        "(apt-get install fonts-dejavu-core) atau salin DejaVuSans.ttf dan DejaVuSans-Bold.ttf "
+        "ke data/fonts/."
+    ),
+    # -- rosters, TPS lists, recaps and verification ----------------------------------------------
+    "roster_desa_unknown": (
+        "Kode desa {desa_code} tidak ada dalam daftar wilayah {where}. "
+        "Tulis kode lengkap, mis. 17.02.06.2001."
+    ),
+    "file_rejected": "Berkas ini ditolak seluruhnya; tidak ada yang dapat disimpan.",
+    "nothing_accepted": (
+        "Tidak ada baris yang diterima; perbaiki baris yang ditolak lalu periksa lagi."
+    ),
+    "tps_columns_missing": (
+        "Kolom {missing} tidak ditemukan. Kolom yang ada: "
+        "{found}. Beri judul kolom: Kecamatan, Desa/Kelurahan, Nomor TPS, Rawan, Alamat."
+    ),
+    "tps_header_missing": (
+        "Baris judul kolom tidak ditemukan di 30 baris teratas. Baris pertama berisi: "
+        "{first}. Beri judul kolom: {headers}."
+    ),
+    "kabupaten_unknown": (
+        "Kode kabupaten {code} tidak dikenal. Tulis kode seperti "
+        "{example}; kabupaten yang wilayahnya sudah dimuat: {listed}."
+    ),
+    "upload_kecamatan_unknown": (
+        "Kode kecamatan {code} tidak ada dalam daftar wilayah. Tulis kode lengkap, mis. 17.02.06."
+    ),
+    "recap_rejected": "{count} masalah pada berkas rekap; tidak ada rekap yang disimpan.",
+    "review_decision_unknown": "Keputusan {decision} tidak dikenal. Pilih: {decisions}.",
+    "roster_first_version": (
+        "Desa ini belum punya daftar tersimpan; berkas ini akan menjadi versi 1."
+    ),
+    "roster_next_version": (
+        "Tersimpan sekarang: versi {current}. Menyimpan berkas ini membuat "
+        "versi {next}; versi sebelumnya tetap tersimpan."
+    ),
+    "roster_stored_first": (
+        "Daftar linmas {desa_name} disimpan sebagai versi {version}. {added} linmas tercatat."
+    ),
+    "roster_stored_changed": (
+        "Daftar linmas {desa_name} disimpan sebagai versi {version}. "
+        "Dibanding versi {previous}: {added} ditambah, "
+        "{removed} dihapus, {changed} diubah. "
+        "Versi sebelumnya tetap tersimpan."
+    ),
 }

@@ -27,7 +27,21 @@ MESSAGE_NAMES = {"msg", "message", "text_shown"}
 
 
 # Domain modules whose raised errors and returned messages a person reads.
-DOMAIN_MODULES = ("auth.py", "backup.py", "regions.py", "province.py", "readiness_imports.py")
+DOMAIN_MODULES = (
+    "auth.py",
+    "backup.py",
+    "regions.py",
+    "province.py",
+    "readiness_imports.py",
+    "exports.py",
+    "export_pdf.py",
+    "roster.py",
+    "tps_list.py",
+    "kabupaten_regions.py",
+    "kecamatan_upload.py",
+    "recaps.py",
+    "verification.py",
+)
 
 
 def checked_modules() -> list[Path]:
