@@ -216,4 +216,91 @@ DOMAIN_MESSAGES: dict[str, str] = {
         "{removed} dihapus, {changed} diubah. "
         "Versi sebelumnya tetap tersimpan."
     ),
+    # -- the settings file (readiness.config) ----------------------------------------------------
+    "settings_key_missing": (
+        "Berkas pengaturan {path}: bagian [{section}] tidak memiliki '{key}'. Tambahkan nilainya."
+    ),
+    "settings_value_kind": (
+        "Berkas pengaturan {path}: [{section}] {key} harus berupa {kind}, "
+        "tertulis {written}. Perbaiki nilainya."
+    ),
+    "settings_milestones_empty": (
+        "{where} harus berisi minimal satu milestone (code, label, day, target, measure); "
+        "hapus bagian [plan] untuk memakai milestone bawaan."
+    ),
+    "settings_milestone_not_table": (
+        "{where} nomor {number} harus tabel berisi code, label, day, target, measure."
+    ),
+    "settings_milestone_code": (
+        "{name}, kunci 'code': harus huruf kecil/angka/garis bawah, mis. \"daftar\", "
+        "tertulis {code}."
+    ),
+    "settings_milestone_code_twice": "{name}, kunci 'code': kode {code} dipakai dua kali. Beri kode lain.",
+    "settings_milestone_label": "{name}, kunci 'label': isi nama milestone, tertulis {label}.",
+    "settings_milestone_day": (
+        "{name}, kunci 'day': harus hari sebelum pemungutan suara seperti \"H-21\" "
+        "(0 sampai 366), tertulis {day}."
+    ),
+    "settings_milestone_target": (
+        "{name}, kunci 'target': harus persen lebih dari 0 sampai 100, tertulis {target}."
+    ),
+    "settings_milestone_measure": (
+        "{name}, kunci 'measure': harus salah satu dari {measures}, tertulis {measure}."
+    ),
+    "settings_rawan_levels_missing": (
+        "{where} levels harus berisi tabel [rawan.levels.rawan] dan [rawan.levels.sangat_rawan]."
+    ),
+    "settings_rawan_level_unknown": (
+        "{where}: tingkat {level} tidak dikenal; tingkat yang ada: {levels}."
+    ),
+    "settings_rawan_level_not_table": "{name} harus tabel berisi label dan extra_officers.",
+    "settings_rawan_level_label": (
+        "{name}, kunci 'label': isi nama tingkat kerawanan, tertulis {label}."
+    ),
+    "settings_rawan_extra_conflict": (
+        "{name} extra_officers = {extra} berbeda dengan [rules] "
+        "rawan_extra_officers = {old}. Hapus [rules] rawan_extra_officers; "
+        "tambahan linmas kini diatur per tingkat di [rawan.levels]."
+    ),
+    "settings_rawan_extra": (
+        "{name}, kunci 'extra_officers': harus bilangan bulat 0 sampai 10 (tambahan "
+        "linmas per TPS), tertulis {extra}."
+    ),
+    "settings_rawan_extra_order": (
+        "{where}: tambahan linmas TPS sangat rawan ({very}) lebih kecil "
+        "dari TPS rawan ({rawan}). Perbaiki extra_officers."
+    ),
+    "settings_rawan_sources": (
+        "{where} sources harus daftar nama sumber yang berbeda, mis. "
+        '["Bawaslu", "Polres", "FGD", "lainnya"], tertulis {sources}.'
+    ),
+    "settings_file_missing": "Berkas pengaturan tidak ditemukan: {path}. Periksa READINESS_SETTINGS.",
+    "settings_file_broken": "Berkas pengaturan {path} rusak: {error}. Perbaiki penulisannya.",
+    "settings_training_modules": (
+        "Berkas pengaturan {path}: [training] modules harus daftar nama modul."
+    ),
+    "settings_blocking_codes": (
+        "Berkas pengaturan {path}: [rules] blocking_codes harus daftar kode peringatan."
+    ),
+    "settings_counts_positive": (
+        "Berkas pengaturan {path}: officers_per_tps dan min_age harus lebih dari 0."
+    ),
+    "settings_auth_mode": (
+        'Berkas pengaturan {path}: [auth] mode harus "password" atau "oidc", tertulis {mode}.'
+    ),
+    "settings_letterhead_list": (
+        "Berkas pengaturan {path}: [documents] letterhead harus daftar baris teks, mis. {example}."
+    ),
+    "settings_letterhead_field": (
+        "Berkas pengaturan {path}: [documents] letterhead baris {line} memakai isian "
+        "yang tidak dikenal. Isian yang boleh: {allowed}."
+    ),
+    "settings_honor": (
+        "Berkas pengaturan {path}: [documents] honor_per_day tidak boleh negatif dan "
+        "honor_days paling sedikit 1, tertulis {honor_per_day} dan {honor_days}."
+    ),
+    "settings_card_verify_url": (
+        "Berkas pengaturan {path}: [documents] card_verify_url harus diawali / atau "
+        'https:// tanpa tanda ? # spasi, tertulis "{url}". Contoh: "/verifikasi-kartu".'
+    ),
 }

@@ -30,6 +30,7 @@ MESSAGE_NAMES = {"msg", "message", "text_shown"}
 DOMAIN_MODULES = (
     "auth.py",
     "backup.py",
+    "config.py",
     "regions.py",
     "province.py",
     "readiness_imports.py",
