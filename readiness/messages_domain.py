@@ -303,4 +303,11 @@ DOMAIN_MESSAGES: dict[str, str] = {
         "Berkas pengaturan {path}: [documents] card_verify_url harus diawali / atau "
         'https:// tanpa tanda ? # spasi, tertulis "{url}". Contoh: "/verifikasi-kartu".'
     ),
+    # -- the H-n plan (readiness.plan) -----------------------------------------------------------
+    "plan_unknown_milestone": 'Milestone "{code}" tidak ada. Milestone yang ada: {codes}.',
+    "plan_day_invalid": (
+        'Hari milestone harus seperti "H-21" (0 sampai 366 hari sebelum pemungutan '
+        'suara), tertulis "{day}".'
+    ),
+    "plan_target_invalid": 'Target harus persen lebih dari 0 sampai 100, tertulis "{target}".',
 }

@@ -20,6 +20,8 @@ MESSAGE_METHODS = {"error", "warning", "info", "success", "toast", "caption", "m
 MESSAGE_FUNCTIONS = {"print", "exit"}
 # Keywords that carry identifiers, icons or file handles, never text a user reads as a sentence.
 NOT_TEXT_KEYWORDS = {"code", "icon", "key", "file", "type", "sep", "end"}
+# Built-in exceptions raised for a programming mistake, in English by design.
+PROGRAMMER_ERRORS = {"ValueError", "TypeError", "KeyError", "RuntimeError", "AssertionError"}
 # Names a module logs through: log.warning(...) is for the operator, not a message.
 LOGGERS = {"log", "logger", "logging"}
 # Names a module binds a message to before raising or printing it.
@@ -36,6 +38,7 @@ DOMAIN_MODULES = (
     "readiness_imports.py",
     "exports.py",
     "export_pdf.py",
+    "plan.py",
     "roster.py",
     "tps_list.py",
     "kabupaten_regions.py",
@@ -71,6 +74,8 @@ def shows_a_message(call: ast.Call) -> bool:
     func = call.func
     if isinstance(func, ast.Attribute) and getattr(func.value, "id", None) in LOGGERS:
         return False  # the operator's log, in English, never shown to a user
+    if isinstance(func, ast.Name) and func.id in PROGRAMMER_ERRORS:
+        return False  # a bug's report for the developer, never shown (the page guard hides it)
     if isinstance(func, ast.Name):
         return func.id in MESSAGE_FUNCTIONS or func.id.endswith(("Error", "Denied"))
     if isinstance(func, ast.Attribute):
@@ -117,7 +122,8 @@ def test_the_scan_finds_inline_text(tmp_path):
         "st.info(text('tps_stored', tps=1, villages=2), icon=':material/info:')\n"
         "raise ReadinessError(msg, code='user_unknown')\n"
         "print('  ' + text('row_problem', row=1, message='x'))\n"
-        "log.warning('could not read %s', path)\n",
+        "log.warning('could not read %s', path)\n"
+        "raise ValueError(f'no {name!r} column')\n",
         encoding="utf-8",
     )
     global ROOT
