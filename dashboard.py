@@ -19,13 +19,13 @@ UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
 ADMIN = ("admin",)
 # (path, title, icon, roles that see it). The menu shows a role only its pages, so a crafted URL
 # to another page lands on the default page; each page ALSO checks with ui.require_role(...),
-# and storage refuses writes outside the role (issue 8). Add a page by adding one line here.
+# and the domain layer refuses writes outside the role. Add a page by adding one line here.
 PAGES = [
     ("pages/overview.py", "Ringkasan", ":material/dashboard:", ALL),
     ("pages/upload.py", "Unggah Daftar Linmas", ":material/upload_file:", UPLOADERS),
     ("pages/verification.py", "Verifikasi", ":material/fact_check:", ALL),
     ("pages/readiness.py", "Kesiapan", ":material/checklist:", ALL),
-    # issue 6: BPJS and training management (Satpol PP and kecamatan staff)
+    # BPJS and training management (Satpol PP and kecamatan staff)
     ("pages/bpjs.py", "BPJS Ketenagakerjaan", ":material/health_and_safety:", ALL[:3]),
     ("pages/training.py", "Pelatihan", ":material/school:", ALL[:3]),
     ("pages/tps.py", "Daftar TPS", ":material/how_to_vote:", ALL),
@@ -51,8 +51,7 @@ if actor is None or ui.must_change_password():
     ]
 else:
     ui.account_sidebar(actor)
-    # A page another engineer has listed but not yet written is skipped, not an error.
-    visible = [p for p in PAGES if actor.role in p[3] and (ROOT / p[0]).exists()]
+    visible = [p for p in PAGES if actor.role in p[3]]
     pages = [
         st.Page(path, title=title, icon=icon, default=index == 0)
         for index, (path, title, icon, _) in enumerate(visible)

@@ -40,7 +40,7 @@ from readiness.db import (
 from readiness.scope import Scope
 from readiness.store_open import open_store
 
-# The real day: Kesiapan's "since yesterday" comes from the counts kept for today (issue 9);
+# The real day: Kesiapan's "since yesterday" comes from the counts kept for today;
 # any day after the vote (27 November 2024) gives the same timeline, so runs still compare.
 NOW = dt.datetime.now(metrics.WIB)
 TODAY = NOW.date()
@@ -113,7 +113,7 @@ PAGES: list[Page] = [
         _not_submitted_check,
     ),
 ]
-if hasattr(reports, "readiness"):  # issue 6 (Kesiapan) may land after this file
+if hasattr(reports, "readiness"):  # an older checkout may lack the Kesiapan report
     PAGES.insert(
         1,
         Page(
@@ -230,7 +230,7 @@ def page_rows(size: str, store: Store, runs: int) -> list[Row]:
 
 
 def recount_rows(size: str, store: Store) -> list[Row]:
-    """Recounting every desa's readiness (after a bulk load or a change of rules; issue 9)."""
+    """Recounting every desa's readiness (after a bulk load or a change of rules)."""
     runs = 1 if size == "L" else 3
     ms, peak, _ = measure(store.refresh_readiness_cache, runs, warmup=size != "L")
     return [Row(size, "Hitung ulang kesiapan semua desa (sesudah muat massal)", "nasional",

@@ -1,4 +1,4 @@
-"""Roster importer speed (issue 5): prints a table; median of 5 runs, peak RSS of the CLI run.
+"""Roster importer speed: prints a table; median of 5 runs, peak RSS of the CLI run.
 
     python benchmarks/importer.py [--runs 5] [--rows 50000]
 

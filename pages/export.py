@@ -15,7 +15,7 @@ with ui.guard():
     if actor.scope.level in ("nasional", "provinsi", "kabupaten"):
         kecamatan = ui.overview(actor.scope).kecamatan
         names = dict(zip(kecamatan["kecamatan_code"], kecamatan["kecamatan_name"], strict=True))
-        # Issue 9: each kabupaten with loaded regions (one on a kabupaten instance), then kecamatan.
+        # Each kabupaten with loaded regions (one on a kabupaten instance), then kecamatan.
         wholes = dict(loaded_kabupaten(ui.store(), actor.scope).iter_rows())
         code = st.selectbox(
             "Wilayah",

@@ -71,8 +71,8 @@ with ui.guard():
         table = recaps.with_sources(tables.area_table(view.areas, level), view.areas)
         st.dataframe(table, hide_index=True, key="area_table")
         if rollup := recaps.rollup_note(view.areas, tables.AREA_LABELS[level].lower()):
-            st.info(rollup, icon=":material/merge:")  # issue 9: imported kabupaten recaps
-        if note := tables.regions_not_loaded_note(view.areas, level):  # issue 9: province
+            st.info(rollup, icon=":material/merge:")  # imported kabupaten recaps
+        if note := tables.regions_not_loaded_note(view.areas, level):  # province instance
             st.info(note, icon=":material/map:")
 
     left, right = st.columns(2)
@@ -82,7 +82,7 @@ with ui.guard():
     st.subheader("Per kecamatan")
     st.dataframe(tables.kecamatan_table(view.kecamatan), hide_index=True, key="kecamatan_table")
 
-    # Verification berjenjang (issue 8): "lengkap" = every desa sent; "terverifikasi" = the
+    # Verification berjenjang: "lengkap" = every desa sent; "terverifikasi" = the
     # kecamatan checked every list. The kabupaten counts a kecamatan only when terverifikasi.
     st.subheader("Verifikasi berjenjang")
     st.metric(

@@ -73,7 +73,7 @@ with ui.guard():
                 st.success(text(marked, number=number))
 
     st.subheader("Daftar tindakan hari ini")
-    sender = f"Satpol PP {ui.area_name()}"  # issue 9: the reader's own kabupaten
+    sender = f"Satpol PP {ui.area_name()}"  # the reader's own kabupaten
     deadline = fmt.date(settings.submission_deadline)
     lists = tables.action_lists(
         view.desa, rows.officers, rows.tps, deadline=deadline, sender=sender

@@ -16,7 +16,7 @@ if not auth.can(actor, "manage_reference"):
     upload = None
 else:
     st.markdown(text("tps_upload_guide", per_tps=store.settings.officers_per_tps))
-    # Issue 9: a province instance picks the kabupaten (the home one first chosen).
+    # A province instance picks the kabupaten (the home one first chosen).
     loaded = dict(kr.loaded_kabupaten(store, actor.scope).iter_rows())
     kabupaten = kr.default_kabupaten(store.settings, actor.scope)
     if len(loaded) > 1:

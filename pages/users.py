@@ -30,7 +30,7 @@ with ui.guard():
         )
         region = st.text_input(
             "Kode wilayah",
-            value=default_kabupaten(settings, actor.scope),  # issue 9: the admin's own
+            value=default_kabupaten(settings, actor.scope),  # the admin's own
             help="Kabupaten untuk admin/pimpinan, kecamatan (17.02.06) atau desa (17.02.06.2001).",
             key="new_user_region",
         )

@@ -29,6 +29,7 @@ from readiness.kabupaten_regions import (
     kabupaten_name,
     not_loaded_message,
 )
+from readiness.messages import text
 from readiness.passwords import weakness
 from readiness.privacy import mask_nik
 from readiness.scope import Scope
@@ -109,7 +110,7 @@ def require(actor: Actor, permission: str) -> None:
     if not can(actor, permission):
         label = ROLE_LABELS.get(actor.role, actor.role)
         what = PERMISSION_LABELS.get(permission, permission)
-        msg = f"Peran {label} ({actor.username}) tidak berwenang {what}. Minta admin kabupaten."
+        msg = text("permission_denied", role=label, username=actor.username, what=what)
         raise AccessDenied(msg)
 
 
@@ -184,18 +185,11 @@ def one_time_password() -> str:
 def check_new_password(username: str, password: str) -> None:
     """Refuse a password that is short, common, sequential, repetitive or built on the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        msg = (
-            f"Kata sandi baru terlalu pendek ({len(password)} karakter). "
-            f"Pakai minimal {MIN_PASSWORD_LENGTH} karakter, mis. tiga kata yang mudah diingat."
-        )
+        msg = text("password_too_short", length=len(password), minimum=MIN_PASSWORD_LENGTH)
         raise ReadinessError(msg, code="password_too_short")
     reason = weakness(username, password)
     if reason:
-        msg = (
-            f"Kata sandi baru terlalu mudah ditebak: {reason}. Pilih tiga kata atau lebih yang "
-            "tidak berhubungan, mis. kopi-hujan-sepeda, tanpa nama pengguna, tanpa urutan "
-            "(1234…, abcd…, qwerty) dan bukan kata sandi umum."
-        )
+        msg = text("password_weak", reason=reason)
         raise ReadinessError(msg, code="password_weak")
 
 
@@ -210,32 +204,32 @@ def normalize_username(username: str) -> str:
 def check_account(store: Store, username: str, role: str, region_code: str) -> None:
     """Refuse a bad username, an unknown role, or a region at the wrong level for the role."""
     if not USERNAME_PATTERN.match(username):
-        msg = (
-            f"Nama pengguna {username!r} tidak sah: pakai 3–64 huruf kecil, angka, titik, "
-            "garis bawah, tanda hubung atau @ (mis. desa.17.02.06.2001)."
-        )
+        msg = text("username_invalid", username=repr(username))
         raise ReadinessError(msg, code="username_invalid")
     if role not in ROLES:
-        msg = f"Peran {role!r} tidak dikenal. Pilih salah satu: {', '.join(ROLES)}."
+        msg = text("role_unknown", role=repr(role), roles=", ".join(ROLES))
         raise ReadinessError(msg, code="role_unknown")
-    # A province head reads the berjenjang recap of every kabupaten in the file (issue 9).
+    # A province head reads the berjenjang recap of every kabupaten in the file.
     province = store.settings.province_code
     if role == "pimpinan" and region_code == province and store.region_name(province):
         return
     level = ROLE_LEVEL[role]
     parts = region_code.count(".")
     wanted_parts = {"kabupaten": 1, "kecamatan": 2, "desa": 3}[level]
-    # Issue 9 (province instance): any region of a kabupaten whose kecamatan/desa are loaded.
+    # Province instance: any region of a kabupaten whose kecamatan/desa are loaded.
     missing = not_loaded_message(store, region_code) if parts == wanted_parts else None
     if missing:
         raise ReadinessError(missing, code="region_invalid")
     if parts != wanted_parts or store.region_name(region_code) is None:
         name = kabupaten_name(store, region_code) if parts else None
         kabupaten = kabupaten_code_of(region_code) if name else store.settings.kabupaten_code
-        msg = (
-            f"Wilayah {region_code!r} tidak cocok untuk peran {ROLE_LABELS[role]}: "
-            f"perlu kode {level} di {name or store.settings.kabupaten_name} "
-            f"(mis. {_example_code(level, kabupaten)})."
+        msg = text(
+            "region_invalid",
+            region=repr(region_code),
+            role=ROLE_LABELS[role],
+            level=level,
+            area=name or store.settings.kabupaten_name,
+            example=_example_code(level, kabupaten),
         )
         raise ReadinessError(msg, code="region_invalid")
 
@@ -244,9 +238,9 @@ def _check_actor_covers(actor: Actor, role: str, region_code: str, province: str
     """An admin gives accounts only inside their own region (a province head: any admin)."""
     if actor.scope.covers(region_code) or (role == "pimpinan" and region_code == province):
         return
-    msg = (
-        f"Akun {actor.username} tidak berwenang membuat akun di wilayah {region_code}. "
-        f"Pilih wilayah di dalam {actor.scope.code or 'wilayah Anda'}."
+    own_area = actor.scope.code or "wilayah Anda"
+    msg = text(
+        "account_region_denied", username=actor.username, region=region_code, own_area=own_area
     )
     raise AccessDenied(msg)
 
@@ -300,7 +294,7 @@ def create_first_admin(
 ) -> Actor:
     """The admin account of a new, empty database; refused once any account exists."""
     if store.count("users"):
-        msg = "Akun admin pertama sudah dibuat. Masuk dengan akun itu."
+        msg = text("first_admin_exists")
         raise ReadinessError(msg, code="first_admin_exists")
     setup = Actor("setup", "admin", Scope(store.settings.kabupaten_code))
     add_user(
@@ -346,7 +340,7 @@ def bulk_create_operators(
     """Create every missing kecamatan and desa account with a one-time password, in one write.
 
     ``kabupaten_code`` (default: the actor's kabupaten, else the home one) may name any
-    kabupaten whose kecamatan/desa are loaded (issue 9). Returns username, full_name, role,
+    kabupaten whose kecamatan/desa are loaded. Returns username, full_name, role,
     region_code, region_name, password for the accounts created now (existing ones are left
     alone), to print and hand out.
     """
@@ -403,7 +397,7 @@ ACTION_LABELS = {
     "readiness.recount": "Hitung ulang kesiapan semua desa",
     "recap.import": "Impor rekap kabupaten",
     "regions.sync": "Muat daftar wilayah",
-    "regions.import": "Impor wilayah kabupaten lain",  # issue 9: province instance
+    "regions.import": "Impor wilayah kabupaten lain",  # province instance
     "roster.upload": "Unggah daftar linmas",
     "submission.return": "Daftar dikembalikan ke desa",
     "submission.verify": "Daftar diverifikasi",
@@ -520,7 +514,7 @@ def set_disabled(store: Store, actor: Actor, username: str, *, disabled: bool) -
     """Disable (or enable again) an account; a disabled account cannot log in."""
     username = normalize_username(username)
     if disabled and username == actor.username:
-        msg = "Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."
+        msg = text("disable_self")
         raise ReadinessError(msg, code="disable_self")
     action = "user.disable" if disabled else "user.enable"
     _update_user(store, actor, username, action, disabled=disabled)
@@ -530,11 +524,11 @@ def change_password(store: Store, actor: Actor, current: str, new: str) -> None:
     """The account owner replaces their password (forced after a one-time password)."""
     record = store.user_record(actor.username)
     if record is None or not verify_password(record["password_hash"], current):
-        msg = "Kata sandi lama salah. Ketik ulang kata sandi yang Anda pakai untuk masuk."
+        msg = text("password_wrong")
         raise ReadinessError(msg, code="password_wrong")
     check_new_password(actor.username, new)
     if new == current:
-        msg = "Kata sandi baru sama dengan yang lama. Pilih kata sandi lain."
+        msg = text("password_unchanged")
         raise ReadinessError(msg, code="password_unchanged")
     _update_user(
         store,
@@ -560,10 +554,10 @@ class Login:
 
 def _login_failed(settings) -> ReadinessError:
     """The one answer to every failed login: unknown name, wrong password, locked or disabled."""
-    msg = (
-        "Gagal masuk: nama pengguna atau kata sandi salah, atau akun sedang dikunci/dinonaktifkan. "
-        f"Setelah {settings.login_max_attempts} kali salah, akun dikunci "
-        f"{settings.lockout_minutes} menit. Bila yakin benar, minta admin kabupaten memeriksa akun."
+    msg = text(
+        "login_failed",
+        max_attempts=settings.login_max_attempts,
+        lockout_minutes=settings.lockout_minutes,
     )
     return ReadinessError(msg, code="login_failed")
 
@@ -576,13 +570,10 @@ def check_login_input(username: str, password: str) -> str:
     """
     name = normalize_username(username)
     if len(username) > MAX_LOGIN_INPUT or not LOGIN_NAME_PATTERN.match(name):
-        msg = (
-            f"Nama pengguna tidak sah: tulis 1–{USERNAME_MAX_LENGTH} huruf kecil, angka, titik, "
-            "garis bawah, tanda hubung atau @ (mis. desa.17.02.06.2001)."
-        )
+        msg = text("login_name_invalid", max_length=USERNAME_MAX_LENGTH)
         raise ReadinessError(msg, code="login_input_invalid")
     if len(password) > MAX_PASSWORD_LENGTH:
-        msg = f"Kata sandi terlalu panjang: paling banyak {MAX_PASSWORD_LENGTH} karakter."
+        msg = text("login_password_too_long", max_length=MAX_PASSWORD_LENGTH)
         raise ReadinessError(msg, code="login_input_invalid")
     return name
 
@@ -670,10 +661,7 @@ def login_identity(store: Store, email: str | None, *, now: dt.datetime | None =
         store.record_event(
             Actor(username or "-", "-", Scope("-")), "auth.login_refused", username or "-"
         )
-        msg = (
-            f"Akun {email or '(tanpa e-mail)'} belum terdaftar atau dinonaktifkan di dasbor ini. "
-            "Minta admin kabupaten membuat akun dengan e-mail itu sebagai nama pengguna."
-        )
+        msg = text("identity_unknown", email=email or "(tanpa e-mail)")
         raise ReadinessError(msg, code="identity_unknown")
     actor = actor_from_record(record)
     _update_user(

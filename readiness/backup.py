@@ -23,6 +23,7 @@ from readiness import formatting as fmt
 from readiness.config import Settings
 from readiness.db import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
 from readiness.errors import ReadinessError
+from readiness.messages import text
 from readiness.private_files import make_private
 from readiness.store_open import open_store
 
@@ -102,14 +103,14 @@ def _remove(path: Path) -> None:
         candidate.unlink(missing_ok=True)
 
 
-def _why_unreadable(text: str) -> str:
-    if "not a valid DuckDB database" in text:
+def _why_unreadable(detail: str) -> str:
+    if "not a valid DuckDB database" in detail:
         return "bukan berkas basis data DuckDB"
-    if "checksum" in text.lower():
+    if "checksum" in detail.lower():
         return "ada blok data yang rusak"
-    if "read enough bytes" in text:
+    if "read enough bytes" in detail:
         return "berkas terpotong"
-    return text.splitlines()[0][:160] if text else "tidak diketahui"
+    return detail.splitlines()[0][:160] if detail else "tidak diketahui"
 
 
 def inspect(path: Path, settings: Settings, *, shown: str | None = None) -> BackupInfo:
@@ -120,38 +121,29 @@ def inspect(path: Path, settings: Settings, *, shown: str | None = None) -> Back
     path = Path(path)
     name = shown or path.name
     if not path.is_file():
-        msg = f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya."
+        msg = text("backup_missing", file=path)
         raise BackupError(msg, code="backup_missing")
     try:
         info = Store.inspect_file(path)
     except DatabaseFileError as error:
-        msg = (
-            f"Berkas {name} bukan basis data Kesiapan Linmas yang utuh "
-            f"({_why_unreadable(error.detail)}). Pilih berkas cadangan lain; basis data yang sekarang "
-            "tidak diubah."
-        )
+        msg = text("backup_unreadable", file=name, why=_why_unreadable(error.detail))
         raise BackupError(msg, code="backup_unreadable") from error
     if "schema_migrations" not in info["tables"] or "submissions" not in info["tables"]:
-        msg = (
-            f"Berkas {name} adalah basis data DuckDB, tetapi bukan milik Kesiapan Linmas "
-            "(tidak ada tabel schema_migrations/submissions). Pilih berkas cadangan yang dibuat "
-            "dengan perintah backup; basis data yang sekarang tidak diubah."
-        )
+        msg = text("backup_foreign", file=name)
         raise BackupError(msg, code="backup_foreign")
     known = {version for version, _, _ in MIGRATIONS}
     newer = sorted(set(info["migrations"]) - known)
     if newer:
-        msg = (
-            f"Berkas {name} dibuat oleh versi aplikasi yang lebih baru (migrasi {newer}). "
-            "Perbarui aplikasi dulu, lalu pulihkan lagi; basis data yang sekarang tidak diubah."
-        )
+        msg = text("backup_newer", file=name, newer=newer)
         raise BackupError(msg, code="backup_newer")
     if settings.kabupaten_code not in info["kabupaten"]:
         found = ", ".join(info["kabupaten"]) or "tidak ada"
-        msg = (
-            f"Berkas {name} berisi data wilayah lain (kode kabupaten: {found}), bukan "
-            f"{settings.kabupaten_name} ({settings.kabupaten_code}). Pilih cadangan kabupaten "
-            "ini; basis data yang sekarang tidak diubah."
+        msg = text(
+            "backup_other_kabupaten",
+            file=name,
+            found=found,
+            kabupaten_name=settings.kabupaten_name,
+            kabupaten_code=settings.kabupaten_code,
         )
         raise BackupError(msg, code="backup_other_kabupaten")
     return BackupInfo(
@@ -167,10 +159,10 @@ def backup(store: Store, out: Path) -> BackupInfo:
     """Write a verified snapshot of the store to ``out`` (refuses to overwrite a file)."""
     out = Path(out).resolve()
     if out.exists():
-        msg = f"Berkas {out} sudah ada. Pilih nama lain; cadangan lama tidak ditimpa."
+        msg = text("backup_exists", file=out)
         raise BackupError(msg, code="backup_exists")
     if out.resolve() == store.path.resolve():
-        msg = "Cadangan tidak boleh ditulis ke berkas basis data itu sendiri. Pilih nama lain."
+        msg = text("backup_onto_itself")
         raise BackupError(msg, code="backup_exists")
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_name(out, "sedang-dibuat")
@@ -181,10 +173,8 @@ def backup(store: Store, out: Path) -> BackupInfo:
         except ReadinessError as error:
             if error.code != "snapshot_failed":
                 raise
-            msg = (
-                f"Cadangan {store.path.name} tidak dapat dibuat ({_why_unreadable(error.message)}). "
-                "Periksa ruang disk; bila basis data rusak, pulihkan dari cadangan sebelumnya."
-            )
+            why = _why_unreadable(error.message)
+            msg = text("backup_failed", file=store.path.name, why=why)
             raise BackupError(msg, code="backup_failed") from error
         make_private(temp)  # a copy of every NIK: owner-only, like the database
         info = inspect(temp, store.settings)
@@ -192,10 +182,7 @@ def backup(store: Store, out: Path) -> BackupInfo:
         _publish(temp, out)
         _fsync_dir(out.parent)
     except OSError as error:
-        msg = (
-            f"Cadangan tidak dapat ditulis ke {out.parent}: {error.strerror or error}. Periksa "
-            "ruang disk dan izin folder; basis data tidak diubah."
-        )
+        msg = text("backup_write_failed", folder=out.parent, why=error.strerror or error)
         raise BackupError(msg, code="backup_write_failed") from error
     finally:
         _remove(temp)
@@ -213,7 +200,7 @@ def _publish(temp: Path, out: Path) -> None:
         if not out.exists():
             temp.replace(out)
             return
-    msg = f"Berkas {out} muncul selagi cadangan dibuat. Pilih nama lain."
+    msg = text("backup_appeared", file=out)
     raise BackupError(msg, code="backup_exists")
 
 
@@ -281,7 +268,7 @@ def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path
         return made
 
 
-NOT_MATCHING = "Berkas cadangan tidak cocok; basis data sekarang tidak diubah."
+NOT_MATCHING = text("backup_not_matching")
 
 
 def _not_matching(message: str) -> str:
@@ -299,16 +286,13 @@ def _check_regular_file(source: Path) -> None:
     try:
         mode = source.stat().st_mode
     except FileNotFoundError:
-        msg = f"{NOT_MATCHING} Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
+        msg = _not_matching(text("backup_missing", file=source))
         raise BackupError(msg, code="backup_missing") from None
     except OSError as error:
-        msg = f"{NOT_MATCHING} Berkas {source} tidak dapat dibuka: {error.strerror}."
+        msg = _not_matching(text("backup_cannot_open", file=source, why=error.strerror))
         raise BackupError(msg, code="backup_unreadable") from None
     if not stat.S_ISREG(mode):
-        msg = (
-            f"{NOT_MATCHING} {source} bukan berkas biasa (perangkat, pipa atau folder). "
-            "Pilih berkas cadangan .duckdb yang dibuat dengan perintah backup."
-        )
+        msg = _not_matching(text("backup_not_a_file", file=source))
         raise BackupError(msg, code="backup_not_a_file")
 
 
@@ -322,11 +306,7 @@ def _confirm_unknown_tables(found: BackupInfo, store_path: Path, *, confirmed: b
         return  # the current file is damaged: it is moved aside anyway
     extra = sorted(set(found.tables) - current)
     if extra:
-        msg = (
-            f"Berkas cadangan berisi tabel yang tidak ada di basis data sekarang: "
-            f"{', '.join(extra)}. Periksa asal berkas itu; bila memang benar, jalankan lagi "
-            "dengan --yes. Basis data sekarang tidak diubah."
-        )
+        msg = text("backup_needs_confirmation", tables=", ".join(extra))
         raise BackupError(msg, code="backup_needs_confirmation")
 
 
@@ -346,7 +326,7 @@ def restore(
     source = Path(source).resolve()
     _check_regular_file(source)
     if source == store_path:
-        msg = "Berkas cadangan sama dengan basis data yang dipakai. Pilih berkas cadangan lain."
+        msg = text("backup_is_current")
         raise BackupError(msg, code="backup_is_current")
     staged = _temp_name(store_path, "pemulihan")
     # The copy gets a .duckdb name: DuckDB reads other extensions (.csv, ...) as something else.
@@ -357,7 +337,7 @@ def restore(
         try:
             shutil.copyfile(source, checked_source)
         except FileNotFoundError:
-            msg = f"Berkas {source} tidak ditemukan. Periksa nama dan foldernya."
+            msg = text("backup_missing", file=source)
             raise BackupError(msg, code="backup_missing") from None
         try:
             found = inspect(checked_source, settings, shown=source.name)
@@ -376,10 +356,7 @@ def restore(
             staged.replace(store_path)
             _fsync_dir(store_path.parent)
     except OSError as error:
-        msg = (
-            f"Pemulihan gagal menulis berkas: {error.strerror or error}. Periksa ruang disk dan "
-            "izin folder; basis data yang sekarang tidak diubah."
-        )
+        msg = text("restore_write_failed", why=error.strerror or error)
         raise BackupError(msg, code="restore_write_failed") from error
     finally:
         _remove(staged)
@@ -465,23 +442,20 @@ def unreadable_database_message(db_path: Path, settings: Settings, detail: str =
     """
     location = _location_problem(detail)
     if location:
-        return (
-            f"Basis data {db_path} tidak dapat dibuka untuk ditulis: {location}. Berkasnya tidak "
-            "rusak; jangan dipulihkan dari cadangan. Pilih folder yang dapat ditulis dengan --db "
-            "atau READINESS_DB, atau beri izin tulis kepada akun yang menjalankan aplikasi."
-        )
+        return text("database_not_writable", db=db_path, location=location)
     latest = latest_backup(settings, db_path)
     why = f" ({_why_unreadable(detail)})" if detail else ""
-    text = f"Berkas basis data {db_path} rusak atau bukan basis data Kesiapan Linmas{why}. "
     if latest is None:
-        return text + (
-            f"Tidak ada cadangan di {backup_dir(settings, db_path)}. Hubungi admin kabupaten; "
-            "jangan hapus berkas yang rusak."
-        )
+        folder = backup_dir(settings, db_path)
+        return text("database_damaged_no_backup", db=db_path, why=why, folder=folder)
     taken = dt.datetime.fromtimestamp(latest.stat().st_mtime, tz=dt.UTC).astimezone(
         now_wib().tzinfo
     )
-    return text + (
-        f"Cadangan terakhir: {latest} ({fmt.date(taken.date())}, pukul {taken:%H.%M} WIB). "
-        f"Pulihkan dengan: python -m readiness restore --db {db_path} {latest}"
+    return text(
+        "database_damaged_latest_backup",
+        db=db_path,
+        why=why,
+        latest=latest,
+        date=fmt.date(taken.date()),
+        time=f"{taken:%H.%M}",
     )

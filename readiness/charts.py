@@ -127,7 +127,7 @@ def registered_vs_required(kecamatan: pl.DataFrame) -> alt.Chart:
     )
 
 
-# -- readiness charts (issue 6) ------------------------------------------------------------------
+# -- readiness charts ----------------------------------------------------------------------------
 
 STATE_COLOURS.update(
     {
@@ -377,4 +377,4 @@ def readiness_over_time(
     )
 
 
-# -- end of readiness charts (issue 6) -------------------------------------------------------------
+# -- end of readiness charts -----------------------------------------------------------------------

@@ -129,7 +129,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.kecamatan:
         check_kecamatan(store, args.kecamatan)  # malformed or unknown: refuse, never zeros
-    # issue 8: --user limits the region; issue 9: --kabupaten picks one of a province instance
+    # --user limits the region; --kabupaten picks one kabupaten of a province instance
     scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
     if getattr(args, "kabupaten", None):
         from readiness.kabupaten_regions import check_kabupaten
@@ -137,16 +137,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
         check_kabupaten(store, args.kabupaten)  # not loaded yet: say `regions import`
     view = reports.overview(store, scope)
     data = reports.summary_json(view)
-    # issue 6: BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
+    # BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
     today = dt.datetime.now(WIB).date()
     data = reports.with_readiness(data, reports.readiness(store, scope, today))
     if args.json:
-        from readiness.recaps import recap_header  # issue 9: the province imports this file
+        from readiness.recaps import recap_header  # the province imports this file
 
         codes = view.kecamatan["kecamatan_code"].to_list()
         now = dt.datetime.now(WIB)
         header = recap_header(store.settings, scope, codes, store.data_version(), now)
-        header |= own_kabupaten(store, scope)  # issue 9: a loaded kabupaten names itself
+        header |= own_kabupaten(store, scope)  # a loaded kabupaten names itself
         print_json({**header, **data})
         return EXIT_OK
     from readiness import formatting as fmt
@@ -211,7 +211,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FILE_REJECTED if checked.verdict is None else EXIT_OK
 
 
-# -- backups (issue 10) --------------------------------------------------------------------------
+# -- backups -------------------------------------------------------------------------------------
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -266,10 +266,10 @@ def _add_backup_commands(commands, db: argparse.ArgumentParser) -> None:
     restore.set_defaults(handler=cmd_restore)
 
 
-# -- end of backups (issue 10) -------------------------------------------------------------------
+# -- end of backups ------------------------------------------------------------------------------
 
 
-# -- exports (issue 7) ---------------------------------------------------------------------------
+# -- exports -------------------------------------------------------------------------------------
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -278,7 +278,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readiness import formatting as fmt
 
     store = open_store(args)
-    # issue 8: --user limits the region; issue 9: --kabupaten picks one of a province instance
+    # --user limits the region; --kabupaten picks one kabupaten of a province instance
     scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
     if getattr(args, "kabupaten", None) and not args.kecamatan:
         from readiness.kabupaten_regions import check_kabupaten
@@ -321,7 +321,7 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
     export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv"))
     export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
     export.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: kabupaten)")
-    export.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
+    export.add_argument("--kabupaten", help=KABUPATEN_HELP)  # province instance
     export.add_argument(
         "--separator", choices=(",", ";"), default=",", help="pemisah CSV (; untuk Excel Indonesia)"
     )
@@ -331,7 +331,7 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
     export.set_defaults(handler=cmd_export)
 
 
-# -- end of exports (issue 7) --------------------------------------------------------------------
+# -- end of exports ------------------------------------------------------------------------------
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -366,14 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", parents=[db], help="angka ringkasan")
     summary.add_argument("--json", action="store_true")
     summary.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06")
-    summary.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
+    summary.add_argument("--kabupaten", help=KABUPATEN_HELP)  # province instance
     summary.set_defaults(handler=cmd_summary)
 
     tps = commands.add_parser("tps", help="daftar TPS dari KPU")
     tps_commands = tps.add_subparsers(dest="tps_command", required=True)
     tps_import = tps_commands.add_parser("import", parents=[db], help="impor daftar TPS (CSV/XLSX)")
     tps_import.add_argument("file")
-    tps_import.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
+    tps_import.add_argument("--kabupaten", help=KABUPATEN_HELP)  # province instance
     tps_import.set_defaults(handler=cmd_tps_import)
 
     roster = commands.add_parser("import", parents=[db], help="impor daftar linmas satu desa")
@@ -382,12 +382,12 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
     roster.add_argument("--json", action="store_true")
     roster.set_defaults(handler=cmd_import)
-    _add_backup_commands(commands, db)  # issue 10
-    _add_export_command(commands, db)  # issue 7
-    add_account_commands(commands, db)  # issue 8
-    add_regions_command(commands, db)  # issue 9: province instance
-    add_not_submitted_command(commands, db)  # issue 9
-    add_recap_commands(commands, db)  # issue 9: berjenjang roll-up
+    _add_backup_commands(commands, db)
+    _add_export_command(commands, db)
+    add_account_commands(commands, db)
+    add_regions_command(commands, db)  # province instance
+    add_not_submitted_command(commands, db)
+    add_recap_commands(commands, db)  # berjenjang roll-up
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
     add_audit_command(commands, db)
     return parser
@@ -400,9 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        use_account(args)  # issue 8: --user NAME
+        use_account(args)  # --user NAME
         return args.handler(args)
-    except DatabaseFileError as error:  # issue 10: name the newest backup
+    except DatabaseFileError as error:  # name the newest backup
         from readiness.backup import unreadable_database_message
 
         message = unreadable_database_message(error.path, load_settings(), error.detail)

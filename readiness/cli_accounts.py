@@ -1,4 +1,4 @@
-"""Account commands (issue 8): user add/reset/disable/enable/list/bulk-create, forget-nik."""
+"""Account commands: user add/reset/disable/enable/list/bulk-create, forget-nik."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from readiness.errors import ReadinessError
 from readiness.messages import text
 from readiness.private_files import write_private
 
-# -- accounts and personal data (issue 8) --------------------------------------------------------
+# -- accounts and personal data ------------------------------------------------------------------
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -144,7 +144,7 @@ def add_account_commands(commands, db: argparse.ArgumentParser) -> None:
         "bulk-create", parents=[db], help="akun semua kecamatan dan desa + XLSX kata sandi"
     )
     bulk.add_argument("--out", required=True, help="berkas XLSX tujuan, mis. akun.xlsx")
-    bulk.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
+    bulk.add_argument("--kabupaten", help=KABUPATEN_HELP)  # province instance
     bulk.set_defaults(handler=cmd_user_bulk)
     forget = commands.add_parser(
         "forget-nik", parents=[db], help="hapus data satu orang (NIK) atas permintaannya"
@@ -155,4 +155,4 @@ def add_account_commands(commands, db: argparse.ArgumentParser) -> None:
     forget.set_defaults(handler=cmd_forget_nik)
 
 
-# -- end of accounts and personal data (issue 8) -------------------------------------------------
+# -- end of accounts and personal data -----------------------------------------------------------

@@ -25,7 +25,7 @@ EXIT_OK, EXIT_ERROR, EXIT_FILE_REJECTED = 0, 1, 2
 def cli_actor() -> Actor:
     """The CLI runs on the server itself, as the operating-system user, with full scope.
 
-    With ``--user NAME`` it acts as that account instead (issue 8: role and region apply).
+    With ``--user NAME`` it acts as that account instead (role and region apply).
     """
     if _account_actor is not None:
         return _account_actor
@@ -141,7 +141,7 @@ def cli_scope(store: Store, requested: str | None) -> Scope:
     return Scope(requested)
 
 
-# -- every loaded kabupaten of a province instance (issue 9) ------------------------------------
+# -- every loaded kabupaten of a province instance ----------------------------------------------
 
 KABUPATEN_HELP = "kode kabupaten yang wilayahnya dimuat, mis. 17.05 (bawaan: kabupaten akun)"
 

@@ -1,4 +1,4 @@
-"""Province commands (issue 9): other kabupaten regions, kabupaten recaps, villages not submitted."""
+"""Province commands: other kabupaten regions, kabupaten recaps, villages not submitted."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from readiness.cli_common import (
 from readiness.errors import ReadinessError
 from readiness.messages import text
 
-# -- region lists of other kabupaten (issue 9: province instance) ------------------------------
+# -- region lists of other kabupaten (province instance) ---------------------------------------
 
 
 def cmd_regions_import(args: argparse.Namespace) -> int:
@@ -66,7 +66,7 @@ def add_regions_command(commands, db: argparse.ArgumentParser) -> None:
 # -- end of region lists of other kabupaten ------------------------------------------------------
 
 
-# -- kabupaten recaps (issue 9: berjenjang roll-up, readiness/recaps.py) ------------------------
+# -- kabupaten recaps (berjenjang roll-up, readiness/recaps.py) ---------------------------------
 
 
 def cmd_recap_import(args: argparse.Namespace) -> int:
@@ -128,7 +128,7 @@ def add_recap_commands(commands, db: argparse.ArgumentParser) -> None:
 # -- end of kabupaten recaps ---------------------------------------------------------------------
 
 
-# -- villages that sent nothing (issue 9) ----------------------------------------------------------
+# -- villages that sent nothing --------------------------------------------------------------------
 
 
 def cmd_not_submitted(args: argparse.Namespace) -> int:
@@ -163,4 +163,4 @@ def add_not_submitted_command(commands, db: argparse.ArgumentParser) -> None:
     silent.set_defaults(handler=cmd_not_submitted)
 
 
-# -- end of villages that sent nothing (issue 9) ---------------------------------------------------
+# -- end of villages that sent nothing -------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readiness.errors import ReferenceDataError
+from readiness.messages import text
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -104,14 +105,14 @@ class Settings:
     signature_title: str = ""
     signature_name: str = ""
     signature_nip: str = ""
-    # Accounts (issue 8): idle minutes before a session ends, failed logins before a lockout,
+    # Accounts: idle minutes before a session ends, failed logins before a lockout,
     # lockout length; auth_mode "password" (accounts in DuckDB) or "oidc" (st.login).
     session_timeout_minutes: int = 30
     login_max_attempts: int = 5
     lockout_minutes: int = 15
     auth_mode: str = "password"
     oidc_provider: str = ""
-    # Backups (issue 10): folder (relative = next to the database file), a daily snapshot
+    # Backups: folder (relative = next to the database file), a daily snapshot
     # taken by the dashboard and `backup --daily`, and how many daily snapshots to keep.
     backup_directory: str = "cadangan"
     backup_daily: bool = True
@@ -133,7 +134,7 @@ class Settings:
     card_verify_url: str = "/verifikasi-kartu"
     source_file: Path = DEFAULT_SETTINGS_FILE
     alias_file: Path = DATA_DIR / "alias_desa.csv"
-    # Issue 9 (province instance): every kabupaten/kota of the province (kode_kabupaten,
+    # Province instance: every kabupaten/kota of the province (kode_kabupaten,
     # nama_kabupaten); None = only this kabupaten. readiness/province.py reads it.
     kabupaten_list_file: Path | None = None
     # The run-up plan ([[plan.milestones]]) and graded rawan TPS ([rawan]).
@@ -172,16 +173,20 @@ def _require(table: dict, section: str, key: str, kind: type, path: Path):
     try:
         value = table[section][key]
     except KeyError:
-        msg = f"Berkas pengaturan {path}: bagian [{section}] tidak memiliki '{key}'. Tambahkan nilainya."
+        msg = text("settings_key_missing", path=path, section=section, key=key)
         raise ReferenceDataError(msg) from None
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     # TOML booleans are ints to Python: ``officers_per_tps = true`` must still be refused.
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         written = str(value).lower() if isinstance(value, bool) else repr(value)
-        msg = (
-            f"Berkas pengaturan {path}: [{section}] {key} harus berupa {_KIND_NAMES[kind]}, "
-            f"tertulis {written}. Perbaiki nilainya."
+        msg = text(
+            "settings_value_kind",
+            path=path,
+            section=section,
+            key=key,
+            kind=_KIND_NAMES[kind],
+            written=written,
         )
         raise ReferenceDataError(msg)
     return value
@@ -201,51 +206,41 @@ def _milestones(raw: dict, path: Path) -> tuple[Milestone, ...]:
         return DEFAULT_MILESTONES
     where = f"Berkas pengaturan {path}: [[plan.milestones]]"
     if not isinstance(entries, list) or not entries:
-        msg = (
-            f"{where} harus berisi minimal satu milestone (code, label, day, target, measure); "
-            "hapus bagian [plan] untuk memakai milestone bawaan."
-        )
+        msg = text("settings_milestones_empty", where=where)
         raise ReferenceDataError(msg)
     milestones: list[Milestone] = []
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            msg = f"{where} nomor {number} harus tabel berisi code, label, day, target, measure."
+            msg = text("settings_milestone_not_table", where=where, number=number)
             raise ReferenceDataError(msg)
         code = entry.get("code")
         name = f"{where} nomor {number}"
         if not isinstance(code, str) or not _CODE.match(code):
-            msg = (
-                f"{name}, kunci 'code': harus huruf kecil/angka/garis bawah, mis. \"daftar\", "
-                f"tertulis {code!r}."
-            )
+            msg = text("settings_milestone_code", name=name, code=repr(code))
             raise ReferenceDataError(msg)
         name = f"{where} nomor {number} ({code})"
         if code in {m.code for m in milestones}:
-            msg = f"{name}, kunci 'code': kode {code!r} dipakai dua kali. Beri kode lain."
+            msg = text("settings_milestone_code_twice", name=name, code=repr(code))
             raise ReferenceDataError(msg)
         label = entry.get("label")
         if not isinstance(label, str) or not label.strip():
-            msg = f"{name}, kunci 'label': isi nama milestone, tertulis {label!r}."
+            msg = text("settings_milestone_label", name=name, label=repr(label))
             raise ReferenceDataError(msg)
         day = parse_day(entry.get("day"))
         if day is None:
-            msg = (
-                f"{name}, kunci 'day': harus hari sebelum pemungutan suara seperti \"H-21\" "
-                f"(0 sampai 366), tertulis {entry.get('day')!r}."
-            )
+            msg = text("settings_milestone_day", name=name, day=repr(entry.get("day")))
             raise ReferenceDataError(msg)
         target = _number(entry.get("target"))
         if target is None or not 0 < target <= 100:
-            msg = (
-                f"{name}, kunci 'target': harus persen lebih dari 0 sampai 100, "
-                f"tertulis {entry.get('target')!r}."
-            )
+            msg = text("settings_milestone_target", name=name, target=repr(entry.get("target")))
             raise ReferenceDataError(msg)
         measure = entry.get("measure")
         if measure not in MEASURES:
-            msg = (
-                f"{name}, kunci 'measure': harus salah satu dari {', '.join(MEASURES)}, "
-                f"tertulis {measure!r}."
+            msg = text(
+                "settings_milestone_measure",
+                name=name,
+                measures=", ".join(MEASURES),
+                measure=repr(measure),
             )
             raise ReferenceDataError(msg)
         milestones.append(Milestone(code, label.strip(), day, target, measure))
@@ -263,13 +258,15 @@ def _rawan(raw: dict, path: Path) -> dict:
     old = raw.get("rules", {}).get("rawan_extra_officers")
     given = table.get("levels", {})
     if not isinstance(given, dict):
-        msg = f"{where} levels harus berisi tabel [rawan.levels.rawan] dan [rawan.levels.sangat_rawan]."
+        msg = text("settings_rawan_levels_missing", where=where)
         raise ReferenceDataError(msg)
     unknown = [code for code in given if code not in RAWAN_LEVEL_CODES]
     if unknown:
-        msg = (
-            f"{where}: tingkat {unknown[0]!r} tidak dikenal; tingkat yang ada: "
-            f"{', '.join(RAWAN_LEVEL_CODES)}."
+        msg = text(
+            "settings_rawan_level_unknown",
+            where=where,
+            level=repr(unknown[0]),
+            levels=", ".join(RAWAN_LEVEL_CODES),
         )
         raise ReferenceDataError(msg)
     levels: list[RawanLevel] = []
@@ -277,19 +274,17 @@ def _rawan(raw: dict, path: Path) -> dict:
         entry = given.get(default.code, {})
         name = f"Berkas pengaturan {path}: [rawan.levels.{default.code}]"
         if not isinstance(entry, dict):
-            msg = f"{name} harus tabel berisi label dan extra_officers."
+            msg = text("settings_rawan_level_not_table", name=name)
             raise ReferenceDataError(msg)
         label = entry.get("label", default.label)
         if not isinstance(label, str) or not label.strip():
-            msg = f"{name}, kunci 'label': isi nama tingkat kerawanan, tertulis {label!r}."
+            msg = text("settings_rawan_level_label", name=name, label=repr(label))
             raise ReferenceDataError(msg)
         extra = entry.get("extra_officers")
         if default.code == "rawan" and old is not None:
             if extra is not None and extra != old:
-                msg = (
-                    f"{name} extra_officers = {extra!r} berbeda dengan [rules] "
-                    f"rawan_extra_officers = {old!r}. Hapus [rules] rawan_extra_officers; "
-                    "tambahan linmas kini diatur per tingkat di [rawan.levels]."
+                msg = text(
+                    "settings_rawan_extra_conflict", name=name, extra=repr(extra), old=repr(old)
                 )
                 raise ReferenceDataError(msg)
             extra = old
@@ -297,16 +292,15 @@ def _rawan(raw: dict, path: Path) -> dict:
             # Sangat rawan needs one more than rawan unless the file says otherwise.
             extra = levels[0].extra_officers + 1 if levels else default.extra_officers
         if not isinstance(extra, int) or isinstance(extra, bool) or not 0 <= extra <= 10:
-            msg = (
-                f"{name}, kunci 'extra_officers': harus bilangan bulat 0 sampai 10 (tambahan "
-                f"linmas per TPS), tertulis {extra!r}."
-            )
+            msg = text("settings_rawan_extra", name=name, extra=repr(extra))
             raise ReferenceDataError(msg)
         levels.append(RawanLevel(default.code, label.strip(), extra))
     if levels[1].extra_officers < levels[0].extra_officers:
-        msg = (
-            f"{where}: tambahan linmas TPS sangat rawan ({levels[1].extra_officers}) lebih kecil "
-            f"dari TPS rawan ({levels[0].extra_officers}). Perbaiki extra_officers."
+        msg = text(
+            "settings_rawan_extra_order",
+            where=where,
+            very=levels[1].extra_officers,
+            rawan=levels[0].extra_officers,
         )
         raise ReferenceDataError(msg)
     sources = table.get("sources", list(DEFAULT_RAWAN_SOURCES))
@@ -316,10 +310,7 @@ def _rawan(raw: dict, path: Path) -> dict:
         or not all(isinstance(s, str) and s.strip() for s in sources)
         or len({s.strip().lower() for s in sources}) != len(sources)
     ):
-        msg = (
-            f"{where} sources harus daftar nama sumber yang berbeda, mis. "
-            f'["Bawaslu", "Polres", "FGD", "lainnya"], tertulis {sources!r}.'
-        )
+        msg = text("settings_rawan_sources", where=where, sources=repr(sources))
         raise ReferenceDataError(msg)
     return {
         "rawan_levels": tuple(levels),
@@ -334,10 +325,10 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        msg = f"Berkas pengaturan tidak ditemukan: {path}. Periksa READINESS_SETTINGS."
+        msg = text("settings_file_missing", path=path)
         raise ReferenceDataError(msg) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        msg = f"Berkas pengaturan {path} rusak: {error}. Perbaiki penulisannya."
+        msg = text("settings_file_broken", path=path, error=error)
         raise ReferenceDataError(msg) from None
     optional = {
         "officers_per_tps": ("rules", "officers_per_tps", int),
@@ -352,13 +343,13 @@ def load_settings(path: Path | None = None) -> Settings:
         "signature_title": ("signature", "title", str),
         "signature_name": ("signature", "name", str),
         "signature_nip": ("signature", "nip", str),
-        # accounts (issue 8)
+        # accounts
         "session_timeout_minutes": ("auth", "session_timeout_minutes", int),
         "login_max_attempts": ("auth", "login_max_attempts", int),
         "lockout_minutes": ("auth", "lockout_minutes", int),
         "auth_mode": ("auth", "mode", str),
         "oidc_provider": ("auth", "oidc_provider", str),
-        # backups (issue 10)
+        # backups
         "backup_directory": ("backup", "directory", str),
         "backup_daily": ("backup", "daily", bool),
         "backup_keep": ("backup", "keep", int),
@@ -376,13 +367,13 @@ def load_settings(path: Path | None = None) -> Settings:
     if "modules" in raw.get("training", {}):
         modules = raw["training"]["modules"]
         if not modules or not all(isinstance(m, str) and m.strip() for m in modules):
-            msg = f"Berkas pengaturan {path}: [training] modules harus daftar nama modul."
+            msg = text("settings_training_modules", path=path)
             raise ReferenceDataError(msg)
         extra["training_modules"] = tuple(m.strip() for m in modules)
     if "blocking_codes" in raw.get("rules", {}):
         codes = raw["rules"]["blocking_codes"]
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            msg = f"Berkas pengaturan {path}: [rules] blocking_codes harus daftar kode peringatan."
+            msg = text("settings_blocking_codes", path=path)
             raise ReferenceDataError(msg)
         extra["blocking_codes"] = tuple(codes)
     extra["milestones"] = _milestones(raw, path)
@@ -400,7 +391,7 @@ def load_settings(path: Path | None = None) -> Settings:
         submission_deadline=_require(raw, "election", "submission_deadline", dt.date, path),
         source_file=path,
         alias_file=path.parent / raw["kabupaten"].get("alias_file", "alias_desa.csv"),
-        kabupaten_list_file=(  # issue 9: province instance
+        kabupaten_list_file=(  # province instance
             path.parent / _require(raw, "kabupaten", "kabupaten_list_file", str, path)
             if "kabupaten_list_file" in raw["kabupaten"]
             else None
@@ -408,13 +399,10 @@ def load_settings(path: Path | None = None) -> Settings:
         **extra,
     )
     if settings.officers_per_tps < 1 or settings.min_age < 1:
-        msg = f"Berkas pengaturan {path}: officers_per_tps dan min_age harus lebih dari 0."
+        msg = text("settings_counts_positive", path=path)
         raise ReferenceDataError(msg)
     if settings.auth_mode not in ("password", "oidc"):
-        msg = (
-            f'Berkas pengaturan {path}: [auth] mode harus "password" atau "oidc", '
-            f"tertulis {settings.auth_mode!r}."
-        )
+        msg = text("settings_auth_mode", path=path, mode=repr(settings.auth_mode))
         raise ReferenceDataError(msg)
     _check_documents(settings, path)
     return settings
@@ -430,10 +418,8 @@ def _letterhead(lines: object, path: Path) -> tuple[str, ...]:
         or not lines
         or not all(isinstance(x, str) and x.strip() for x in lines)
     ):
-        msg = (
-            f"Berkas pengaturan {path}: [documents] letterhead harus daftar baris teks, "
-            f'mis. ["PEMERINTAH {{kabupaten}}", "KECAMATAN {{kecamatan}}"].'
-        )
+        example = '["PEMERINTAH {kabupaten}", "KECAMATAN {kecamatan}"]'
+        msg = text("settings_letterhead_list", path=path, example=example)
         raise ReferenceDataError(msg)
     for line in lines:
         try:
@@ -443,10 +429,7 @@ def _letterhead(lines: object, path: Path) -> tuple[str, ...]:
         unknown = names - LETTERHEAD_FIELDS
         if unknown:
             allowed = ", ".join(f"{{{f}}}" for f in sorted(LETTERHEAD_FIELDS))
-            msg = (
-                f"Berkas pengaturan {path}: [documents] letterhead baris {line!r} memakai isian "
-                f"yang tidak dikenal. Isian yang boleh: {allowed}."
-            )
+            msg = text("settings_letterhead_field", path=path, line=repr(line), allowed=allowed)
             raise ReferenceDataError(msg)
     return tuple(line.strip() for line in lines)
 
@@ -454,16 +437,14 @@ def _letterhead(lines: object, path: Path) -> tuple[str, ...]:
 def _check_documents(settings: Settings, path: Path) -> None:
     """Honor amounts are not negative, the term has days, the card address has no query."""
     if settings.honor_per_day < 0 or settings.honor_days < 1:
-        msg = (
-            f"Berkas pengaturan {path}: [documents] honor_per_day tidak boleh negatif dan "
-            f"honor_days paling sedikit 1, tertulis {settings.honor_per_day} dan "
-            f"{settings.honor_days}."
+        msg = text(
+            "settings_honor",
+            path=path,
+            honor_per_day=settings.honor_per_day,
+            honor_days=settings.honor_days,
         )
         raise ReferenceDataError(msg)
     url = settings.card_verify_url
     if not (url.startswith("/") or url.startswith("https://")) or any(c in url for c in "?#{} "):
-        msg = (
-            f"Berkas pengaturan {path}: [documents] card_verify_url harus diawali / atau "
-            f'https:// tanpa tanda ? # spasi, tertulis "{url}". Contoh: "/verifikasi-kartu".'
-        )
+        msg = text("settings_card_verify_url", path=path, url=url)
         raise ReferenceDataError(msg)

@@ -2,7 +2,7 @@
 
 The region is a Kemendagri code (desa, kecamatan or the kabupaten) or a name matched like the
 TPS list (``tps_list.match_villages`` with the alias table); phones follow the roster rule
-(``validation.phone_number``). Pure: bytes or frames in, frames out; creating accounts and
+(``roster_normalise.phone_number``). Pure: bytes or frames in, frames out; creating accounts and
 storing phones is the caller's job.
 """
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness.errors import ReadinessError
-from readiness.ingest import RosterFileError, read_grid
+from readiness.file_formats import RosterFileError, read_grid
 from readiness.messages_plan import expr, text
 from readiness.regions import name_key, name_keys
+from readiness.roster_normalise import phone_number
 from readiness.tps_list import TPS_ALIASES, locate_tps_table, match_villages
-from readiness.validation import phone_number
 
 # Header text (as name_key) -> our column name.
 CONTACT_ALIASES = {

@@ -16,7 +16,7 @@ import vl_convert as vlc
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from readiness import charts
+from readiness import charts, messages
 from readiness import formatting as fmt
 from readiness.config import DATA_DIR
 from readiness.errors import ReadinessError
@@ -46,11 +46,7 @@ def font_paths() -> dict[str, Path]:
         paths = {style: folder / name for style, name in FONT_FILES.items()}
         if all(p.exists() for p in paths.values()):
             return paths
-    msg = (
-        "Huruf DejaVu Sans untuk PDF tidak ditemukan. Pasang paket fonts-dejavu-core "
-        "(apt-get install fonts-dejavu-core) atau salin DejaVuSans.ttf dan DejaVuSans-Bold.ttf "
-        "ke data/fonts/."
-    )
+    msg = messages.text("pdf_font_missing")
     raise ReadinessError(msg, code="pdf_font_missing")
 
 

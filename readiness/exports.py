@@ -18,6 +18,7 @@ from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.export_recap import Recap
 from readiness.kabupaten_regions import area_name
+from readiness.messages import text
 from readiness.scope import Scope
 from readiness.spreadsheet import FORMULA_STARTS, neutralise  # noqa: F401 - re-exported
 
@@ -220,7 +221,7 @@ def not_submitted_sheet(desa: pl.DataFrame) -> pl.DataFrame:
 
 def region_title(store: Store, scope: Scope) -> str:
     """The region in words: the kabupaten, or "Kecamatan Curup, Kabupaten Rejang Lebong"."""
-    # Issue 9 (province instance): the region's own kabupaten, not always the home one.
+    # Province instance: the region's own kabupaten, not always the home one.
     kabupaten = area_name(store, scope)
     if scope.level in ("nasional", "provinsi", "kabupaten"):
         return kabupaten
@@ -233,7 +234,7 @@ def _signature(settings, scope: Scope) -> tuple[str, str, str]:
     """The signatory of the settings signs the home kabupaten; another one gets blank lines."""
     if scope.level in ("nasional", "provinsi") or Scope(settings.kabupaten_code).covers(scope.code):
         return (settings.signature_title, settings.signature_name, settings.signature_nip)
-    return (settings.signature_title, "(nama pejabat)", "(NIP)")  # issue 9: not ours to sign
+    return (settings.signature_title, "(nama pejabat)", "(NIP)")  # not ours to sign
 
 
 def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool = False) -> Recap:
@@ -262,7 +263,7 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
     return Recap(
         title="Rekap Kesiapan Linmas",
         region_name=region_title(store, scope),
-        kabupaten_name=area_name(store, scope),  # issue 9: the scope's own kabupaten
+        kabupaten_name=area_name(store, scope),  # the scope's own kabupaten
         election_name=settings.election_name,
         voting_date=settings.voting_date,
         generated_at=now,
@@ -317,7 +318,7 @@ def render(recap: Recap, kind: str, *, separator: str = ",") -> bytes:
         return xlsx_bytes(recap)
     if kind == "csv":
         return csv_bytes(recap.sheets["Per Desa"], separator=separator)
-    msg = f"Format ekspor tidak dikenal: {kind!r}. Pilih salah satu: {', '.join(FORMATS)}."
+    msg = text("export_format_unknown", kind=repr(kind), formats=", ".join(FORMATS))
     raise ReadinessError(msg, code="export_format_unknown")
 
 
@@ -334,16 +335,11 @@ def export(
 ) -> ExportFile:
     """Check the region, render one format and record it in the audit log (who, what, when)."""
     if not actor.scope.covers(scope.code):
-        msg = (
-            f"Akun {actor.username} tidak berwenang mengekspor wilayah {scope.code or 'semua'}. "
-            "Pilih wilayah Anda sendiri."
-        )
+        region = scope.code or "semua"
+        msg = text("export_scope_denied", username=actor.username, region=region)
         raise AccessDenied(msg)
     if unmasked and not privacy.shows_personal_data(actor.role, "export"):
-        msg = (
-            f"Peran {actor.role} tidak boleh mengekspor NIK dan nomor HP lengkap (UU 27/2022). "
-            "Ekspor dengan data disamarkan, atau minta admin kabupaten."
-        )
+        msg = text("unmasked_export_denied", role=actor.role)
         raise AccessDenied(msg)
     recap = recap or build_recap(store, scope, now=now or now_wib(), unmasked=unmasked)
     data = render(recap, kind, separator=separator)

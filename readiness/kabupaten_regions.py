@@ -1,6 +1,6 @@
 """The kabupaten an instance can work on: its own and every one loaded with ``regions import``.
 
-A province instance (issue 9) holds the home kabupaten of its settings plus the kecamatan and
+A province instance holds the home kabupaten of its settings plus the kecamatan and
 desa of other kabupaten imported later; each works like the home one. These helpers find the
 kabupaten of a region code, its official name (from the regions table), and say what to do
 when a kabupaten is in the province list but its kecamatan/desa are not loaded yet.
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from readiness.errors import ReadinessError
+from readiness.messages import text
 from readiness.scope import Scope
 
 if TYPE_CHECKING:
@@ -106,9 +107,7 @@ def check_kabupaten(store: Store, code: str) -> tuple[str, str]:
     if name is None:
         loaded = loaded_kabupaten(store, Scope(""))
         listed = "; ".join(f"{c} {n}" for c, n in loaded.iter_rows())
-        msg = (
-            f"Kode kabupaten {code!r} tidak dikenal. Tulis kode seperti "
-            f"{store.settings.kabupaten_code}; kabupaten yang wilayahnya sudah dimuat: {listed}."
-        )
+        example = store.settings.kabupaten_code
+        msg = text("kabupaten_unknown", code=repr(code), example=example, listed=listed)
         raise ReadinessError(msg, code="kabupaten_unknown")
     return code, name

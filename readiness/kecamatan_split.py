@@ -21,8 +21,8 @@ import polars as pl
 
 from readiness import formatting as fmt
 from readiness import messages
+from readiness.column_names import DESA_COLUMN
 from readiness.ingest import (
-    DESA_COLUMN,
     ROW_COLUMN,
     RawTable,
     RosterFileError,

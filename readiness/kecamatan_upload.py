@@ -18,6 +18,7 @@ from readiness.errors import ReadinessError
 from readiness.ingest import RosterFileError
 from readiness.kabupaten_regions import kabupaten_code_of
 from readiness.kecamatan_split import KecamatanSplit, read_kecamatan_file
+from readiness.messages import text
 from readiness.regions import KECAMATAN_CODE, load_aliases
 from readiness.roster import CheckedRoster, check_raw
 from readiness.scope import Scope
@@ -110,10 +111,7 @@ class CheckedKecamatan:
 
 
 def _unknown_kecamatan(store: Store, code: str) -> ReadinessError:
-    msg = (
-        f"Kode kecamatan {code!r} tidak ada dalam daftar wilayah. Tulis kode lengkap, "
-        "mis. 17.02.06."
-    )
+    msg = text("upload_kecamatan_unknown", code=repr(code))
     return ReadinessError(msg, code="kecamatan_unknown")
 
 

@@ -5,9 +5,10 @@ The rule: every sentence a user reads, and every text passed to ``st.error``, ``
 ``print``, ``sys.exit`` or a raised error, is a code here with named fields, rendered with
 ``text(code, **fields)``. Plain labels (page titles, subheaders, widget labels, button text,
 column names, argparse help) may stay literals beside their widget. tests/test_messages.py
-fails when a page, a CLI module or readiness/ui.py passes an inline text to one of those calls,
-and renders every template once. Codes live by area: roster and import texts below, page and command-line texts in
-``messages_app``; one dict, one entry point.
+fails when a page, a CLI module, readiness/ui.py or a domain module passes an inline text to one
+of those calls, and renders every template once. Codes live by area: roster and import texts
+below, page and command-line texts in ``messages_app``, domain texts (accounts, backups,
+settings, regions) in ``messages_domain``; one dict, one entry point.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import string
 
 from readiness.messages_app import APP_MESSAGES
+from readiness.messages_domain import DOMAIN_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
 # Fields are named; ``render`` fills them. Other modules add their own codes here.
@@ -61,7 +63,7 @@ MESSAGES: dict[str, str] = {
         "{found}. Beri judul kolom yang dikenali, misalnya {expected}, atau pakai templat; "
         "di halaman unggah Anda juga bisa memilih sendiri kolom yang sesuai."
     ),
-    # Row rejections (readiness.validation.RULES, severity "error").
+    # Row rejections (readiness.roster_rules.RULES, severity "error").
     "nama_empty": (
         "Baris {row}, kolom Nama: nama kosong. Isi nama lengkap sesuai KTP, atau hapus baris ini."
     ),
@@ -204,7 +206,7 @@ MESSAGES: dict[str, str] = {
         'Baris {row}, kolom Tanggal pelatihan: "{value}" bukan tanggal. '
         "Tulis sebagai hari-bulan-tahun, misalnya 12-11-2024."
     ),
-    # -- BPJS and attendance imports (readiness.readiness_imports, issue 6) --------------------
+    # -- BPJS and attendance imports (readiness.readiness_imports) ----------------------------
     "import_columns_missing": (
         'Berkas "{file}": kolom {missing} tidak ditemukan. Judul kolom yang terbaca: {found}. '
         "Beri judul kolom {expected}, lalu unggah lagi; tidak ada data yang diubah."
@@ -307,6 +309,11 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
     msg = f"message codes defined twice: {sorted(_OVERLAP)}"
     raise RuntimeError(msg)
 MESSAGES.update(APP_MESSAGES)
+_OVERLAP = MESSAGES.keys() & DOMAIN_MESSAGES.keys()
+if _OVERLAP:  # a code means one text; two areas must not claim it
+    msg = f"message codes defined twice: {sorted(_OVERLAP)}"
+    raise RuntimeError(msg)
+MESSAGES.update(DOMAIN_MESSAGES)
 
 
 def fields(code: str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from readiness import formatting as fmt
+from readiness import messages
 from readiness.config import MEASURES, Milestone, parse_day
 from readiness.errors import ReadinessError
 from readiness.messages_plan import MEASURE_LABELS, STATE_LABELS, expr, text
@@ -83,17 +84,14 @@ def with_change(
     """
     codes = [m.code for m in milestones]
     if code not in codes:
-        msg = f'Milestone "{code}" tidak ada. Milestone yang ada: {", ".join(codes)}.'
+        msg = messages.text("plan_unknown_milestone", code=code, codes=", ".join(codes))
         raise ReadinessError(msg, code="plan_unknown_milestone")
     changed = []
     for milestone in milestones:
         if milestone.code == code:
             new_day = milestone.day if day is None else parse_day(day)
             if new_day is None:
-                msg = (
-                    f'Hari milestone harus seperti "H-21" (0 sampai 366 hari sebelum pemungutan '
-                    f'suara), tertulis "{day}".'
-                )
+                msg = messages.text("plan_day_invalid", day=day)
                 raise ReadinessError(msg, code="plan_day_invalid")
             new_target = milestone.target
             if target is not None:
@@ -102,7 +100,7 @@ def with_change(
                 except ValueError:
                     new_target = -1.0
                 if not 0 < new_target <= 100:
-                    msg = f'Target harus persen lebih dari 0 sampai 100, tertulis "{target}".'
+                    msg = messages.text("plan_target_invalid", target=target)
                     raise ReadinessError(msg, code="plan_target_invalid")
             milestone = Milestone(milestone.code, milestone.label, new_day, new_target,
                                   milestone.measure)  # fmt: skip
@@ -185,8 +183,9 @@ def milestone_status(
     for row in plan.iter_rows(named=True):
         measure = row["measure"]
         if measure not in progress.columns:
-            msg = f"progress frame has no {measure!r} column for milestone {row['code']!r}"
-            raise ValueError(msg)
+            # A programming error, for the developer in English; never shown to a user.
+            bug = f"progress frame has no {measure!r} column for milestone {row['code']!r}"
+            raise ValueError(bug)
         denominator = f"{measure}_need" if f"{measure}_need" in progress.columns else "need"
         parts.append(
             progress.lazy()

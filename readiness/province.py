@@ -1,4 +1,4 @@
-"""A province instance (issue 9): the province's kabupaten list and one kabupaten's region file.
+"""A province instance: the province's kabupaten list and one kabupaten's region file.
 
 The kabupaten list (``data/kabupaten_bengkulu.csv``: kode_kabupaten, nama_kabupaten) names
 every kabupaten/kota of the province, so a province head sees all of them even before their
@@ -18,6 +18,7 @@ import polars as pl
 
 from readiness.config import Settings
 from readiness.errors import ReadinessError, ReferenceDataError
+from readiness.messages import text
 from readiness.permissions import check_permission, check_scope, check_whole_country
 from readiness.regions import KECAMATAN_CODE, load_regions, read_reference_csv
 from readiness.scope import Actor
@@ -114,33 +115,40 @@ def check_region_file(path: Path, settings: Settings) -> RegionFile:
         # Unreadable, no kode_kecamatan column, empty, or no code of the form PP.KK.CC:
         # load_regions names the row and the problem.
         load_regions(path, settings.kabupaten_code)
-        msg = f"Berkas wilayah {path.name} tidak berisi kode kecamatan yang dapat dibaca."
+        msg = text("region_file_invalid", file=path.name)
         raise ReadinessError(msg, code="region_file_invalid")
     if len(found) > 1:
         (first, _), (second, row) = found[0], found[1]
         codes = ", ".join(code for code, _ in found)
-        msg = (
-            f"Berkas wilayah {path.name} memuat kode lebih dari satu kabupaten ({codes}); baris "
-            f"{row} adalah yang pertama dengan {second}, sedangkan baris pertama {first}. Satu "
-            "berkas untuk satu kabupaten: pisahkan berkasnya lalu impor satu per satu."
+        msg = text(
+            "region_file_two_kabupaten",
+            file=path.name,
+            codes=codes,
+            row=row,
+            second=second,
+            first=first,
         )
         raise ReadinessError(msg, code="region_file_two_kabupaten")
     code = found[0][0]
     known = kabupaten_list(settings)
     if code == settings.kabupaten_code:
-        msg = (
-            f"Berkas wilayah {path.name} berisi {settings.kabupaten_name} ({code}), kabupaten "
-            "instans ini. Wilayahnya diatur oleh region_file di pengaturan "
-            f"({settings.source_file.name}); ganti berkas itu lalu mulai ulang aplikasi."
+        msg = text(
+            "region_file_is_own_kabupaten",
+            file=path.name,
+            kabupaten_name=settings.kabupaten_name,
+            code=code,
+            settings_file=settings.source_file.name,
         )
         raise ReadinessError(msg, code="region_file_own_kabupaten")
     names = dict(known.iter_rows())
     if code not in names:
         listed = ", ".join(known["code"].to_list()) or "tidak ada"
-        msg = (
-            f"Berkas wilayah {path.name} berisi kode kabupaten {code}, yang tidak ada dalam "
-            f"daftar kabupaten {settings.province_name} (kode yang dikenal: {listed}). "
-            "Periksa kode pada berkasnya."
+        msg = text(
+            "region_file_kabupaten_unknown",
+            file=path.name,
+            code=code,
+            province_name=settings.province_name,
+            listed=listed,
         )
         raise ReadinessError(msg, code="region_file_kabupaten_unknown")
     return RegionFile(code, names[code], load_regions(path, code))

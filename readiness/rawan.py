@@ -17,7 +17,7 @@ import polars as pl
 
 from readiness.config import RawanLevel
 from readiness.errors import ReadinessError
-from readiness.ingest import RosterFileError, read_grid
+from readiness.file_formats import RosterFileError, read_grid
 from readiness.messages_plan import expr, text
 from readiness.regions import name_key, name_keys
 from readiness.tps_list import (

@@ -418,7 +418,7 @@ def tick_attendance(
     known = set(store.officers(scope)["nik"].to_list())
     new = sorted(set(niks) & known - set(store.session_attendees(session_id)))
     if not new:
-        msg = "Tidak ada linmas baru yang dicentang untuk sesi ini; tidak ada data yang diubah."
+        msg = messages.text("import_nothing")
         raise ReadinessError(msg, code="import_nothing")
     check_permission(actor, "manage_readiness")
     store.record_attendance(actor, session_id, new, file_name=None)
@@ -443,15 +443,15 @@ def add_session(
     """Create a training session after checking place and modules against the settings."""
     place = place.strip()
     if not place:
-        msg = "Tempat pelatihan kosong. Tulis tempatnya, misalnya Aula Kecamatan Curup."
+        msg = messages.text("session_place_missing")
         raise ReadinessError(msg, code="session_place_missing")
     allowed = list(store.settings.training_modules)
     unknown = [m for m in modules if m not in allowed]
     if not modules or unknown:
-        msg = (
-            f"Pilih minimal satu modul dari daftar: {', '.join(allowed)}"
-            + (f" (tidak dikenal: {', '.join(unknown)})" if unknown else "")
-            + "."
+        listed = ", ".join(unknown)
+        unknown_note = messages.text("session_modules_unknown", unknown=listed) if unknown else ""
+        msg = messages.text(
+            "session_modules_invalid", allowed=", ".join(allowed), unknown=unknown_note
         )
         raise ReadinessError(msg, code="session_modules_invalid")
     check_permission(actor, "manage_readiness")
@@ -536,7 +536,7 @@ def undo_of_kind(store: Store, actor: Actor, kind: str, batch_id: int) -> None:
     """Undo one import after checking it is of ``kind`` (a BPJS number never undoes attendance)."""
     if batch_id not in store.batches(kind)["id"].to_list():
         label = "BPJS" if kind == "bpjs" else "absensi"
-        msg = f"Impor {label} nomor {batch_id} tidak ditemukan. Periksa nomornya di riwayat impor."
+        msg = messages.text("import_batch_unknown", label=label, batch_id=batch_id)
         raise ReadinessError(msg, code="batch_unknown")
     undo(store, actor, batch_id)
 
@@ -590,10 +590,7 @@ def pending_enrolment_csv(store: Store, actor: Actor, scope, *, unmasked: bool) 
     from readiness.privacy import shows_personal_data
 
     if unmasked and not shows_personal_data(actor.role, "export"):
-        msg = (
-            f"Peran {actor.role} tidak boleh mengunduh NIK dan nomor HP lengkap (UU 27/2022). "
-            "Unduh tanpa --unmasked, atau minta admin kabupaten."
-        )
+        msg = messages.text("unmasked_download_denied", role=actor.role)
         raise AccessDenied(msg)
     officers = reports.readiness_people(store, scope).officers
     return enrolment_csv(store, actor, officers, unmasked=unmasked)()

@@ -1,4 +1,4 @@
-"""Berjenjang roll-up (issue 9): kabupaten recaps (``summary --json``) imported one level up.
+"""Berjenjang roll-up: kabupaten recaps (``summary --json``) imported one level up.
 
 Each kabupaten instance writes its recap with ``python -m readiness summary --json``; a province
 instance imports those files (``recap import``), all of them or none, and its Ringkasan shows a
@@ -21,6 +21,7 @@ from readiness import formatting as fmt
 from readiness.config import Settings
 from readiness.db import RECAP_COLUMNS, Actor, Store
 from readiness.errors import ReadinessError
+from readiness.messages import text
 from readiness.permissions import check_permission, check_scopes
 from readiness.scope import Scope
 
@@ -324,7 +325,7 @@ def _recap_schema() -> dict[str, pl.DataType]:
 def import_recaps(store: Store, actor: Actor, checked: RecapCheck) -> int:
     """Store a checked batch in one audited transaction; refused whole when any file was."""
     if not checked.ok:
-        msg = f"{len(checked.problems)} masalah pada berkas rekap; tidak ada rekap yang disimpan."
+        msg = text("recap_rejected", count=len(checked.problems))
         raise ReadinessError(msg, code="recap_rejected")
     if not checked.recaps.height:
         return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from readiness.errors import ReferenceDataError
+from readiness.messages import text
 
 REGION_COLUMNS = ("kode_kecamatan", "nama_kecamatan", "kode_desa", "nama_desa", "jenis")
 KECAMATAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
@@ -43,7 +44,7 @@ def load_aliases(path: Path) -> pl.DataFrame:
         return pl.DataFrame(schema={"alias_key": pl.String, "desa_code": pl.String})
     raw = pl.read_csv(path, infer_schema=False)
     if not {"alias", "kode_desa"} <= set(raw.columns):
-        msg = f"Berkas alias {path.name}, baris 1: kolom alias dan kode_desa harus ada."
+        msg = text("alias_columns_missing", file=path.name)
         raise ReferenceDataError(msg)
     return raw.select(
         pl.col("alias").map_batches(name_keys, return_dtype=pl.String).alias("alias_key"),
@@ -61,23 +62,26 @@ def read_reference_csv(
     try:
         raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
     except FileNotFoundError:
-        msg = f"Berkas {what} tidak ditemukan: {path}. Periksa {setting} di pengaturan."
+        msg = text("reference_file_missing", what=what, path=path, setting=setting)
         raise ReferenceDataError(msg) from None
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
-        msg = f"Berkas {what} {path.name} tidak dapat dibaca sebagai CSV: {error}"
+        msg = text("reference_file_not_csv", what=what, file=path.name, error=error)
         raise ReferenceDataError(msg) from None
     missing = [c for c in columns if c not in raw.columns]
     if missing:
-        msg = (
-            f"Berkas {what} {path.name}, baris 1: kolom {', '.join(missing)} tidak ada. "
-            f"Kolom yang diharapkan: {', '.join(columns)}."
+        msg = text(
+            "reference_columns_missing",
+            what=what,
+            file=path.name,
+            missing=", ".join(missing),
+            expected=", ".join(columns),
         )
         raise ReferenceDataError(msg)
     return raw
 
 
-def _problem(path: Path, row: int, text: str) -> ReferenceDataError:
-    return ReferenceDataError(f"Berkas wilayah {path.name}, baris {row}: {text}")
+def _problem(path: Path, row: int, problem: str) -> ReferenceDataError:
+    return ReferenceDataError(text("region_row_problem", file=path.name, row=row, problem=problem))
 
 
 def load_regions(path: Path, kabupaten_code: str) -> pl.DataFrame:
@@ -87,7 +91,7 @@ def load_regions(path: Path, kabupaten_code: str) -> pl.DataFrame:
     """
     raw = read_reference_csv(path, what="wilayah", setting="region_file", columns=REGION_COLUMNS)
     if raw.height == 0:
-        msg = f"Berkas wilayah {path.name} tidak berisi satu desa/kelurahan pun."
+        msg = text("region_file_empty", file=path.name)
         raise ReferenceDataError(msg)
     seen: set[str] = set()
     # Reference files are small (one kabupaten): a per-row check gives the exact row number.

@@ -17,6 +17,7 @@ from readiness.db import Actor, Store, StoredRoster
 from readiness.errors import ReadinessError
 from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
 from readiness.kabupaten_regions import kabupaten_code_of, kabupaten_name, not_loaded_message
+from readiness.messages import text
 from readiness.permissions import check_permission, check_scope
 from readiness.regions import DESA_CODE, load_aliases
 from readiness.scope import Scope
@@ -39,7 +40,7 @@ class CheckedRoster:
     file_error: RosterFileError | None
     previous_version: int = 0  # the desa's stored version it was checked against (0 = none)
     # The data version the NIK-elsewhere look-up saw: storing skips repeating it when no roster
-    # landed since (issue 9: that scan is a third of a store in a national file).
+    # landed since (that scan is a third of a store in a national file).
     checked_version: int | None = None
 
     def to_json(self) -> dict:
@@ -84,7 +85,7 @@ def read_upload(store: Store, data: bytes, file_name: str) -> UploadWork:
 def roster_context(store: Store, desa_code: str) -> RosterContext:
     """What validation needs to know from the database about one desa."""
     settings = store.settings
-    # Issue 9 (province instance): any desa of the regions table, of whichever kabupaten.
+    # Province instance: any desa of the regions table, of whichever kabupaten.
     if not DESA_CODE.match(desa_code) or store.region_name(desa_code) is None:
         raise _unknown_desa(store, desa_code)
     tps = store.tps_count(desa_code)
@@ -105,10 +106,7 @@ def _unknown_desa(store: Store, desa_code: str) -> ReadinessError:
         return ReadinessError(missing, code="regions_not_loaded")
     name = kabupaten_name(store, desa_code)
     where = name or "instans ini"
-    msg = (
-        f"Kode desa {desa_code!r} tidak ada dalam daftar wilayah {where}. "
-        "Tulis kode lengkap, mis. 17.02.06.2001."
-    )
+    msg = text("roster_desa_unknown", desa_code=repr(desa_code), where=where)
     return ReadinessError(msg, code="desa_unknown")
 
 
@@ -309,22 +307,24 @@ def skipped_table(checked: CheckedRoster) -> pl.DataFrame:
 def describe_previous(checked: CheckedRoster) -> str:
     """What submitting will do to the stored versions, said before the operator clicks."""
     if checked.previous_version == 0:
-        return "Desa ini belum punya daftar tersimpan; berkas ini akan menjadi versi 1."
-    return (
-        f"Tersimpan sekarang: versi {checked.previous_version}. Menyimpan berkas ini membuat "
-        f"versi {checked.previous_version + 1}; versi sebelumnya tetap tersimpan."
-    )
+        return text("roster_first_version")
+    current = checked.previous_version
+    return text("roster_next_version", current=current, next=current + 1)
 
 
 def describe_stored(stored: StoredRoster, desa_name: str) -> str:
     """What a submission changed, for the success message."""
-    text = f"Daftar linmas {desa_name} disimpan sebagai versi {stored.version}."
+    added = fmt.number(stored.added)
     if stored.previous_version is None:
-        return text + f" {fmt.number(stored.added)} linmas tercatat."
-    return text + (
-        f" Dibanding versi {stored.previous_version}: {fmt.number(stored.added)} ditambah, "
-        f"{fmt.number(stored.removed)} dihapus, {fmt.number(stored.changed)} diubah. "
-        "Versi sebelumnya tetap tersimpan."
+        return text("roster_stored_first", desa_name=desa_name, version=stored.version, added=added)
+    return text(
+        "roster_stored_changed",
+        desa_name=desa_name,
+        version=stored.version,
+        previous=stored.previous_version,
+        added=added,
+        removed=fmt.number(stored.removed),
+        changed=fmt.number(stored.changed),
     )
 
 
@@ -380,11 +380,11 @@ def save_roster(
 def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> StoredRoster:
     """Store the accepted rows of a checked file as the desa's next roster version."""
     if checked.verdict is None:
-        msg = "Berkas ini ditolak seluruhnya; tidak ada yang dapat disimpan."
+        msg = text("file_rejected")
         raise ReadinessError(msg, code="file_rejected")
     v = checked.verdict
     if v.accepted == 0:
-        msg = "Tidak ada baris yang diterima; perbaiki baris yang ditolak lalu periksa lagi."
+        msg = text("nothing_accepted")
         raise ReadinessError(msg, code="nothing_accepted")
     return save_roster(
         store,

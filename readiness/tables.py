@@ -10,7 +10,7 @@ from urllib.parse import quote
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness.privacy import mask_nik_expr, mask_phone_expr  # issue 6
+from readiness.privacy import mask_nik_expr, mask_phone_expr
 
 STATE_LABELS = {"lengkap": "Lengkap", "sebagian": "Sebagian", "belum mengirim": "Belum mengirim"}
 
@@ -71,7 +71,7 @@ def desa_submission_table(desa: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# -- readiness tables and action lists (issue 6) -------------------------------------------------
+# -- readiness tables and action lists -----------------------------------------------------------
 
 READINESS_STATUS_LABELS = {"siap": "Siap", "perlu perhatian": "Perlu perhatian", "kritis": "Kritis"}
 NO_CONTACT = "kontak belum ada"
@@ -417,7 +417,7 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return spreadsheet.csv_bytes(frame)
 
 
-# -- readiness page helpers (issue 6) --------------------------------------------------------------
+# -- readiness page helpers ------------------------------------------------------------------------
 
 
 def readiness_headline(kecamatan: pl.DataFrame, summary: dict) -> str:
@@ -530,7 +530,7 @@ def ticked(sheet: pl.DataFrame, edited) -> list[str]:
     return [nik for nik in now if nik not in before]
 
 
-# -- end of readiness tables (issue 6) -------------------------------------------------------------
+# -- end of readiness tables -----------------------------------------------------------------------
 
 
 # -- UX pass: the Daftar TPS page's preview --------------------------------------------------------
@@ -599,7 +599,7 @@ REGIONS_NOT_LOADED = "data wilayah belum dimuat"
 
 
 def regions_not_loaded_note(areas: pl.DataFrame, level: str) -> str | None:
-    """Issue 9: which areas of the recap have no kecamatan/desa list yet, or None when all do."""
+    """Which areas of the recap have no kecamatan/desa list yet, or None when all do."""
     missing = areas.filter(pl.col("kecamatan_total").is_null())
     if not missing.height:
         return None
@@ -617,7 +617,7 @@ def area_table(areas: pl.DataFrame, level: str) -> pl.DataFrame:
     return areas.select(
         pl.col("area_code").alias("Kode"),
         pl.col("area_name").alias(AREA_LABELS.get(level, level)),
-        # issue 9 (province instance): a kabupaten whose kecamatan/desa list is not imported
+        # province instance: a kabupaten whose kecamatan/desa list is not imported
         # yet reads "belum dimuat", never "0 dari 0" (metrics left its sums null)
         pl.when(pl.col("kecamatan_total").is_null())
         .then(pl.lit(REGIONS_NOT_LOADED))

@@ -14,8 +14,9 @@ import polars as pl
 
 from readiness.db import Actor, Store
 from readiness.errors import ReadinessError
-from readiness.ingest import RosterFileError, read_grid
+from readiness.file_formats import RosterFileError, read_grid
 from readiness.kabupaten_regions import check_kabupaten
+from readiness.messages import text
 from readiness.permissions import check_permission, check_scopes
 from readiness.regions import load_aliases, name_key, name_keys
 from readiness.scope import Scope
@@ -90,10 +91,8 @@ def parse_tps(
     if missing:
         labels = {"desa": "Desa/Kelurahan", "tps_number": "Nomor TPS"}
         found = ", ".join(c for c in frame.columns if c != "_row") or "(tidak ada)"
-        msg = (
-            f"Kolom {', '.join(labels[m] for m in missing)} tidak ditemukan. Kolom yang ada: "
-            f"{found}. Beri judul kolom: Kecamatan, Desa/Kelurahan, Nomor TPS, Rawan, Alamat."
-        )
+        listed = ", ".join(labels[m] for m in missing)
+        msg = text("tps_columns_missing", missing=listed, found=found)
         raise ReadinessError(msg, code="tps_columns_missing")
     rows = frame.rename(mapping).with_columns(
         (pl.col(c) if c in mapping.values() else pl.lit(None, dtype=pl.String)).alias(c)
@@ -258,10 +257,8 @@ def locate_tps_table(
     index = next(found, None)
     if index is None:
         first = next((labels for labels in top if any(labels)), [])
-        msg = (
-            "Baris judul kolom tidak ditemukan di 30 baris teratas. Baris pertama berisi: "
-            f"{', '.join(t for t in first if t) or '(kosong)'}. Beri judul kolom: {headers}."
-        )
+        first_row = ", ".join(t for t in first if t) or "(kosong)"
+        msg = text("tps_header_missing", first=first_row, headers=headers)
         raise ReadinessError(msg, code="tps_columns_missing")
     labels = top[index]
     names, seen = [], set()
@@ -281,7 +278,7 @@ def check_tps_file(
     """Read a KPU TPS file and match it to one kabupaten's villages; nothing is stored.
 
     ``kabupaten_code`` defaults to the home kabupaten; a province instance names another one
-    whose kecamatan/desa were loaded with ``regions import`` (issue 9).
+    whose kecamatan/desa were loaded with ``regions import``.
     """
     code, _ = check_kabupaten(store, kabupaten_code or store.settings.kabupaten_code)
     try:

@@ -57,7 +57,7 @@ def store() -> Store:
     """The database named by ``READINESS_DB`` (migrated once per process); stops on bad set-up."""
     try:
         current = _store(str(database_path()))
-    except DatabaseFileError as error:  # issue 10: a damaged file names the newest backup
+    except DatabaseFileError as error:  # a damaged file names the newest backup
         reason = backup.unreadable_database_message(error.path, load_settings(), error.detail)
         st.error(text("app_cannot_start", reason=reason))
         st.stop()
@@ -71,7 +71,7 @@ def store() -> Store:
 
 
 def _daily_backup(current: Store) -> None:
-    """Issue 10: the day's snapshot ([backup] daily); a failure is logged, never shown."""
+    """The day's snapshot ([backup] daily); a failure is logged, never shown."""
     try:
         backup.daily_snapshot(current, dt.datetime.now(WIB).date())
     except Exception:
@@ -96,7 +96,7 @@ def overview(scope: Scope) -> reports.Overview:
 
 
 def current_actor() -> Actor:
-    """Who is logged in to this session; a page reached without a login stops here (issue 8)."""
+    """Who is logged in to this session; a page reached without a login stops here."""
     actor = st.session_state.get("actor")
     if actor is None:
         st.warning(text("login_first"))
@@ -257,7 +257,7 @@ def page_header(title: str) -> None:
     st.caption(line)
 
 
-# -- every loaded kabupaten of a province instance (issue 9) ---------------------------------------
+# -- every loaded kabupaten of a province instance -------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -279,7 +279,7 @@ def area_name() -> str:
 # -- end of every loaded kabupaten ------------------------------------------------------------------
 
 
-# -- exports (issue 7): the Ekspor page's preview and its deferred downloads ---------------------
+# -- exports: the Ekspor page's preview and its deferred downloads -------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -319,7 +319,7 @@ def export_download(
     return produce
 
 
-# -- accounts and sessions (issue 8): login gate, roles, timeout, logout -------------------------
+# -- accounts and sessions: login gate, roles, timeout, logout -----------------------------------
 # Tests log in by putting an Actor in session state: see ``login_as`` and tests/conftest.py.
 
 
@@ -417,7 +417,7 @@ def needs_first_admin() -> bool:
     return store().count("users") == 0 and store().meta("mode") != "demo"
 
 
-# -- readiness (issue 6) ---------------------------------------------------------------------------
+# -- readiness -------------------------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

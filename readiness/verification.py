@@ -123,7 +123,9 @@ def review(store: Store, actor: Actor, submission_id: int, decision: str, note: 
     """Record the kecamatan's decision (a label of :data:`DECISIONS` or a status)."""
     status = DECISIONS.get(decision, decision)
     if status not in DECISIONS.values():
-        msg = f"Keputusan {decision!r} tidak dikenal. Pilih: {', '.join(DECISIONS)}."
+        msg = messages.text(
+            "review_decision_unknown", decision=repr(decision), decisions=", ".join(DECISIONS)
+        )
         raise ReadinessError(msg, code="review_decision_unknown")
     return review_submission(store, actor, submission_id, status, note)
 

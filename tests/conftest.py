@@ -255,7 +255,7 @@ def province_template(tmp_path_factory) -> Path:
     return folder / "M" / "pristine.duckdb"
 
 
-# -- logging in for page tests (issue 8) ---------------------------------------------------------
+# -- logging in for page tests -------------------------------------------------------------------
 # Every page needs a login now. A page test logs in by putting an Actor in session state before
 # the first run (nothing else is needed; no account row is required):
 #

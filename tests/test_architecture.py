@@ -19,7 +19,18 @@ PACKAGE = ROOT / "readiness"
 DB = PACKAGE / "db"
 # What the database package may import from the rest of readiness: small value types only.
 DB_MAY_IMPORT = {"readiness.scope", "readiness.errors"}
-PURE_MODULES = ("metrics.py", "validation.py", "charts.py", "plan.py", "rawan.py", "contacts.py")
+PURE_MODULES = (
+    "metrics.py",
+    "validation.py",
+    "roster_rules.py",
+    "roster_normalise.py",
+    "column_names.py",
+    "file_formats.py",
+    "charts.py",
+    "plan.py",
+    "rawan.py",
+    "contacts.py",
+)
 SQL = re.compile(
     r"\b(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+TABLE|ALTER\s+TABLE|DROP\s+TABLE)\s",
 )

@@ -157,7 +157,7 @@ def _foreign_duckdb(path: Path) -> Path:
 def _other_kabupaten(store: Store, path: Path) -> Path:
     backup.backup(store, path)
     con = duckdb.connect(str(path))
-    # issue 9: every file lists all kabupaten of the province; the one with kecamatan is its own
+    # every file lists all kabupaten of the province; the one with kecamatan is its own
     con.execute("UPDATE regions SET parent_code = '17.03' WHERE level = 'kecamatan'")
     con.close()
     return path

@@ -61,7 +61,7 @@ def test_bulk_load_adds_every_row_in_one_audited_write(store, settings, generate
     files = {name: getattr(generated, name) for name in CSV_FILES}
     added = store.bulk_load(SYSTEM, files)
     bundled = 1 + 1 + 15 + 156  # province, kabupaten, kecamatan, desa already loaded at open
-    bundled += 9  # issue 9: the other kabupaten rows of data/kabupaten_bengkulu.csv, too
+    bundled += 9  # the other kabupaten rows of data/kabupaten_bengkulu.csv, too
     assert added == {
         "regions": 10 + 129 + 1_513 + 1 - bundled,
         "tps": 6_500,

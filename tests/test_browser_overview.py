@@ -1,4 +1,4 @@
-"""Issue 4 end to end: a real `streamlit run` on the demo database, opened in Debian's chromium."""
+"""The overview end to end: a real `streamlit run` on the demo database, opened in Debian's chromium."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 9 end to end: Kesiapan in Debian's chromium shows the kept counts `summary --json` gives.
+"""End to end: Kesiapan in Debian's chromium shows the kept counts `summary --json` gives.
 
 Prints the time from the login click to the first metric (Ringkasan) and from the menu click to
 Kesiapan's first card, so a CI log shows how responsive the dashboard is; nothing asserts on it.

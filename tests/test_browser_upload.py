@@ -1,4 +1,4 @@
-"""Issue 5 end to end: a desa operator logs in, uploads a roster from memory, checks and submits.
+"""The roster upload end to end: a desa operator logs in, uploads a roster from memory, checks and submits.
 
 A real `streamlit run` in Debian's chromium; the database file is checked afterwards. Waits are
 on page state (``expect``), never on time.

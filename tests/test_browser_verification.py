@@ -1,4 +1,4 @@
-"""Issue 8 end to end in chromium: desa re-uploads a returned list, kecamatan verifies it."""
+"""Verification berjenjang end to end in chromium: desa re-uploads a returned list, kecamatan verifies it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Readiness chart specs (issue 6) checked through ``to_dict()``: fields, types, colours."""
+"""Readiness chart specs checked through ``to_dict()``: fields, types, colours."""
 
 from __future__ import annotations
 

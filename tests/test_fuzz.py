@@ -552,13 +552,13 @@ def test_whitespace_bomb_upload_stores_nothing(store):
 def test_parses_wait_for_a_free_slot_and_say_so_when_none_frees(monkeypatch):
     import threading
 
-    from readiness import ingest
+    from readiness import file_formats
 
     slots = threading.BoundedSemaphore(1)
-    monkeypatch.setattr(ingest, "_PARSE_SLOTS", slots)
-    monkeypatch.setattr(ingest, "_PARSE_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(file_formats, "_PARSE_SLOTS", slots)
+    monkeypatch.setattr(file_formats, "_PARSE_WAIT_SECONDS", 0.1)
     slots.acquire()  # another upload is being parsed
-    with pytest.raises(ingest.RosterFileError) as caught:
+    with pytest.raises(RosterFileError) as caught:
         read_table(formulas_and_html_xlsx(), "f.xlsx", max_bytes=LIMIT)
     assert caught.value.code == "file_busy"
     slots.release()

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from roster_builder import HEADER, csv_bytes, html_bytes, people, person, xlsx_bytes
 
+from readiness.file_formats import read_grid
 from readiness.ingest import (
     CANONICAL_COLUMNS,
     REQUIRED_COLUMNS,
     RawTable,
     RosterFileError,
     guess_mapping,
-    read_grid,
     read_table,
 )
 

@@ -1,4 +1,4 @@
-"""The message catalogue: every template renders, and pages and the CLI build no text inline.
+"""The message catalogue: every template renders; pages, CLI and domain build no text inline.
 
 The rule is in readiness/messages.py's docstring: a sentence a user reads is a catalogue code;
 plain labels (titles, widget labels, button text, column names, argparse help) may be literals.
@@ -20,13 +20,39 @@ MESSAGE_METHODS = {"error", "warning", "info", "success", "toast", "caption", "m
 MESSAGE_FUNCTIONS = {"print", "exit"}
 # Keywords that carry identifiers, icons or file handles, never text a user reads as a sentence.
 NOT_TEXT_KEYWORDS = {"code", "icon", "key", "file", "type", "sep", "end"}
+# Built-in exceptions raised for a programming mistake, in English by design.
+PROGRAMMER_ERRORS = {"ValueError", "TypeError", "KeyError", "RuntimeError", "AssertionError"}
+# Names a module logs through: log.warning(...) is for the operator, not a message.
+LOGGERS = {"log", "logger", "logging"}
 # Names a module binds a message to before raising or printing it.
 MESSAGE_NAMES = {"msg", "message", "text_shown"}
 
 
+# Domain modules whose raised errors and returned messages a person reads.
+DOMAIN_MODULES = (
+    "auth.py",
+    "backup.py",
+    "config.py",
+    "regions.py",
+    "province.py",
+    "readiness_imports.py",
+    "exports.py",
+    "export_pdf.py",
+    "plan.py",
+    "roster.py",
+    "tps_list.py",
+    "kabupaten_regions.py",
+    "kecamatan_upload.py",
+    "recaps.py",
+    "verification.py",
+)
+
+
 def checked_modules() -> list[Path]:
     pages = sorted((ROOT / "pages").glob("*.py"))
-    return [*pages, *sorted((ROOT / "readiness").glob("cli*.py")), ROOT / "readiness" / "ui.py"]
+    domain = [ROOT / "readiness" / name for name in DOMAIN_MODULES]
+    cli = sorted((ROOT / "readiness").glob("cli*.py"))
+    return [*pages, *cli, ROOT / "readiness" / "ui.py", *domain]
 
 
 def has_words(node: ast.AST) -> bool:
@@ -46,6 +72,10 @@ def has_words(node: ast.AST) -> bool:
 
 def shows_a_message(call: ast.Call) -> bool:
     func = call.func
+    if isinstance(func, ast.Attribute) and getattr(func.value, "id", None) in LOGGERS:
+        return False  # the operator's log, in English, never shown to a user
+    if isinstance(func, ast.Name) and func.id in PROGRAMMER_ERRORS:
+        return False  # a bug's report for the developer, never shown (the page guard hides it)
     if isinstance(func, ast.Name):
         return func.id in MESSAGE_FUNCTIONS or func.id.endswith(("Error", "Denied"))
     if isinstance(func, ast.Attribute):
@@ -72,10 +102,12 @@ def inline_texts(path: Path) -> list[str]:
 def test_the_scan_covers_pages_and_cli_modules():
     names = {p.relative_to(ROOT).as_posix() for p in checked_modules()}
     assert {"pages/upload.py", "pages/overview.py", "readiness/cli.py", "readiness/ui.py"} <= names
+    assert {f"readiness/{name}" for name in DOMAIN_MODULES} <= names
+    assert all((ROOT / "readiness" / name).is_file() for name in DOMAIN_MODULES)
 
 
 @pytest.mark.parametrize("path", checked_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_no_page_or_cli_module_builds_user_text_inline(path):
+def test_no_page_cli_or_domain_module_builds_user_text_inline(path):
     assert inline_texts(path) == []
 
 
@@ -89,7 +121,9 @@ def test_the_scan_finds_inline_text(tmp_path):
         "raise ReadinessError('Tidak boleh.', code='x')\n"
         "st.info(text('tps_stored', tps=1, villages=2), icon=':material/info:')\n"
         "raise ReadinessError(msg, code='user_unknown')\n"
-        "print('  ' + text('row_problem', row=1, message='x'))\n",
+        "print('  ' + text('row_problem', row=1, message='x'))\n"
+        "log.warning('could not read %s', path)\n"
+        "raise ValueError(f'no {name!r} column')\n",
         encoding="utf-8",
     )
     global ROOT

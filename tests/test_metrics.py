@@ -1,4 +1,4 @@
-"""Readiness metrics (issue 6) against hand-computed frames."""
+"""Readiness metrics against hand-computed frames."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 9: the "desa belum mengirim" list read in one query equals the overview-derived list."""
+"""The "desa belum mengirim" list read in one query equals the overview-derived list."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 4: the overview figures, the Ringkasan page and `summary --json` agree."""
+"""The overview figures, the Ringkasan page and `summary --json` agree."""
 
 from __future__ import annotations
 

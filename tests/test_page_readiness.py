@@ -1,4 +1,4 @@
-"""The Kesiapan, BPJS and Pelatihan pages (issue 6) through AppTest on the demo database."""
+"""The Kesiapan, BPJS and Pelatihan pages through AppTest on the demo database."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Issue 5 through the page: upload, verdict per row, store as a version; rejections store nothing.
+"""The roster upload through the page: upload, verdict per row, store as a version; rejections store nothing.
 
-Pages need a login (issue 8): ``app_as`` (tests/conftest.py) puts an Actor in session state.
+Pages need a login: ``app_as`` (tests/conftest.py) puts an Actor in session state.
 AppTest 1.67 finds ``st.data_editor`` but cannot edit it (its interactions are unsupported), so
 edit + recheck is tested on the handler the page calls (``roster.apply_edits`` + ``check_raw``)
 in tests/test_roster.py, and here only the editor's content is checked.

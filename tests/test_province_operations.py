@@ -1,4 +1,4 @@
-"""A province instance works every kabupaten whose regions are loaded like its home one (issue 9).
+"""A province instance works every kabupaten whose regions are loaded like its home one.
 
 A fresh database, then ``regions import`` of a small fake Kabupaten Seluma (17.05): rosters,
 TPS, accounts, pages and exports of 17.05 work as they do for the home kabupaten (17.02),

@@ -1,4 +1,4 @@
-"""Issue 9: the per-desa readiness counts every write keeps equal the counts computed live."""
+"""The per-desa readiness counts every write keeps equal the counts computed live."""
 
 import dataclasses
 import datetime as dt

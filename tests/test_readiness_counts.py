@@ -1,4 +1,4 @@
-"""Issue 9 follow-up: Kesiapan counted in DuckDB gives exactly the row-level figures."""
+"""Kesiapan counted in DuckDB gives exactly the row-level figures."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""BPJS and attendance imports (issue 6) on a real DuckDB file: listed problems, apply, exact undo."""
+"""BPJS and attendance imports on a real DuckDB file: listed problems, apply, exact undo."""
 
 from __future__ import annotations
 

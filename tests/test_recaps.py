@@ -1,4 +1,4 @@
-"""Issue 9: the berjenjang roll-up, kabupaten recaps (summary --json) imported by a province."""
+"""The berjenjang roll-up, kabupaten recaps (summary --json) imported by a province."""
 
 from __future__ import annotations
 

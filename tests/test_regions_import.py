@@ -1,4 +1,4 @@
-"""A province instance (issue 9): every kabupaten listed at start-up, one kabupaten's regions imported."""
+"""A province instance: every kabupaten listed at start-up, one kabupaten's regions imported."""
 
 from __future__ import annotations
 

@@ -157,7 +157,7 @@ def test_cli_json_for_a_refused_file_names_the_code(store):
 
 
 def test_a_nik_registered_elsewhere_after_the_check_is_caught_at_store(store):
-    """Store skips the NIK look-up only while no roster landed since the check (issue 9)."""
+    """Store skips the NIK look-up only while no roster landed since the check."""
     other = "17.02.06.1004"
     mine = roster.check_roster_file(store, DESA, csv_bytes(people(2)), "a.csv")
     assert mine.verdict.rejected == 0

@@ -21,7 +21,7 @@ DESA_A = "17.02.06.2001"  # Derati, Kecamatan Kota Padang
 DESA_B = "17.02.06.1004"  # Kota Padang (kelurahan), same kecamatan
 DESA_OTHER = "17.02.09.1012"  # Dwi Tunggal, Kecamatan Curup
 # province + kabupaten + 15 kecamatan + 156 desa/kelurahan
-# + the other 9 kabupaten/kota of data/kabupaten_bengkulu.csv (issue 9: province instance)
+# + the other 9 kabupaten/kota of data/kabupaten_bengkulu.csv (province instance)
 REGION_ROWS = 1 + 1 + 15 + 156 + 9
 TABLES = ("officers", "submissions", "findings", "tps", "audit_log")
 

@@ -1,4 +1,4 @@
-"""Issue 4: the KPU TPS list is matched to Kemendagri codes, all rows or none."""
+"""The KPU TPS list is matched to Kemendagri codes, all rows or none."""
 
 from __future__ import annotations
 

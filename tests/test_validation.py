@@ -15,9 +15,9 @@ from roster_builder import HEADER, csv_bytes, nik, people, person, xlsx_bytes
 
 from readiness import messages
 from readiness.ingest import RawTable, RosterFileError, read_table
+from readiness.roster_rules import PROVINCE_CODES
 from readiness.validation import (
     OFFICER_SCHEMA,
-    PROVINCE_CODES,
     RULES,
     RosterContext,
     rejected_file_json,

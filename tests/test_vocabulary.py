@@ -13,7 +13,8 @@ import pytest
 from roster_builder import csv_bytes, person
 
 from readiness import readiness_imports as imports
-from readiness.ingest import read_grid, read_table
+from readiness.file_formats import read_grid
+from readiness.ingest import read_table
 from readiness.tps_list import locate_tps_table, parse_tps
 from readiness.validation import RosterContext, validate_roster
 
