@@ -399,6 +399,7 @@ ACTION_LABELS = {
     "export.xlsx": "Ekspor Excel",
     "export.csv": "Ekspor CSV",
     "meta.set": "Ubah pengaturan sistem",
+    "plan.set": "Ubah rencana H-n",
     "privacy.forget_nik": "Hapus data pribadi (NIK)",
     "readiness.recount": "Hitung ulang kesiapan semua desa",
     "recap.import": "Impor rekap kabupaten",
