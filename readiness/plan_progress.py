@@ -146,6 +146,7 @@ class PlanStatus:
     kecamatan_late: pl.DataFrame  # plan.unit_lateness per kecamatan
     desa_late: pl.DataFrame  # plan.unit_lateness per desa
     headline: str
+    progress: pl.DataFrame  # desa_progress: names, contact, counts per desa
 
 
 def plan_status(store: Store, view: Readiness) -> PlanStatus:
@@ -171,6 +172,7 @@ def plan_status(store: Store, view: Readiness) -> PlanStatus:
         kecamatan_late=plan.unit_lateness(per_kecamatan, key="kecamatan_code"),
         desa_late=plan.unit_lateness(per_desa, key="desa_code"),
         headline=plan.headline(counts, voting, today),
+        progress=desa,
     )
 
 
@@ -311,15 +313,16 @@ _LIST_ASKS = {
 
 
 def plan_action_lists(
-    lists: dict[str, pl.DataFrame], status: PlanStatus, desa: pl.DataFrame, *, sender: str
+    lists: dict[str, pl.DataFrame], status: PlanStatus, *, sender: str
 ) -> dict[str, pl.DataFrame]:
     """Kesiapan's action lists ordered by most overdue, each naming the late milestone.
 
     lists: ``tables.action_lists`` (their Kecamatan and Desa/Kelurahan columns find the desa).
-    desa: :func:`desa_progress`. Each list gains "Terlambat" ("Daftar linmas terlambat 3 hari
+    Each list gains "Terlambat" ("Daftar linmas terlambat 3 hari
     dari target H-21", or "–") and its WhatsApp text becomes the plan's reminder for the desa
     plus what the list asks; a list of villages nobody can reach is added.
     """
+    desa = status.progress
     keys = desa.select(
         pl.col("kecamatan_name").alias("Kecamatan"),
         pl.col("desa_name").alias("Desa/Kelurahan"),
