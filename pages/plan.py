@@ -51,6 +51,4 @@ with ui.guard():
     names = dict(status.kecamatan.select("kecamatan_code", "kecamatan_name").unique().sort(
         "kecamatan_code").iter_rows())  # fmt: skip
     kec = st.selectbox("Kecamatan", list(names), format_func=names.get, key="plan_kecamatan")
-    st.dataframe(
-        plan_progress.desa_plan_table(status, kec), hide_index=True, key="plan_desa_table"
-    )
+    st.dataframe(plan_progress.desa_plan_table(status, kec), hide_index=True, key="plan_desa_table")

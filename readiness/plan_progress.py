@@ -41,9 +41,7 @@ def milestones(store: Store) -> tuple[Milestone, ...]:
 
     A stored change for a milestone no longer in the settings is ignored.
     """
-    changes = {
-        row["code"]: row for row in store.milestone_overrides().iter_rows(named=True)
-    }
+    changes = {row["code"]: row for row in store.milestone_overrides().iter_rows(named=True)}
     return tuple(
         Milestone(m.code, m.label, changes[m.code]["day"], changes[m.code]["target"], m.measure)
         if m.code in changes

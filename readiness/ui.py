@@ -448,9 +448,7 @@ def readiness_people(scope: Scope) -> reports.People:
 def _plan_status(path: str, version: int, scope_code: str, today_iso: str):
     from readiness import plan_progress
 
-    return plan_progress.plan_status(
-        _store(path), _readiness(path, version, scope_code, today_iso)
-    )
+    return plan_progress.plan_status(_store(path), _readiness(path, version, scope_code, today_iso))
 
 
 def plan_status(scope: Scope):
