@@ -91,6 +91,16 @@ TEMPLATES: dict[str, str] = {
         "Tidak ada yang diubah: tulis --day H-N dan/atau --target PERSEN, mis. "
         "plan set daftar --day H-21 --target 100."
     ),
+    "contacts_refused": (
+        'Berkas kontak "{file}" ditolak; tidak ada akun yang dibuat. {count} baris bermasalah: '
+        "{problems}{more} Perbaiki berkasnya lalu jalankan lagi."
+    ),
+    "contacts_more": " (dan {count} lainnya).",
+    "contacts_applied": (
+        "{phones} akun baru mendapat nomor HP dari berkas kontak; {without} desa/kelurahan "
+        "belum punya kontak yang bisa dihubungi."
+    ),
+    "contacts_warnings": "Catatan berkas kontak: {warnings}",
     # -- rawan TPS file (readiness.rawan) --
     "rawan_columns_missing": (
         "Kolom {missing} tidak ditemukan. Kolom yang ada: {found}. Beri judul kolom: {expected}."
