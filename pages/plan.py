@@ -13,9 +13,12 @@ with ui.guard():
     table = plan_progress.plan_table(ui.store(), ui.today())
     if auth.can(actor, "manage_settings"):
         with st.expander("Ubah milestone", expanded=False):
-            labels = dict(table.select("code", "label").iter_rows())
-            code = st.selectbox("Milestone", list(labels), format_func=labels.get, key="plan_code")
-            row = table.filter(table["code"] == code).row(0, named=True)
+            choices = plan_progress.milestone_choices(table)
+            code = st.selectbox(
+                "Milestone", list(choices), format_func=lambda c: choices[c]["label"],
+                key="plan_code",
+            )  # fmt: skip
+            row = choices[code]
             day = st.text_input("Hari (H-n)", value=row["h"], key="plan_day")
             target = st.number_input(
                 "Target (% kebutuhan)", 1.0, 100.0, float(row["target"]), 5.0, key="plan_target"
@@ -48,7 +51,6 @@ with ui.guard():
     st.dataframe(
         plan_progress.kecamatan_plan_table(status), hide_index=True, key="plan_kecamatan_table"
     )
-    names = dict(status.kecamatan.select("kecamatan_code", "kecamatan_name").unique().sort(
-        "kecamatan_code").iter_rows())  # fmt: skip
+    names = plan_progress.kecamatan_choices(status)
     kec = st.selectbox("Kecamatan", list(names), format_func=names.get, key="plan_kecamatan")
     st.dataframe(plan_progress.desa_plan_table(status, kec), hide_index=True, key="plan_desa_table")

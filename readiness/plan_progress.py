@@ -80,6 +80,17 @@ def plan_table(store: Store, today: dt.date) -> pl.DataFrame:
     )
 
 
+def milestone_choices(table: pl.DataFrame) -> dict[str, dict]:
+    """code -> its :func:`plan_table` row, for the page's milestone picker."""
+    return {row["code"]: row for row in table.iter_rows(named=True)}
+
+
+def kecamatan_choices(status: PlanStatus) -> dict[str, str]:
+    """kecamatan_code -> name, in code order, for the page's kecamatan picker."""
+    frame = status.progress.select("kecamatan_code", "kecamatan_name").unique("kecamatan_code")
+    return dict(frame.sort("kecamatan_code").iter_rows())
+
+
 # -- progress per desa and kecamatan ----------------------------------------------------------------
 
 
