@@ -13,11 +13,11 @@ from readiness.scope import Scope
 from tests.conftest import actor_for
 
 GOOD_CSV = (
-    "Wilayah;Nama;No. HP\n"
-    "17.02.06.2001;Sari Wulandari;0812-3456-7890\n"
-    "17.02.06;Budi Santoso;+62 812 9876 5432\n"
-    "17.02.06.2002;Ani;\n"
-).encode()
+    b"Wilayah;Nama;No. HP\n"
+    b"17.02.06.2001;Sari Wulandari;0812-3456-7890\n"
+    b"17.02.06;Budi Santoso;+62 812 9876 5432\n"
+    b"17.02.06.2002;Ani;\n"
+)
 BAD_CSV = b"Wilayah;Nama;No. HP\n17.02.06.2001;Sari;12345\nAntah Berantah;Budi;081298765432\n"
 
 
