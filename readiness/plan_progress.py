@@ -299,7 +299,8 @@ def desa_reminders(status: PlanStatus, desa: pl.DataFrame) -> pl.DataFrame:
         for row in desa.iter_rows(named=True)
     }
     rows = []
-    for (code,), part in status.desa.group_by("desa_code", maintain_order=True):
+    wanted = status.desa.filter(pl.col("desa_code").is_in(desa["desa_code"].implode()))
+    for (code,), part in wanted.group_by("desa_code", maintain_order=True):
         reminder = plan.reminder_text(
             part,
             unit_name=names.get(code, code),
@@ -338,7 +339,15 @@ def plan_action_lists(
         "desa_code",
         "contact_phone",
     ).unique(["Kecamatan", "Desa/Kelurahan"], keep="first")
-    reminders = desa_reminders(status, desa)
+    listed = pl.concat(
+        [f.select("Kecamatan", "Desa/Kelurahan") for f in lists.values() if "WhatsApp" in f.columns]
+        or [keys.select("Kecamatan", "Desa/Kelurahan").clear()]
+    ).unique()
+    reachable = keys.join(listed, on=["Kecamatan", "Desa/Kelurahan"]).filter(
+        pl.col("contact_phone").is_not_null()
+    )  # a reminder is written only where a WhatsApp link can carry it
+    reminders = desa_reminders(status, desa.filter(pl.col("desa_code").is_in(
+        reachable["desa_code"].implode())))  # fmt: skip
     out: dict[str, pl.DataFrame] = {}
     for title, frame in {**lists, "Desa tanpa kontak": unreachable_table(desa)}.items():
         rows = frame.join(keys, on=["Kecamatan", "Desa/Kelurahan"], how="left",
