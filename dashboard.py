@@ -25,6 +25,7 @@ PAGES = [
     ("pages/upload.py", "Unggah Daftar Linmas", ":material/upload_file:", UPLOADERS),
     ("pages/verification.py", "Verifikasi", ":material/fact_check:", ALL),
     ("pages/readiness.py", "Kesiapan", ":material/checklist:", ALL),
+    ("pages/plan.py", "Rencana H-n", ":material/event_upcoming:", ALL),
     # BPJS and training management (Satpol PP and kecamatan staff)
     ("pages/bpjs.py", "BPJS Ketenagakerjaan", ":material/health_and_safety:", ALL[:3]),
     ("pages/training.py", "Pelatihan", ":material/school:", ALL[:3]),

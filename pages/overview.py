@@ -18,6 +18,7 @@ with ui.guard():
     as_of = fmt.timestamp(view.as_of) if view.as_of else text("overview_nothing_submitted")
     deadline = fmt.date(settings.submission_deadline)
     st.caption(text("overview_as_of", as_of=as_of, deadline=deadline))
+    st.info(ui.plan_status(actor.scope).headline, icon=":material/flag:")  # the H-n plan
     if actor.scope.level == "desa":
         # A desa operator sees their own village, not kecamatan counts of one.
         card = tables.own_desa_card(view.desa)

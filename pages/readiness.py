@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import auth, charts, readiness_imports, tables, ui
+from readiness import auth, charts, plan_progress, readiness_imports, tables, ui
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -15,6 +15,8 @@ LINK = st.column_config.LinkColumn("WhatsApp", display_text="Kirim pengingat")
 with ui.guard():
     view = ui.readiness(actor.scope)
     s = view.summary
+    status = ui.plan_status(actor.scope)
+    st.info(status.headline, icon=":material/flag:")  # the H-n plan first
     for column, card in zip(st.columns(4), tables.readiness_cards(s, view.yesterday), strict=True):
         column.metric(**card, border=True)
     st.markdown(tables.readiness_headline(view.kecamatan, s))
@@ -27,11 +29,12 @@ with ui.guard():
     left, right = st.columns(2)
     left.altair_chart(charts.readiness_heatmap(view.kecamatan), width="stretch")
     right.altair_chart(
-        charts.readiness_over_time(
+        charts.readiness_over_time_planned(
             view.timeline,
             desa_total=s["desa_total"],
             officers_required=s["officers_required"],
             voting_date=settings.voting_date,
+            milestones=status.milestones,
         ),
         width="stretch",
     )
@@ -78,6 +81,7 @@ with ui.guard():
     lists = tables.action_lists(
         view.desa, rows.officers, rows.tps, deadline=deadline, sender=sender
     )
+    lists = plan_progress.plan_action_lists(lists, status, sender=sender)  # most overdue first
     for tab, (title, frame) in zip(st.tabs(list(lists)), lists.items(), strict=True):
         key = tables.slug(title)
         tab.caption(text("rows_count", count=fmt.number(frame.height)))

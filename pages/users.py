@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import auth, ui
+from readiness import account_contacts, auth, ui
 from readiness.kabupaten_regions import default_kabupaten
 from readiness.messages import text
 
@@ -60,8 +60,21 @@ with ui.guard():
 
     with bulk:
         st.write(text("accounts_bulk_explained"))
+        contacts_file = st.file_uploader(
+            "Berkas kontak operator (wilayah, nama, no_hp; boleh kosong)",
+            type=["csv", "xlsx"],
+            key="bulk_contacts",
+        )
         if st.button("Buat akun operator", key="bulk_create"):
-            created = auth.bulk_create_operators(store, actor)
+            if contacts_file is None:
+                created = auth.bulk_create_operators(store, actor)
+            else:  # phones from the file, checked like roster phones; refused whole on an error
+                created, parsed = account_contacts.bulk_create_with_contacts(
+                    store, actor, contacts_file.getvalue(), contacts_file.name
+                )
+                for warning in parsed.findings["message"].to_list():
+                    st.warning(warning)
+                st.info(account_contacts.applied_note(store, created, parsed))
             st.session_state["bulk_accounts"] = auth.credentials_xlsx(created, title="Akun")
             st.success(text("accounts_created", count=created.height))
         if "bulk_accounts" in st.session_state:

@@ -335,14 +335,19 @@ def operator_usernames(villages: pl.DataFrame) -> pl.DataFrame:
 
 
 def bulk_create_operators(
-    store: Store, actor: Actor, kabupaten_code: str | None = None
+    store: Store,
+    actor: Actor,
+    kabupaten_code: str | None = None,
+    *,
+    contacts: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Create every missing kecamatan and desa account with a one-time password, in one write.
 
     ``kabupaten_code`` (default: the actor's kabupaten, else the home one) may name any
     kabupaten whose kecamatan/desa are loaded. Returns username, full_name, role,
     region_code, region_name, password for the accounts created now (existing ones are left
-    alone), to print and hand out.
+    alone), to print and hand out. ``contacts`` (region_code, nama, no_hp: a checked contacts
+    file) gives each new account of that region its operator's name and phone.
     """
     require(actor, "manage_users")
     code = kabupaten_code or default_kabupaten(store.settings, actor.scope)
@@ -360,6 +365,20 @@ def bulk_create_operators(
         pl.lit(None, dtype=pl.String).alias("phone"),
         pl.lit(True).alias("must_change_password"),
     )
+    if contacts is not None:  # the first contact of each region, phone first
+        first = contacts.sort(pl.col("no_hp").is_null(), "row").unique("region_code", keep="first")
+        accounts = (
+            accounts.join(
+                first.select("region_code", "nama", "no_hp"),
+                on="region_code",
+                how="left",
+                maintain_order="left",
+            )  # fmt: skip
+            .with_columns(
+                pl.coalesce("nama", "full_name").alias("full_name"), pl.col("no_hp").alias("phone")
+            )
+            .drop("nama", "no_hp")
+        )
     store.add_users(
         actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
     )
@@ -393,6 +412,7 @@ ACTION_LABELS = {
     "export.xlsx": "Ekspor Excel",
     "export.csv": "Ekspor CSV",
     "meta.set": "Ubah pengaturan sistem",
+    "plan.set": "Ubah rencana H-n",
     "privacy.forget_nik": "Hapus data pribadi (NIK)",
     "readiness.recount": "Hitung ulang kesiapan semua desa",
     "recap.import": "Impor rekap kabupaten",

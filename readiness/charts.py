@@ -378,3 +378,69 @@ def readiness_over_time(
 
 
 # -- end of readiness charts -----------------------------------------------------------------------
+
+
+# -- the H-n plan on the timeline: milestones as rules, the planned share as dashed lines ---------
+
+# Which planned lines the timeline draws, in the colour of the actual line they go with.
+_PLANNED_SERIES = {"registered": "belum BPJS", "ready": "siap"}
+
+
+def readiness_over_time_planned(
+    timeline: pl.DataFrame,
+    *,
+    desa_total: int,
+    officers_required: int,
+    voting_date,
+    milestones,
+) -> alt.LayerChart:
+    """:func:`readiness_over_time` with each milestone (a rule at its due date, "H-21") and the
+    plan line (``plan.plan_line``, dashed) of the registered and ready milestones.
+
+    milestones: ``config.Milestone`` values (settings with the admin's changes).
+    """
+    from readiness import plan
+
+    base = readiness_over_time(
+        timeline, desa_total=desa_total, officers_required=officers_required,
+        voting_date=voting_date,
+    )  # fmt: skip
+    start = timeline["date"].min() if timeline.height else voting_date
+    line = plan.plan_line(milestones, voting_date, start).with_columns(
+        pl.col("target_share").map_batches(_percent_labels, return_dtype=pl.String).alias("persen"),
+        pl.concat_str(pl.lit("Rencana: "), pl.col("label")).alias("rencana"),
+    )
+    planned = [
+        alt.Chart(line.filter(pl.col("measure") == measure))
+        .mark_line(strokeDash=[6, 4], color=STATE_COLOURS[colour], opacity=0.8)
+        .encode(
+            x="date:T",
+            y="target_share:Q",
+            detail="code:N",
+            tooltip=[
+                alt.Tooltip("rencana:N", title="Rencana"),
+                alt.Tooltip("date:T", title="Tanggal", format="%d/%m/%Y"),
+                alt.Tooltip("persen:N", title="Target hari itu"),
+            ],
+        )
+        for measure, colour in _PLANNED_SERIES.items()
+    ]
+    due = plan.schedule(milestones, voting_date, start).filter(pl.col("due_date") >= start)
+    marks = due.select(
+        pl.col("due_date").alias("date"),
+        "h",
+        pl.concat_str("label", pl.lit(" ("), "h", pl.lit(", "), "due_text", pl.lit(")")).alias(
+            "milestone"
+        ),
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color=STATE_COLOURS["belum terdaftar"], strokeDash=[2, 2], opacity=0.6)
+        .encode(x="date:T", tooltip=[alt.Tooltip("milestone:N", title="Milestone")])
+    )
+    labels = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=2, dy=-4, fontSize=10, baseline="top")
+        .encode(x="date:T", y=alt.value(0), text="h:N")
+    )
+    return alt.layer(*base.layer, *planned, rules, labels).properties(title=base.title)

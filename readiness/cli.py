@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from readiness import formatting as fmt
-from readiness import reports, store_open
+from readiness import plan_progress, reports, store_open
 from readiness.cli_accounts import add_account_commands
 from readiness.cli_common import (
     EXIT_ERROR,
@@ -33,6 +33,7 @@ from readiness.cli_common import (
     tps_kabupaten,
     use_account,
 )
+from readiness.cli_plan import add_plan_commands
 from readiness.cli_province import (
     add_not_submitted_command,
     add_recap_commands,
@@ -139,7 +140,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     data = reports.summary_json(view)
     # BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
     today = dt.datetime.now(WIB).date()
-    data = reports.with_readiness(data, reports.readiness(store, scope, today))
+    readiness_view = reports.readiness(store, scope, today)
+    data = reports.with_readiness(data, readiness_view)
+    data = plan_progress.with_plan(data, plan_progress.plan_status(store, readiness_view))
     if args.json:
         from readiness.recaps import recap_header  # the province imports this file
 
@@ -390,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_recap_commands(commands, db)  # berjenjang roll-up
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
     add_audit_command(commands, db)
+    add_plan_commands(commands, db)  # the H-n plan
     return parser
 
 

@@ -75,7 +75,20 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
         msg = text("output_exists", path=out)
         raise ReadinessError(msg, code="output_exists")
     store = open_store(args)
-    created = auth.bulk_create_operators(store, cli_actor(), getattr(args, "kabupaten", None))
+    kabupaten = getattr(args, "kabupaten", None)
+    if getattr(args, "contacts", None):  # operators' phones from a file, checked first
+        from readiness import account_contacts
+        from readiness.cli_common import read_input_file
+
+        data = read_input_file(Path(args.contacts))
+        created, parsed = account_contacts.bulk_create_with_contacts(
+            store, cli_actor(), data, Path(args.contacts).name, kabupaten
+        )
+        for warning in parsed.findings["message"].to_list():
+            print(text("contacts_warnings", warnings=warning))
+        print(account_contacts.applied_note(store, created, parsed))
+    else:
+        created = auth.bulk_create_operators(store, cli_actor(), kabupaten)
     if not created.height:
         print(text("accounts_none_missing"))
         return EXIT_OK
@@ -145,6 +158,7 @@ def add_account_commands(commands, db: argparse.ArgumentParser) -> None:
     )
     bulk.add_argument("--out", required=True, help="berkas XLSX tujuan, mis. akun.xlsx")
     bulk.add_argument("--kabupaten", help=KABUPATEN_HELP)  # province instance
+    bulk.add_argument("--contacts", help="berkas kontak operator (CSV/XLSX: wilayah, nama, no_hp)")
     bulk.set_defaults(handler=cmd_user_bulk)
     forget = commands.add_parser(
         "forget-nik", parents=[db], help="hapus data satu orang (NIK) atas permintaannya"

@@ -282,6 +282,18 @@ def _kecamatan_table(pdf: RecapPDF, recap: Recap) -> None:
     )
 
 
+def _milestones(pdf: RecapPDF, recap: Recap) -> None:
+    """The H-n plan: which milestone is due and how many kecamatan reached each one."""
+    if recap.milestones is None or not recap.milestones.height:
+        return
+    pdf.heading("Rencana H-n")
+    if recap.plan_headline:
+        pdf.note(recap.plan_headline)
+    rows = [list(recap.milestones.columns)]
+    rows += [[str(v) for v in row] for row in recap.milestones.iter_rows()]
+    pdf.grid(rows, (40, 14, 32, 16, 39, 39), ("LEFT", "LEFT", "LEFT", "RIGHT", "LEFT", "LEFT"))
+
+
 def _not_submitted(pdf: RecapPDF, recap: Recap) -> None:
     frame = recap.sheets["Belum Mengirim"]
     pdf.heading(f"Desa/kelurahan yang belum mengirim daftar ({fmt.number(frame.height)})")
@@ -344,6 +356,7 @@ def pdf_bytes(recap: Recap) -> bytes:
     _boxes(pdf, recap)
     _chart(pdf, recap)
     _kecamatan_table(pdf, recap)
+    _milestones(pdf, recap)
     _not_submitted(pdf, recap)
     _rawan(pdf, recap)
     _signature(pdf, recap)

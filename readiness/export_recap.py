@@ -32,3 +32,6 @@ class Recap:
     kecamatan_raw: pl.DataFrame
     sheets: dict[str, pl.DataFrame]
     signature: tuple[str, str, str]
+    # The H-n plan on the export day: its headline and plan.milestone_table (PDF only).
+    plan_headline: str | None = None
+    milestones: pl.DataFrame | None = None

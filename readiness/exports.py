@@ -275,7 +275,16 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
         kecamatan_raw=kecamatan,
         sheets=sheets,
         signature=_signature(settings, scope),
+        **_plan_fields(store, ready),
     )
+
+
+def _plan_fields(store: Store, ready: reports.Readiness) -> dict:
+    """The H-n plan's headline and milestone table for the apel PDF."""
+    from readiness import plan, plan_progress
+
+    status = plan_progress.plan_status(store, ready)
+    return {"plan_headline": status.headline, "milestones": plan.milestone_table(status.counts)}
 
 
 # -- CSV ----------------------------------------------------------------------------------------

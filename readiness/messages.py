@@ -18,6 +18,7 @@ import string
 
 from readiness.messages_app import APP_MESSAGES
 from readiness.messages_domain import DOMAIN_MESSAGES
+from readiness.messages_plan import TEMPLATES as PLAN_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
 # Fields are named; ``render`` fills them. Other modules add their own codes here.
@@ -314,6 +315,11 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
     msg = f"message codes defined twice: {sorted(_OVERLAP)}"
     raise RuntimeError(msg)
 MESSAGES.update(DOMAIN_MESSAGES)
+_OVERLAP = MESSAGES.keys() & PLAN_MESSAGES.keys()
+if _OVERLAP:  # the run-up plan's texts (readiness.messages_plan) share the one catalogue
+    msg = f"message codes defined twice: {sorted(_OVERLAP)}"
+    raise RuntimeError(msg)
+MESSAGES.update(PLAN_MESSAGES)
 
 
 def fields(code: str) -> tuple[str, ...]:

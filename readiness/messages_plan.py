@@ -72,6 +72,35 @@ TEMPLATES: dict[str, str] = {
         "kerja sama {unit_name}."
     ),
     "reminder_closing": "Rekap kesiapan linmas {election}.",
+    # -- what each action list asks after the plan's lines (readiness.plan_progress) --
+    "ask_not_submitted": (
+        "Daftar linmas desa ini belum kami terima. Mohon diunggah di dasbor Kesiapan Linmas."
+    ),
+    "ask_tps_short": "Linmas per TPS belum cukup ({tps}). Mohon lengkapi dan unggah ulang.",
+    "ask_bpjs": "{count} linmas belum terdaftar BPJS Ketenagakerjaan. Mohon dibantu.",
+    "ask_training": "{count} linmas belum lengkap mengikuti bimtek. Mohon dibantu.",
+    # -- the Rencana H-n page and `plan` commands --
+    "plan_saved": "Milestone {label} disimpan: {h} ({due}), target {target}.",
+    "plan_read_only": (
+        "Rencana H-n ditetapkan oleh admin kabupaten; halaman ini hanya untuk dibaca."
+    ),
+    "plan_show_line": "{h:>5}  {due}  {label}: target {target} {measure} — {done} dari {total} "
+    "kecamatan tercapai, {late} terlambat{changed}",
+    "plan_show_changed": " (diubah admin)",
+    "plan_nothing_to_change": (
+        "Tidak ada yang diubah: tulis --day H-N dan/atau --target PERSEN, mis. "
+        "plan set daftar --day H-21 --target 100."
+    ),
+    "contacts_refused": (
+        'Berkas kontak "{file}" ditolak; tidak ada akun yang dibuat. {count} baris bermasalah: '
+        "{problems}{more} Perbaiki berkasnya lalu jalankan lagi."
+    ),
+    "contacts_more": " (dan {count} lainnya).",
+    "contacts_applied": (
+        "{phones} akun baru mendapat nomor HP dari berkas kontak; {without} desa/kelurahan "
+        "belum punya kontak yang bisa dihubungi."
+    ),
+    "contacts_warnings": "Catatan berkas kontak: {warnings}",
     # -- rawan TPS file (readiness.rawan) --
     "rawan_columns_missing": (
         "Kolom {missing} tidak ditemukan. Kolom yang ada: {found}. Beri judul kolom: {expected}."

@@ -444,6 +444,19 @@ def readiness_people(scope: Scope) -> reports.People:
     return _readiness_people(str(current.path), current.data_version(), scope.code)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan_status(path: str, version: int, scope_code: str, today_iso: str):
+    from readiness import plan_progress
+
+    return plan_progress.plan_status(_store(path), _readiness(path, version, scope_code, today_iso))
+
+
+def plan_status(scope: Scope):
+    """The H-n plan against today's readiness of the scope, cached like the figures."""
+    current = store()
+    return _plan_status(str(current.path), current.data_version(), scope.code, today().isoformat())
+
+
 # -- import history with undo (BPJS and attendance pages share it) ---------------------------------
 
 

@@ -112,4 +112,14 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 ready BIGINT, payload JSON NOT NULL)""",
         ),
     ),
+    (
+        8,
+        "plan: the admin's changes to the H-n milestones of the settings",
+        (
+            # One row per changed milestone; the settings' own values apply to the others.
+            """CREATE TABLE plan_milestones (
+                code VARCHAR PRIMARY KEY, day INTEGER NOT NULL, target DOUBLE NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL, updated_by VARCHAR NOT NULL)""",
+        ),
+    ),
 )
