@@ -46,9 +46,11 @@ BUSY_TIMEOUT_SECONDS = 20.0
 IDLE_SECONDS = 1.5
 # How often a holder looks for another process waiting for the file.
 WATCH_SECONDS = 0.05
-# A process that got the file keeps it this long before yielding to a waiting one, so two
-# processes that both work do not hand the file back and forth on every operation.
-MIN_HOLD_SECONDS = 0.5
+# A process that had to wait for the file keeps it while it works (a CLI import of several
+# operations), yielding to the next waiter once idle this long, or at the latest after
+# GUEST_HOLD_SECONDS; a process that did not wait (the dashboard) yields at once.
+GUEST_IDLE_SECONDS = 0.1
+GUEST_HOLD_SECONDS = 1.0
 # "as of" for the present: every upload and every batch not undone counts.
 END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=WIB)
 # ``StoreCore.write(refresh=ALL_DESA)``: the write may change any desa's readiness counts.
@@ -175,11 +177,13 @@ def _waiting_markers(path: Path) -> list[Path]:
     return found
 
 
-def open_file(path: Path) -> duckdb.DuckDBPyConnection:
+def open_file(path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """Open ``path``, waiting (with jitter) while another process holds its lock.
 
     While it waits it leaves ``<file>.waiting.<pid>`` so a holding process yields the file.
+    Returns the connection and whether it had to wait.
     """
+    waited = False
     deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
     delay = 0.02
     marker = path.with_name(f"{path.name}.waiting.{os.getpid()}")
@@ -193,6 +197,7 @@ def open_file(path: Path) -> duckdb.DuckDBPyConnection:
                     if is_lock_error(error):
                         raise DatabaseBusyError(path.name) from error
                     raise DatabaseFileError(path, str(error)) from error
+                waited = True
                 with contextlib.suppress(OSError):
                     marker.touch()  # refreshed on every try: fresh while this process waits
                 time.sleep(delay + random.uniform(0, delay))
@@ -205,7 +210,7 @@ def open_file(path: Path) -> duckdb.DuckDBPyConnection:
     except BaseException:
         con.close()
         raise
-    return con
+    return con, waited
 
 
 class HeldFile:
@@ -222,7 +227,8 @@ class HeldFile:
         self._cond = threading.Condition(threading.Lock())
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
-        self._opened_at = 0.0
+        self._guest = False  # had to wait for the file: keeps it while it works
+        self._waiter_seen = 0.0  # when a waiting process was first seen (0: none)
         self._last_used = 0.0
         self._yielding = False
         self._watcher: threading.Thread | None = None
@@ -249,8 +255,8 @@ class HeldFile:
             if self._con is None:
                 self._wait_for_others()  # releases the lock while it waits
             if self._con is None:
-                self._con = open_file(self.path)
-                self._opened_at = time.monotonic()
+                self._con, self._guest = open_file(self.path)
+                self._waiter_seen = 0.0
                 self._start_watcher()
             self._users += 1
             try:
@@ -313,14 +319,23 @@ class HeldFile:
                     self._close_locked()
                     self._watcher = None
                     return
-                if self._yielding or now - self._opened_at < MIN_HOLD_SECONDS:
+                if self._yielding:
                     continue
-            if _waiting_markers(self.path):  # outside the lock: a directory read
-                with self._cond:
-                    self._yielding = True
-                    if self._users == 0:
-                        self._close_locked()
-                    self._cond.notify_all()
+            if not _waiting_markers(self.path):  # outside the lock: a directory read
+                self._waiter_seen = 0.0
+                continue
+            with self._cond:
+                now = time.monotonic()
+                self._waiter_seen = self._waiter_seen or now
+                if self._guest and not (
+                    (self._users == 0 and now - self._last_used >= GUEST_IDLE_SECONDS)
+                    or now - self._waiter_seen >= GUEST_HOLD_SECONDS
+                ):
+                    continue
+                self._yielding = True
+                if self._users == 0:
+                    self._close_locked()
+                self._cond.notify_all()
 
 
 _held: dict[str, HeldFile] = {}
