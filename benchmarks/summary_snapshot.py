@@ -57,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             for name in before:
                 for key in sorted(set(before[name]) | set(data.get(name, {}))):
                     if before[name].get(key) != data.get(name, {}).get(key):
-                        print(f"DIFFERS {name}.{key}: {before[name].get(key)!r} -> "
-                              f"{data.get(name, {}).get(key)!r}")
+                        print(
+                            f"DIFFERS {name}.{key}: {before[name].get(key)!r} -> "
+                            f"{data.get(name, {}).get(key)!r}"
+                        )
             return 1
         print("summary --json equal to", args.compare)
     return 0

@@ -344,7 +344,7 @@ _held_lock = threading.Lock()
 
 def held_file(path: Path) -> HeldFile:
     """The process's ``HeldFile`` of ``path`` (one per file, whatever the Store object)."""
-    key = os.path.abspath(path)
+    key = os.path.abspath(path)  # noqa: PTH100 - per operation: no file system access
     with _held_lock:
         held = _held.get(key)
         if held is None:
@@ -355,7 +355,7 @@ def held_file(path: Path) -> HeldFile:
 def release(path: Path | str) -> None:
     """Close this process's connection to ``path`` (no-op when none is open)."""
     with _held_lock:
-        held = _held.get(os.path.abspath(path))
+        held = _held.get(os.path.abspath(path))  # noqa: PTH100 - as held_file
     if held is not None:
         held.close()
 
