@@ -8,7 +8,6 @@ import textwrap
 import threading
 import time
 
-import duckdb
 import pytest
 from test_readiness_cache import assert_cache_is_live
 from test_storage import ADMIN, DESA_A, niks, upload
@@ -51,7 +50,8 @@ def test_a_cli_write_gets_in_while_this_process_keeps_reading(store):
         reader.join()
     assert done.returncode == 0, done.stderr
     assert store.meta("written_by") == "cli"  # re-opened: sees the other process's write
-    assert reads and set(reads) == {reads[0]}  # every read answered, none failed
+    assert reads  # the reader kept answering while the CLI wrote
+    assert set(reads) == {reads[0]}  # and no read failed or saw another count
 
 
 PLAIN_OPEN = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
@@ -109,9 +109,13 @@ def test_a_failing_batch_stores_nothing(store):
     class Stop(Exception):
         pass
 
-    with pytest.raises(Stop), store.batch():
-        upload(store, DESA_A, niks(1, 2))
-        raise Stop
+    def fail_half_way() -> None:
+        with store.batch():
+            upload(store, DESA_A, niks(1, 2))
+            raise Stop
+
+    with pytest.raises(Stop):
+        fail_half_way()
     assert (store.count("officers"), store.count("audit_log")) == before
     assert_cache_is_live(store)
 
