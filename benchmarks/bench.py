@@ -37,6 +37,7 @@ from readiness.db import (
     Store,
     bulk_source,  # the product's read_csv options
 )
+from readiness.db.core import release
 from readiness.scope import Scope
 from readiness.store_open import open_store
 
@@ -289,6 +290,7 @@ def roster_import_rows(size: str, settings, folder: Path, count: int = 50_000) -
     )
     product_times, floor_times = [], []
     for _ in range(2):
+        release(product_db)
         for path in (product_db, floor_db):
             path.unlink(missing_ok=True)
         open_store(product_db, settings).release()  # a fresh database, migrated: set-up
@@ -441,6 +443,7 @@ def bulk_rows(size: str, settings, folder: Path) -> list[Row]:
     product, floor_file = folder / "bulk.duckdb", folder / "bulk_floor.duckdb"
 
     def load_product() -> float:
+        release(product)  # the previous run's held connection, before its file goes
         product.unlink(missing_ok=True)
         store = open_store(product, settings)  # creating the empty file is set-up, not load time
         started = time.perf_counter()
@@ -474,6 +477,7 @@ def bulk_rows(size: str, settings, folder: Path) -> list[Row]:
     )
     row.floor_ms, row.target = floor_ms, "≤ 1,5× read_csv"
     row.met = row.ratio <= 1.5
+    release(product)
     product.unlink(missing_ok=True)
     floor_file.unlink(missing_ok=True)
     return [row]
