@@ -293,8 +293,11 @@ class HeldFile:
     def close(self) -> None:
         """Close the connection now (waiting for running operations): before the file is
         copied, replaced or opened read-only, and at exit."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
         with self._cond:
             while self._users:
+                if time.monotonic() > deadline:  # e.g. called inside this thread's own read
+                    raise DatabaseBusyError(self.path.name)
                 self._cond.wait(WATCH_SECONDS)
             self._close_locked()
             self._cond.notify_all()
