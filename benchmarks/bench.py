@@ -37,6 +37,7 @@ from readiness.db import (
     Store,
     bulk_source,  # the product's read_csv options
 )
+from readiness.db.core import release
 from readiness.scope import Scope
 from readiness.store_open import open_store
 
@@ -223,10 +224,92 @@ def page_rows(size: str, store: Store, runs: int) -> list[Row]:
                 if page.check and not page.check(result, floor):
                     row.note = "angka beda dari floor"
             limit = 1000.0 if size == "L" else 100.0
-            row.target = f"≤ {limit:.0f} ms" + (" dan ≤ 2× floor" if size == "L" else "")
-            row.met = ms <= limit and (size != "L" or (row.ratio or 0) <= 2.0)
+            # A kabupaten's page data: at most 1.3x the same SQL on an already open connection.
+            most = 1.3 if code == KABUPATEN and page.floor else 2.0 if size == "L" else None
+            row.target = f"≤ {limit:.0f} ms" + (
+                f" dan ≤ {most:.1f}× floor".replace(".", ",") if most else ""
+            )
+            row.met = ms <= limit and (most is None or (row.ratio or 0) <= most)
             rows.append(row)
     return rows
+
+
+def kept_counts_rows(size: str, store: Store, runs: int) -> list[Row]:
+    """Kesiapan page data at the size's widest scope against summing the kept counts."""
+    code = SCOPES[size][-1]
+    scope = Scope(code)
+    ms, peak, view = measure(lambda: reports.readiness(store, scope, TODAY), runs)
+    floor_ms, _, floor = measure(lambda: store.read(floors.KEPT_COUNTS, {"scope": code}), runs)
+    row = Row(size, "Kesiapan: data halaman vs jumlah hitungan tersimpan", _scope_label(code),
+              ms, LAST_RUNS, peak, floor_ms=floor_ms, target="≤ 2× floor")  # fmt: skip
+    row.met = (row.ratio or 0) <= 2.0
+    if not _readiness_check(view, floor):
+        row.note = "angka beda dari floor"
+    return [row]
+
+
+DEMO_DAY = "2024-11-07"
+
+
+def demo_rows(size: str) -> list[Row]:
+    """``demo --build-only`` in a fresh process (its start and imports included), once."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "readiness", "demo", "--build-only", "--today", DEMO_DAY,
+                   "--db", str(Path(tmp) / "demo.duckdb")]  # fmt: skip
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=PROJECT_DIR)
+        ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import readiness.cli"], check=True, cwd=PROJECT_DIR)
+        start_ms = (time.perf_counter() - started) * 1000
+    row = Row(size, "demo --build-only (proses baru)", "kabupaten 17.02", ms, 1, 0)
+    row.target, row.met = "≤ 5000 ms", ms <= 5000
+    row.note = f"start + impor Python {_fmt_ms(start_ms)} ms"
+    return [row]
+
+
+def roster_import_rows(size: str, settings, folder: Path, count: int = 50_000) -> list[Row]:
+    """CLI ``import`` of a ``count``-row roster in a fresh process vs a plain DuckDB load.
+
+    The floor opens a fresh DuckDB file, reads the same CSV into a table and commits, in one
+    process started the same way (so Python's start is in both).
+    """
+    import subprocess
+
+    desa = "17.02.06.2001"
+    csv = folder / f"roster_{count}.csv"
+    csv.write_bytes(roster_csv(desa, count, 1))
+    product_db, floor_db = folder / "import.duckdb", folder / "import_floor.duckdb"
+    floor_code = (
+        "import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
+        "con.execute('CREATE TABLE t AS SELECT * FROM read_csv($p, all_varchar=true)', "
+        "{'p': sys.argv[2]}); con.close()"
+    )
+    product_times, floor_times = [], []
+    for _ in range(2):
+        release(product_db)
+        for path in (product_db, floor_db):
+            path.unlink(missing_ok=True)
+        open_store(product_db, settings).release()  # a fresh database, migrated: set-up
+        command = [sys.executable, "-m", "readiness", "import", str(csv), "--desa", desa,
+                   "--db", str(product_db), "--json"]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_DIR)
+        product_times.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", floor_code, str(floor_db), str(csv)], check=True)
+        floor_times.append((time.perf_counter() - started) * 1000)
+    row = Row(size, f"Impor CLI daftar linmas {count:,} baris".replace(",", "."), "desa",
+              min(product_times), 2, 0, floor_ms=min(floor_times), target="≤ 2,5× floor")  # fmt: skip
+    row.met = (row.ratio or 0) <= 2.5
+    if done.returncode != 0:
+        row.note = f"kode keluar {done.returncode}"
+    for path in (product_db, floor_db, csv):
+        path.unlink(missing_ok=True)
+    return [row]
 
 
 def recount_rows(size: str, store: Store) -> list[Row]:
@@ -360,6 +443,7 @@ def bulk_rows(size: str, settings, folder: Path) -> list[Row]:
     product, floor_file = folder / "bulk.duckdb", folder / "bulk_floor.duckdb"
 
     def load_product() -> float:
+        release(product)  # the previous run's held connection, before its file goes
         product.unlink(missing_ok=True)
         store = open_store(product, settings)  # creating the empty file is set-up, not load time
         started = time.perf_counter()
@@ -393,6 +477,7 @@ def bulk_rows(size: str, settings, folder: Path) -> list[Row]:
     )
     row.floor_ms, row.target = floor_ms, "≤ 1,5× read_csv"
     row.met = row.ratio <= 1.5
+    release(product)
     product.unlink(missing_ok=True)
     floor_file.unlink(missing_ok=True)
     return [row]
@@ -528,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(db, settings)
         part = recount_rows(size, store)
         part += page_rows(size, store, runs)
+        part += kept_counts_rows(size, store, runs)
         part += upload_rows(size, store, runs)
         part += export_rows(size, store, runs)
         if not args.tiny:
@@ -536,6 +622,9 @@ def main(argv: list[str] | None = None) -> int:
             part += bulk_rows(size, settings, pristine.parent)
         if size == "L" and not args.no_browser:
             part += dashboard_rows(size, working_copy(pristine))
+        if size == sizes[0] and not args.tiny:  # once per run: not a property of the size
+            part += demo_rows(size)
+            part += roster_import_rows(size, settings, pristine.parent)
         print(table(part), flush=True)
         rows += part
     text = table(rows)

@@ -19,6 +19,7 @@ import polars as pl
 from benchmarks.generator import GENERATOR_VERSION, Generated, generate
 from readiness.config import Settings
 from readiness.db import SYSTEM, Actor, Store
+from readiness.db.core import release
 from readiness.scope import Scope
 from readiness.store_open import open_store
 
@@ -151,6 +152,7 @@ def build(
     _bpjs_and_training(store, generated, settings)
     store.set_meta(SYSTEM, "mode", "demo")
     log(f"  {size_name}: database built in {time.perf_counter() - started:.1f} s")
+    store.release()  # DuckDB writes the file out before it moves
     shutil.move(scratch, target)
     stamp.write_text(wanted)
     return target
@@ -159,5 +161,7 @@ def build(
 def working_copy(pristine: Path) -> Path:
     """A throw-away copy the benchmark may write to (uploads), so the cache stays pristine."""
     copy = pristine.with_name("work.duckdb")
+    release(pristine)
+    release(copy)
     shutil.copyfile(pristine, copy)
     return copy

@@ -72,3 +72,11 @@ SELECT active.*, coalesce(bpjs.enrolled, false)
            AND list_has_all(coalesce(trained.modules, []::VARCHAR[]), $modules) AS ready
 FROM active LEFT JOIN bpjs USING (nik) LEFT JOIN trained USING (nik)
 """
+
+# The Kesiapan numbers summed from the counts every write keeps per desa (readiness_cache).
+KEPT_COUNTS = f"""
+SELECT left(desa_code, 8) AS kecamatan_code, sum(registered) AS registered,
+       sum(bpjs_enrolled) AS bpjs_enrolled, sum(trained) AS trained, sum(ready) AS ready
+FROM readiness_cache WHERE as_of IS NULL AND kind = 'desa' AND {scoped("desa_code")}
+GROUP BY 1
+"""

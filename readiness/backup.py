@@ -349,6 +349,7 @@ def restore(
         previous_version = _current_version(store_path, settings)
         restored.mark_restored(actor, source.name, newer_than=previous_version)
         info = inspect(staged, settings)
+        restored.release()  # this process must not keep the staged file open once it moves
         _fsync_file(staged)
         make_private(staged)
         with _holding(store_path, settings):  # no other process can write until the swap
@@ -385,6 +386,8 @@ def _holding(store_path: Path, settings: Settings) -> Iterator[None]:
         yield
     finally:
         held.__exit__(None, None, None)
+        # The held connection still points at the replaced file: the next operation reopens.
+        Store(store_path, settings).release()
 
 
 def _current_version(store_path: Path, settings: Settings) -> int:

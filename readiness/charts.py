@@ -304,7 +304,7 @@ def readiness_over_time(
 ) -> alt.LayerChart:
     """Cumulative % of villages submitted, linmas registered and ready, up to the voting date.
 
-    timeline: date, desa_submitted, registered, ready (``metrics.readiness_timeline``).
+    timeline: date, desa_submitted, registered, ready (``metrics.readiness_timeline_counts``).
     """
     series = {
         "desa mengirim": ("desa_submitted", desa_total),

@@ -67,6 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         built_on = demo_built_on(store)
         other_day = fmt.date(built_on) if built_on else text("demo_other_day")
         print(text("demo_rebuilt", path=path, built_on=other_day, today=fmt.date(today)))
+        store.release()  # this process must not keep writing into the file it deletes
         for stale in (path, path.with_name(path.name + ".wal")):
             stale.unlink(missing_ok=True)
         _build_demo(path, today)

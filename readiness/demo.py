@@ -146,6 +146,13 @@ def build_demo(store: Store, today: dt.date) -> dict[str, int]:
     if store.count("submissions") or store.count("tps"):
         msg = "build_demo needs an empty database"
         raise ValueError(msg)
+    # Hundreds of writes, each with its audit row: one transaction, one recount at the end.
+    with store.batch():
+        return _fill_demo(store, today)
+
+
+def _fill_demo(store: Store, today: dt.date) -> dict[str, int]:
+    """The writes of ``build_demo`` (inside its batch)."""
     voting_date, deadline = demo_election(today)
     for key, value in zip(
         _META_KEYS,

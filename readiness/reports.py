@@ -111,7 +111,7 @@ def summary_json(view: Overview) -> dict:
 
 
 def villages_not_submitted(store: Store, scope: Scope) -> pl.DataFrame:
-    """``metrics.villages_not_submitted`` of the overview, read directly: one query, no overview.
+    """The desa of the overview that sent nothing yet, read directly: one query, no overview.
 
     Same columns, rows and order; tests/test_not_submitted.py proves it on the demo and M data.
     """
@@ -143,11 +143,11 @@ def readiness_rules(settings: Settings) -> metrics.ReadinessRules:
 class Readiness:
     """What the Kesiapan page, the BPJS/Pelatihan pages and ``summary --json`` share."""
 
-    desa: pl.DataFrame  # metrics.desa_readiness + names + contact_name/contact_phone
+    desa: pl.DataFrame  # metrics.desa_readiness_counts + names + contact_name/contact_phone
     kecamatan: pl.DataFrame  # metrics.kecamatan_readiness
     summary: dict  # metrics.kabupaten_readiness + bpjs premium
     yesterday: dict  # the same, as of the end of yesterday (WIB)
-    timeline: pl.DataFrame  # metrics.readiness_timeline
+    timeline: pl.DataFrame  # metrics.readiness_timeline_counts
     scope: Scope
     today: dt.date
 
@@ -177,31 +177,6 @@ def _submissions_by(submissions: pl.DataFrame, as_of: dt.datetime | None) -> pl.
     # Compare as epoch microseconds so the column's time zone never matters.
     limit = int(as_of.timestamp() * 1_000_000)
     return submissions.filter(pl.col("uploaded_at").dt.epoch("us") <= limit)
-
-
-def _readiness_at(
-    store: Store,
-    scope: Scope,
-    as_of: dt.datetime | None,
-    today: dt.date,
-    villages: pl.DataFrame,
-    submissions: pl.DataFrame,
-):
-    """The row-level path: one row per officer and per TPS, the pure metrics over them."""
-    settings = store.settings
-    rr = readiness_rules(settings)
-    submissions = _submissions_by(submissions, as_of)
-    officers = store.officer_readiness(scope, as_of)
-    tps = store.tps(scope)
-    overview_desa = metrics.desa_overview(
-        villages, tps, submissions, officers.select("desa_code", "nik"), rules(settings)
-    )
-    states = metrics.officer_states(officers, rr)
-    coverage = metrics.tps_coverage(tps, states, rr)
-    desa = metrics.desa_readiness(overview_desa, states, coverage, rr)
-    kecamatan = metrics.kecamatan_readiness(desa, rr)
-    summary = _readiness_summary(kecamatan, settings, today)
-    return desa, kecamatan, summary, states, coverage, submissions
 
 
 # -- issue 9 follow-up: the same figures from per-desa counts in DuckDB ----------------------------
@@ -265,7 +240,7 @@ def _readiness_counted(
     villages: pl.DataFrame,
     submissions: pl.DataFrame,
 ):
-    """The counted path: ``_readiness_at``'s desa, kecamatan and summary without officer rows.
+    """Readiness desa, kecamatan and summary from per-desa counts, without officer rows.
 
     Also returns the submissions up to ``as_of`` and the per-day events for
     ``metrics.readiness_timeline_counts``. tests/test_readiness_counts.py proves both agree.

@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 from readiness import auth, validation
 from readiness.config import Settings, load_settings
 from readiness.db import Store
+from readiness.db.core import release
 from readiness.store_open import open_store  # noqa: F401  (registers the product's domain)
 
 # -- a cheap password hasher, in this test process only ----------------------------------------
@@ -142,7 +143,12 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 
 
 def copy_database(source: Path, target: Path) -> Path:
-    """Copy a closed DuckDB file (and its write-ahead log, if one was left) to ``target``."""
+    """Copy a DuckDB file (and its write-ahead log, if one was left) to ``target``.
+
+    The test process's held connection is closed first, so DuckDB has written the file.
+    """
+    release(source)
+    release(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     wal = source.with_name(source.name + ".wal")

@@ -238,6 +238,7 @@ def test_cli_backup_and_restore_round_trip(store, tmp_path, capsys):
 def test_restore_over_a_damaged_database_moves_it_aside(store, tmp_path):
     add_rosters(store, 2)
     snap = backup.backup(store, tmp_path / "snap.duckdb")
+    store.release()  # the file is damaged between two runs, not under a held connection
     store.path.write_bytes(os.urandom(20_000))
 
     result = backup.restore(store.path, snap.path, store.settings, ADMIN)
@@ -251,6 +252,7 @@ def test_restore_over_a_damaged_database_moves_it_aside(store, tmp_path):
 def test_damaged_database_at_startup_names_the_latest_backup_in_the_cli(store, tmp_path, capsys):
     add_rosters(store, 1)
     latest = backup.daily_snapshot(store, dt.date(2024, 11, 20), force=True)
+    store.release()  # the file is damaged between two runs, not under a held connection
     store.path.write_bytes(os.urandom(20_000))
 
     assert main(["summary", "--db", str(store.path)]) == 1
@@ -267,6 +269,7 @@ def test_damaged_database_at_startup_names_the_latest_backup_on_the_dashboard(
     add_rosters(store, 1)
     latest = backup.backup(store, backup.backup_dir(store.settings, store.path) / "x.duckdb")
     shutil.copyfile(latest.path, tmp_path / "elsewhere.duckdb")
+    store.release()  # the file is damaged between two runs, not under a held connection
     env_db.write_bytes(os.urandom(20_000))
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()

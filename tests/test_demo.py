@@ -70,3 +70,16 @@ def test_demo_command_refuses_a_malformed_day(tmp_path, capsys):
         main(["demo", "--build-only", "--db", str(tmp_path / "d.duckdb"), "--today", "7/11"]) == 1
     )
     assert "--today harus tanggal" in capsys.readouterr().err
+
+
+def test_a_demo_built_for_another_day_is_rebuilt_in_the_same_process(tmp_path, capsys):
+    db = tmp_path / "rebuilt.duckdb"
+    earlier = (DEMO_TODAY - dt.timedelta(days=1)).isoformat()
+    assert main(["demo", "--build-only", "--today", earlier, "--db", str(db)]) == 0
+    # the second run deletes the file this process still holds open, then builds it again
+    assert main(["demo", "--build-only", "--today", DEMO_TODAY.isoformat(), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["summary", "--json", "--db", str(db)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["desa_submitted"] == 125
+    assert demo_built_on(Store(db, load_settings())) == DEMO_TODAY

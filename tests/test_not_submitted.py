@@ -7,21 +7,22 @@ import json
 
 import polars as pl
 import pytest
+import readiness_oracle as oracle
 from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
 from benchmarks import floors
 from benchmarks.bench import _not_submitted_check
-from readiness import metrics, reports
+from readiness import reports
 from readiness.cli import main
 from readiness.db import SYSTEM, Actor, Store
 from readiness.scope import Scope
 
 
 def assert_same_list(store: Store, scope: Scope) -> pl.DataFrame:
-    """The direct read equals ``metrics.villages_not_submitted`` of the overview, and the floor."""
+    """The direct read equals ``villages_not_submitted`` of the overview, and the floor."""
     direct = reports.villages_not_submitted(store, scope)
-    derived = metrics.villages_not_submitted(reports.overview(store, scope).desa)
+    derived = oracle.villages_not_submitted(reports.overview(store, scope).desa)
     assert_frame_equal(direct, derived)
     floor = store.read(floors.NOT_SUBMITTED, {"scope": scope.code})
     assert _not_submitted_check(direct, floor)

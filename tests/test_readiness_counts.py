@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import readiness_oracle as oracle
 from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
@@ -21,7 +22,7 @@ def assert_paths_agree(store: Store, scope: Scope, today: dt.date) -> None:
         villages = store.villages(scope)
         uploads = store.submissions(scope, active_only=False)
         for as_of in moments:
-            rows = reports._readiness_at(store, scope, as_of, today, villages, uploads)
+            rows = oracle.readiness_at(store, scope, as_of, today, villages, uploads)
             counted = reports._readiness_counted(store, scope, as_of, today, villages, uploads)
             assert_frame_equal(rows[0], counted[0])
             assert_frame_equal(rows[1], counted[1])
@@ -29,7 +30,7 @@ def assert_paths_agree(store: Store, scope: Scope, today: dt.date) -> None:
             days = reports._timeline_days(rows[5], rows[3], store.settings, today)
             assert days == reports._timeline_days(counted[3], None, store.settings, today)
             assert_frame_equal(
-                metrics.readiness_timeline(rows[0], rows[5], rows[3], days),
+                oracle.readiness_timeline(rows[0], rows[5], rows[3], days),
                 metrics.readiness_timeline_counts(counted[0], counted[3], counted[4], days),
             )
 

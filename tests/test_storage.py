@@ -447,6 +447,7 @@ HOLD_LOCK = textwrap.dedent(
 
 
 def test_write_waits_for_another_process_and_loses_nothing(store, db_path):
+    store.release()  # the plain DuckDB process below does not wait for our held connection
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(db_path)],
         stdout=subprocess.PIPE,
@@ -474,6 +475,7 @@ def test_write_waits_for_another_process_and_loses_nothing(store, db_path):
 
 
 def test_roster_upload_waits_for_another_process(store, db_path):
+    store.release()  # the plain DuckDB process below does not wait for our held connection
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(db_path)], stdout=subprocess.PIPE, text=True
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from readiness.db.core import Actor, now_wib, quote_identifier
+from readiness.db.core import Actor, now_wib, quote_identifier, release
 from readiness.errors import CodedError, DatabaseFileError
 
 BULK_COLUMNS: dict[str, dict[str, str]] = {
@@ -94,6 +94,7 @@ class BackupStore:
 
     @staticmethod
     def _inspect(path: Path) -> dict[str, Any]:
+        release(path)  # DuckDB refuses a read-only open while this process holds the file
         con = duckdb.connect(str(path), read_only=True)
         try:
             tables = [

@@ -1,9 +1,13 @@
-"""The database core: connections, reads as Polars frames, audited writes, migrations.
+"""The database core: held connections, reads as Polars frames, audited writes, migrations.
 
-The dashboard and the CLI may run at once on one file, and DuckDB lets one process hold a file
-for writing: so every call opens a short-lived connection, retries while another process holds
-the lock, and closes it again. Every write is one transaction that also appends to the audit
-log; the newest audit id is the data version that page caches are keyed on.
+Opening the DuckDB file costs 20-55 ms, so a process holds one connection per file (``HeldFile``)
+and runs each read or write on its own cursor of it (0.3 ms). DuckDB lets one process hold a
+file for writing, and the dashboard and the CLI may run at once on one file, so a process gives
+the file up: when it has been idle for ``IDLE_SECONDS``, and as soon as another process is
+waiting for it. A process that finds the file locked leaves a marker (``<file>.waiting.<pid>``)
+while it retries; the holder sees it within ``WATCH_SECONDS``, closes between two operations
+and re-opens once the other process is done. Every write is one transaction that also appends
+to the audit log; the newest audit id is the data version that page caches are keyed on.
 
 The package knows tables and SQL, never the domain: what it needs from the domain at start-up
 (the reference region rows, the blocking warning codes) comes through ``StoreDomain``.
@@ -11,16 +15,18 @@ The package knows tables and SQL, never the domain: what it needs from the domai
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import functools
 import json
+import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -36,6 +42,15 @@ __all__ = ["SYSTEM", "Actor"]  # re-exported: callers import them with the store
 T = TypeVar("T")
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 BUSY_TIMEOUT_SECONDS = 20.0
+# A held file is closed after this long without an operation, so a CLI run finds it free.
+IDLE_SECONDS = 1.5
+# How often a holder looks for another process waiting for the file.
+WATCH_SECONDS = 0.05
+# A process that had to wait for the file keeps it while it works (a CLI import of several
+# operations), yielding to the next waiter once idle this long, or at the latest after
+# GUEST_HOLD_SECONDS; a process that did not wait (the dashboard) yields at once.
+GUEST_IDLE_SECONDS = 0.1
+GUEST_HOLD_SECONDS = 1.0
 # "as of" for the present: every upload and every batch not undone counts.
 END_OF_TIME = dt.datetime(9999, 12, 31, tzinfo=WIB)
 # ``StoreCore.write(refresh=ALL_DESA)``: the write may change any desa's readiness counts.
@@ -145,6 +160,219 @@ def is_lock_error(error: Exception) -> bool:
     )
 
 
+def _waiting_markers(path: Path) -> list[Path]:
+    """Fresh markers of other processes waiting for ``path`` (stale ones: a crashed waiter)."""
+    prefix = path.name + ".waiting."
+    own = prefix + str(os.getpid())
+    found = []
+    try:
+        with os.scandir(path.parent) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix) and entry.name != own:
+                    with contextlib.suppress(OSError):
+                        if time.time() - entry.stat().st_mtime < BUSY_TIMEOUT_SECONDS + 5:
+                            found.append(Path(entry.path))
+    except OSError:
+        return []
+    return found
+
+
+def open_file(path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """Open ``path``, waiting (with jitter) while another process holds its lock.
+
+    While it waits it leaves ``<file>.waiting.<pid>`` so a holding process yields the file.
+    Returns the connection and whether it had to wait.
+    """
+    waited = False
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    delay = 0.02
+    marker = path.with_name(f"{path.name}.waiting.{os.getpid()}")
+    try:
+        while True:
+            try:
+                con = duckdb.connect(str(path))
+                break
+            except (duckdb.IOException, duckdb.ResourceInUseException) as error:
+                if not is_lock_error(error) or time.monotonic() > deadline:
+                    if is_lock_error(error):
+                        raise DatabaseBusyError(path.name) from error
+                    raise DatabaseFileError(path, str(error)) from error
+                waited = True
+                with contextlib.suppress(OSError):
+                    marker.touch()  # refreshed on every try: fresh while this process waits
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.1)
+    finally:
+        with contextlib.suppress(OSError):
+            marker.unlink(missing_ok=True)
+    try:
+        con.execute("SET TimeZone = 'Asia/Jakarta'")
+    except BaseException:
+        con.close()
+        raise
+    return con, waited
+
+
+class HeldFile:
+    """One connection to one database file, shared by every thread of this process.
+
+    Each operation gets its own cursor (DuckDB's connection objects are not thread-safe; a
+    cursor is a separate connection to the same database). The connection is closed when no
+    operation has run for ``IDLE_SECONDS`` or another process is waiting for the file, and
+    opened again by the next operation.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._cond = threading.Condition(threading.Lock())
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._guest = False  # had to wait for the file: keeps it while it works
+        self._waiter_seen = 0.0  # when a waiting process was first seen (0: none)
+        self._last_used = 0.0
+        self._yielding = False
+        self._watcher: threading.Thread | None = None
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the held connection for one operation (opens the file when needed)."""
+        cur = self._acquire()
+        try:
+            yield cur
+        finally:
+            try:
+                cur.close()
+            finally:
+                self._release()
+
+    def _acquire(self) -> duckdb.DuckDBPyConnection:
+        with self._cond:
+            while self._yielding:  # another process is waiting: let it in first
+                if self._users == 0:
+                    self._close_locked()
+                    break
+                self._cond.wait(WATCH_SECONDS)
+            if self._con is None:
+                self._wait_for_others()  # releases the lock while it waits
+            if self._con is None:
+                self._con, self._guest = open_file(self.path)
+                self._waiter_seen = 0.0
+                self._start_watcher()
+            self._users += 1
+            try:
+                cur = self._con.cursor()
+                cur.execute("SET TimeZone = 'Asia/Jakarta'")
+            except BaseException:
+                self._users -= 1
+                raise
+            return cur
+
+    def _wait_for_others(self) -> None:
+        """After yielding, stay away until the waiting process has had its turn."""
+        if not self._yielding:
+            return
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while _waiting_markers(self.path) and time.monotonic() < deadline:
+            self._cond.wait(WATCH_SECONDS / 2)
+        self._yielding = False
+
+    def _release(self) -> None:
+        with self._cond:
+            self._users -= 1
+            self._last_used = time.monotonic()
+            if self._users == 0 and self._yielding:
+                self._close_locked()
+            self._cond.notify_all()
+
+    def _close_locked(self) -> None:
+        con, self._con = self._con, None
+        if con is not None:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+
+    def close(self) -> None:
+        """Close the connection now (waiting for running operations): before the file is
+        copied, replaced or opened read-only, and at exit."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        with self._cond:
+            while self._users:
+                if time.monotonic() > deadline:  # e.g. called inside this thread's own read
+                    raise DatabaseBusyError(self.path.name)
+                self._cond.wait(WATCH_SECONDS)
+            self._close_locked()
+            self._cond.notify_all()
+
+    def _start_watcher(self) -> None:
+        if self._watcher is None or not self._watcher.is_alive():
+            self._watcher = threading.Thread(
+                target=self._watch, name=f"duckdb-hold-{self.path.name}", daemon=True
+            )
+            self._watcher.start()
+
+    def _watch(self) -> None:
+        """Close an idle connection, and yield the file to a waiting process."""
+        while True:
+            time.sleep(WATCH_SECONDS)
+            with self._cond:
+                if self._con is None:
+                    self._watcher = None
+                    return
+                now = time.monotonic()
+                if self._users == 0 and now - self._last_used >= IDLE_SECONDS:
+                    self._close_locked()
+                    self._watcher = None
+                    return
+                if self._yielding:
+                    continue
+            if not _waiting_markers(self.path):  # outside the lock: a directory read
+                self._waiter_seen = 0.0
+                continue
+            with self._cond:
+                now = time.monotonic()
+                self._waiter_seen = self._waiter_seen or now
+                if self._guest and not (
+                    (self._users == 0 and now - self._last_used >= GUEST_IDLE_SECONDS)
+                    or now - self._waiter_seen >= GUEST_HOLD_SECONDS
+                ):
+                    continue
+                self._yielding = True
+                if self._users == 0:
+                    self._close_locked()
+                self._cond.notify_all()
+
+
+_held: dict[str, HeldFile] = {}
+_held_lock = threading.Lock()
+
+
+def held_file(path: Path) -> HeldFile:
+    """The process's ``HeldFile`` of ``path`` (one per file, whatever the Store object)."""
+    key = os.path.abspath(path)  # noqa: PTH100 - per operation: no file system access
+    with _held_lock:
+        held = _held.get(key)
+        if held is None:
+            held = _held[key] = HeldFile(Path(key))
+        return held
+
+
+def release(path: Path | str) -> None:
+    """Close this process's connection to ``path`` (no-op when none is open)."""
+    with _held_lock:
+        held = _held.get(os.path.abspath(path))  # noqa: PTH100 - as held_file
+    if held is not None:
+        held.close()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every held file at exit, so DuckDB checkpoints its WAL into the file."""
+    with _held_lock:
+        files = list(_held.values())
+    for held in files:
+        with contextlib.suppress(Exception):
+            held.close()
+
+
 def quote_identifier(name: str) -> str:
     """A SQL identifier in double quotes (catalog names read from a file, never user input)."""
     return '"' + name.replace('"', '""') + '"'
@@ -165,8 +393,18 @@ def one_connection(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+@dataclass
+class _Batch:
+    """The open transaction of ``StoreCore.batch()`` and what it must recount at the end."""
+
+    con: duckdb.DuckDBPyConnection
+    desas: set[str] = field(default_factory=set)
+    recount_all: bool = False
+    since: dt.datetime | None = None
+
+
 class StoreCore:
-    """One DuckDB file: short-lived connections, migrations, reads, audited writes."""
+    """One DuckDB file: a held connection, migrations, reads, audited writes."""
 
     _init_lock = threading.Lock()
     # DuckDB already lets only one process hold the file; this makes writes from the threads
@@ -184,25 +422,55 @@ class StoreCore:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the file, waiting (with jitter) while another process holds its lock."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
-        delay = 0.02
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except (duckdb.IOException, duckdb.ResourceInUseException) as error:
-                if not is_lock_error(error) or time.monotonic() > deadline:
-                    if is_lock_error(error):
-                        raise DatabaseBusyError(self.path.name) from error
-                    raise DatabaseFileError(self.path, str(error)) from error
-                time.sleep(delay + random.uniform(0, delay))
-                delay = min(delay * 2, 0.5)
-        try:
-            con.execute("SET TimeZone = 'Asia/Jakarta'")
+        """A cursor on this process's held connection to the file, for one operation.
+
+        Inside ``batch()`` it is the batch's own cursor, so checks see the batch's writes.
+        """
+        pending = self._batch()
+        if pending is not None:
+            yield pending.con
+            return
+        with held_file(self.path).cursor() as con:
             yield con
-        finally:
-            con.close()
+
+    def _batch(self) -> _Batch | None:
+        return getattr(self._readers, "batches", {}).get(str(self.path))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run every ``write`` of this thread inside the block as one transaction.
+
+        Each write keeps its audit row; the kept readiness counts are recounted once at the
+        end, for every desa the writes named. Building the demo (hundreds of writes) takes
+        one transaction and one recount instead of one of each per write. Reads inside the
+        block see the batch's writes. Nested blocks join the outer one.
+        """
+        if self._batch() is not None:
+            yield
+            return
+        key = str(self.path)
+        with self._write_lock, held_file(self.path).cursor() as con:
+            con.execute("BEGIN TRANSACTION")
+            pending = _Batch(con)
+            self._readers.__dict__.setdefault("batches", {})[key] = pending
+            cons = self._readers.__dict__.setdefault("cons", {})
+            cons[key] = con
+            try:
+                yield
+                if pending.recount_all or pending.desas:
+                    desas = None if pending.recount_all else sorted(pending.desas)
+                    self._refresh_readiness(con, desas, pending.since)
+                con.execute("COMMIT")
+            except BaseException:
+                rollback_quietly(con)
+                raise
+            finally:
+                del self._readers.batches[key]
+                del cons[key]
+
+    def release(self) -> None:
+        """Close the held connection now (the next operation opens the file again)."""
+        release(self.path)
 
     def shared_connection(self) -> duckdb.DuckDBPyConnection | None:
         """The connection of an enclosing ``reading()`` block of this thread, if any."""
@@ -255,6 +523,17 @@ class StoreCore:
         (``ALL_DESA``: every desa); they are recounted in the same transaction.
         ``since``: the write's own timestamp when it is not now (see ``_refresh_readiness``).
         """
+        pending = self._batch()
+        if pending is not None:  # inside batch(): no transaction of its own, recount at the end
+            result = fn(pending.con)
+            if refresh == ALL_DESA:
+                pending.recount_all = True
+            elif refresh is not None:
+                pending.desas.update(refresh(pending.con, result))
+            if refresh is not None and since is not None:
+                pending.since = since if pending.since is None else min(pending.since, since)
+            self._audit(pending.con, actor, action, target, detail)
+            return result
         deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
         while True:
             try:

@@ -172,7 +172,7 @@ class ReadinessCountsStore:
         """Per-desa readiness counts and per-day events, as of ``as_of`` (None = now).
 
         The same rules as ``officer_readiness`` + ``metrics.officer_states`` /
-        ``tps_coverage`` / ``desa_readiness`` (a test proves both paths agree), counted here
+        ``tps_coverage`` over officer rows (tests/readiness_oracle.py; a test proves both agree), counted here
         instead of handing 1.6 million officer rows to Polars. Rows with kind = 'desa': one per
         desa with officers or TPS (tps_count, rawan_count null without TPS; officers_registered,
         registered, bpjs_enrolled, trained, trained_self_reported, blocked, ready,

@@ -361,7 +361,7 @@ class RosterStore:
     def villages_not_submitted(
         self, scope: Scope, *, per_tps: int, rawan_extra: int
     ) -> pl.DataFrame:
-        """The desa inside ``scope`` with no upload at all, as ``metrics.villages_not_submitted``.
+        """The desa inside ``scope`` with no upload at all, (the overview's desa not submitted).
 
         kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind, tps_count and
         officers_required (both null while the desa has no TPS), ordered by desa_code. TPS are
