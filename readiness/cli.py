@@ -16,6 +16,7 @@ from pathlib import Path
 from readiness import formatting as fmt
 from readiness import reports, store_open
 from readiness.cli_accounts import add_account_commands
+from readiness.cli_duty import add_duty_commands, export_duty_document, summary_extra
 from readiness.cli_common import (
     EXIT_ERROR,
     EXIT_FILE_REJECTED,
@@ -140,6 +141,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     # issue 6: BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
     today = dt.datetime.now(WIB).date()
     data = reports.with_readiness(data, reports.readiness(store, scope, today))
+    data = summary_extra(store, scope, data, dt.datetime.now(WIB))  # assignment, voting day
     if args.json:
         from readiness.recaps import recap_header  # issue 9: the province imports this file
 
@@ -277,6 +279,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readiness import exports
     from readiness import formatting as fmt
 
+    if args.format in ("sk", "kartu", "honor"):
+        return export_duty_document(args)
     store = open_store(args)
     # issue 8: --user limits the region; issue 9: --kabupaten picks one of a province instance
     scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
@@ -318,7 +322,10 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export", parents=[db], help="tulis rekap apel: PDF, Excel, atau CSV per desa"
     )
-    export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv"))
+    export.add_argument(
+        "--format", required=True, choices=("pdf", "xlsx", "csv", "sk", "kartu", "honor")
+    )
+    export.add_argument("--desa", help="kode desa untuk sk/kartu/honor, mis. 17.02.06.2001")
     export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
     export.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: kabupaten)")
     export.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
@@ -390,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_recap_commands(commands, db)  # issue 9: berjenjang roll-up
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
     add_audit_command(commands, db)
+    add_duty_commands(commands, db)
     return parser
 
 

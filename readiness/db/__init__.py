@@ -12,6 +12,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``backups``: snapshots, file inspection, restores, bulk loads
 - ``regions``: the reference regions and other kabupaten imported
 - ``recaps``: kabupaten recaps imported by a province instance
+- ``assignments``: TPS assignment changes and voting-day attendance (append-only)
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -24,6 +25,7 @@ from __future__ import annotations
 import duckdb
 
 from readiness.db.accounts import AccountStore
+from readiness.db.assignments import DutyStore
 from readiness.db.audit import AuditStore
 from readiness.db.backups import BULK_COLUMNS, BackupStore, bulk_source
 from readiness.db.batches import BatchStore
@@ -79,6 +81,7 @@ __all__ = [
 
 class Store(
     RosterStore,
+    DutyStore,
     OfficerStore,
     BatchStore,
     ReadinessCountsStore,
