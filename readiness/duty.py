@@ -221,6 +221,22 @@ def duty_roster(store: Store, scope: Scope) -> pl.DataFrame:
     return assignment.duty_roster(officers, current, villages, tps)
 
 
+DOCUMENT_FILES = {
+    "sk": ("lampiran-sk-{code}.pdf", "application/pdf"),
+    "kartu": ("kartu-tugas-{code}.pdf", "application/pdf"),
+    "honor": (
+        "daftar-honor-{code}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+def document_file(kind: str, scope: Scope) -> tuple[str, str]:
+    """File name and MIME type of a duty document of ``scope``."""
+    name, mime = DOCUMENT_FILES[kind]
+    return name.format(code=scope.code), mime
+
+
 @dataclass(frozen=True)
 class DutyDocument:
     """Bytes to hand out, with the file name and MIME type a download button needs."""
@@ -264,18 +280,17 @@ def duty_document(
         data = duty_documents.sk_lampiran_pdf(
             roster, settings, show_nik=full, place=place, date=when
         )
-        made = DutyDocument(data, f"lampiran-sk-{scope.code}.pdf", "application/pdf")
+        made = DutyDocument(data, *document_file(kind, scope))
     elif kind == "kartu":
         data = duty_documents.duty_cards_pdf(
             roster, settings, show_kpj=full, secret=card_secret(store)
         )
-        made = DutyDocument(data, f"kartu-tugas-{scope.code}.pdf", "application/pdf")
+        made = DutyDocument(data, *document_file(kind, scope))
     else:
         data = duty_documents.honor_xlsx(
             roster, settings, show_nik=full, show_bank=full, region_name=region
         )
-        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        made = DutyDocument(data, f"daftar-honor-{scope.code}.xlsx", xlsx)
+        made = DutyDocument(data, *document_file(kind, scope))
     store.record_event(
         actor, f"export.{kind}", scope.code, file=stem, unmasked=full, rows=roster.height
     )

@@ -367,3 +367,101 @@ def check_reader(actor: Actor, scope: Scope) -> None:
     """The head, an operator or the admin reading counts inside their own region."""
     permissions.check_permission(actor, "view")
     permissions.check_scope(actor, scope.code)
+
+
+@dataclass(frozen=True)
+class HeadView:
+    """The head's voting-day screen: headline counts and three tables with Indonesian headers."""
+
+    tps_total: int
+    tps_guarded: int
+    present: int
+    substitutes: int
+    desa_total: int
+    desa_reported: int
+    kecamatan: pl.DataFrame
+    desa: pl.DataFrame
+    late: pl.DataFrame
+
+
+def head_view(store: Store, actor: Actor, scope: Scope, *, now: dt.datetime) -> HeadView:
+    """TPS terjaga per kecamatan (rawan gaps first), last report per desa, late desa with wa.me."""
+    from readiness import formatting as fmt
+    from readiness.messages import text
+    from readiness.tables import _wa_url
+
+    check_reader(actor, scope)
+    with store.reading():
+        per_kecamatan = kecamatan_voting_day(store, scope, now=now)
+        desas = desa_reports(store, scope, now=now)
+        contacts = store.operator_contacts(scope)
+    kecamatan = per_kecamatan.select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.format("{} dari {}", "tps_guarded", "tps_total").alias("TPS terjaga"),
+        pl.format("{} dari {}", "rawan_guarded", "rawan_total").alias("TPS rawan terjaga"),
+        pl.col("present").alias("Linmas hadir"),
+        pl.col("substitutes").alias("Pengganti"),
+        pl.format("{} dari {}", "desa_reported", "desa_total").alias("Desa melapor"),
+    )
+    shown = desas.with_columns(
+        pl.col("last_report")
+        .map_elements(lambda t: fmt.timestamp(t), return_dtype=pl.String)
+        .fill_null("belum melapor")
+        .alias("last_text")
+    )
+    desa = shown.select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/kelurahan"),
+        pl.format("{} dari {}", "tps_guarded", "tps_total").alias("TPS terjaga"),
+        pl.col("last_text").alias("Laporan terakhir"),
+    )
+    late_rows = desas.filter(pl.col("late")).join(contacts, on="desa_code", how="left")
+    links = [
+        _wa_url(row["contact_phone"], text("voting_day_late_message", desa=row["desa_name"]))
+        for row in late_rows.iter_rows(named=True)
+    ]
+    late = late_rows.select(
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/kelurahan"),
+        pl.col("contact_name").fill_null("belum ada kontak").alias("Operator"),
+    ).with_columns(pl.Series("WhatsApp", links, dtype=pl.String))
+    return HeadView(
+        tps_total=int(per_kecamatan["tps_total"].sum()),
+        tps_guarded=int(per_kecamatan["tps_guarded"].sum()),
+        present=int(per_kecamatan["present"].sum()),
+        substitutes=int(per_kecamatan["substitutes"].sum()),
+        desa_total=int(per_kecamatan["desa_total"].sum()),
+        desa_reported=int(per_kecamatan["desa_reported"].sum()),
+        kecamatan=kecamatan,
+        desa=desa,
+        late=late,
+    )
+
+
+@dataclass(frozen=True)
+class TpsSheet:
+    """What the village operator marks at one TPS: its guards and their latest mark."""
+
+    tps_number: int
+    need: int
+    people: pl.DataFrame  # nik, nama, status (Indonesian word or "belum ditandai")
+
+
+def village_sheets(store: Store, actor: Actor, desa_code: str) -> list[TpsSheet]:
+    """One sheet per TPS of the desa's list with the guards assigned there."""
+    check_reader(actor, Scope(desa_code))
+    people = attendance_frame(store, Scope(desa_code))
+    need = tps_attendance(store, Scope(desa_code))
+    sheets = []
+    for row in need.iter_rows(named=True):
+        here = people.filter(pl.col("tps_number") == row["tps_number"]).select(
+            "nik",
+            "nama",
+            pl.col("status")
+            .replace_strict(STATUS_WORDS, default="belum ditandai")
+            .fill_null("belum ditandai")
+            .alias("status"),
+            pl.col("substitute_name"),
+        )
+        sheets.append(TpsSheet(row["tps_number"], row["need"], here))
+    return sheets
