@@ -21,7 +21,7 @@ with ui.guard():
     if voting_day.attendance_open(store.settings, now):
         st.subheader("Kehadiran hari ini")
         for sheet in voting_day.village_sheets(store, actor, desa_code):
-            st.markdown(f"**TPS {sheet.tps_number}** · kebutuhan {sheet.need}")
+            st.markdown(text("duty_tps_heading", tps=sheet.tps_number, need=sheet.need))
             st.dataframe(
                 sheet.people.drop("nik").rename(
                     {"nama": "Nama", "status": "Status", "substitute_name": "Pengganti"}

@@ -33,7 +33,7 @@ def check_desa(store: Store, desa_code: str) -> str:
     """The desa's name, or a refusal naming the code and the form wanted."""
     name = store.region_name(desa_code) if desa_code.count(".") == 3 else None
     if name is None:
-        raise _refuse("duty_desa_unknown", code=desa_code)
+        raise _refuse("duty_desa_unknown", desa=desa_code)
     return name
 
 

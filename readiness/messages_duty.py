@@ -43,7 +43,7 @@ MESSAGES: dict[str, str] = {
     ),
     # Assignment per TPS (readiness.duty).
     "duty_desa_unknown": (
-        "Kode desa {code!r} tidak dikenal. Tulis kode lengkap desa/kelurahan, "
+        "Kode desa {desa!r} tidak dikenal. Tulis kode lengkap desa/kelurahan, "
         "mis. 17.02.06.2001 (lihat halaman Wilayah)."
     ),
     "duty_nik_not_assigned": (
@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
         "Tulis NIK dan TPS tujuan: assign --desa KODE --nik NIK --tps N (atau --cadangan), "
         "atau assign list --desa KODE untuk melihat penugasan."
     ),
+    "duty_tps_heading": "**TPS {tps}** · kebutuhan {need} linmas",
     "duty_findings_none": "Tidak ada masalah penugasan.",
     "duty_findings_count": "{count} catatan penugasan perlu dilihat:",
     # Kartu tugas verification (pages/verify_card.py): never a name or a NIK.
