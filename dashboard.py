@@ -60,7 +60,11 @@ else:
     ]
 # Anyone holding a kartu tugas may check it, logged in or not: the page says only TPS and desa.
 pages.append(
-    st.Page("pages/verify_card.py", title="Verifikasi Kartu", url_path="verifikasi-kartu",
-            visibility="hidden")  # fmt: skip
+    st.Page(
+        "pages/verify_card.py",
+        title="Verifikasi Kartu",
+        url_path="verifikasi-kartu",
+        visibility="hidden",
+    )  # fmt: skip
 )
 st.navigation(pages).run()

@@ -16,7 +16,9 @@ with ui.guard():
     else:
         villages = store.villages(actor.scope)
         names = dict(zip(villages["desa_code"], villages["desa_name"], strict=True))
-        desa_code = st.selectbox("Desa/kelurahan", list(names), format_func=names.get, key="duty_desa")
+        desa_code = st.selectbox(
+            "Desa/kelurahan", list(names), format_func=names.get, key="duty_desa"
+        )
     now = ui.now()
     if voting_day.attendance_open(store.settings, now):
         st.subheader("Kehadiran hari ini")
@@ -55,9 +57,9 @@ with ui.guard():
 
     view = duty.assignment_view(store, actor, desa_code)
     st.subheader(f"Penugasan {view.desa_name}")
-    table = view.assignments.select(
-        "nama", "tps_number", "cadangan", "source"
-    ).rename({"nama": "Nama", "tps_number": "TPS", "cadangan": "Cadangan", "source": "Asal"})
+    table = view.assignments.select("nama", "tps_number", "cadangan", "source").rename(
+        {"nama": "Nama", "tps_number": "TPS", "cadangan": "Cadangan", "source": "Asal"}
+    )
     st.dataframe(table, hide_index=True, key="duty_assignments")
     if view.findings.height:
         st.warning(text("duty_findings_count", count=view.findings.height))
@@ -81,7 +83,9 @@ with ui.guard():
         first = st.selectbox("Linmas pertama", list(people), format_func=people.get, key="swap_a")
         second = st.selectbox("Linmas kedua", list(people), format_func=people.get, key="swap_b")
         if st.form_submit_button("Tukar TPS") and first and second:
-            st.success(text("duty_swapped", count=duty.swap(store, actor, desa_code, first, second)))
+            st.success(
+                text("duty_swapped", count=duty.swap(store, actor, desa_code, first, second))
+            )
 
     st.subheader("Dokumen tugas")
     scope = Scope(desa_code)

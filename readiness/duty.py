@@ -33,7 +33,7 @@ def check_desa(store: Store, desa_code: str) -> str:
     """The desa's name, or a refusal naming the code and the form wanted."""
     name = store.region_name(desa_code) if desa_code.count(".") == 3 else None
     if name is None:
-        raise _refuse("duty_desa_unknown", desa=desa_code)
+        raise _refuse(code="duty_desa_unknown", desa=desa_code)
     return name
 
 
@@ -89,7 +89,7 @@ def _check_writer(store: Store, actor: Actor, desa_code: str) -> None:
 def _person(current: pl.DataFrame, desa_code: str, nik: str) -> dict:
     found = current.filter((pl.col("desa_code") == desa_code) & (pl.col("nik") == nik))
     if found.height == 0:
-        raise _refuse("duty_nik_not_assigned", nik=_short(nik), desa=desa_code)
+        raise _refuse(code="duty_nik_not_assigned", nik=_short(nik), desa=desa_code)
     return found.row(0, named=True)
 
 
@@ -104,7 +104,7 @@ def _check_tps(store: Store, desa_code: str, tps_number: int) -> None:
     listed = store.tps(Scope(desa_code))["tps_number"].to_list()
     if tps_number < 1 or (listed and tps_number not in listed):
         known = ", ".join(str(n) for n in listed) or "-"
-        raise _refuse("duty_tps_not_listed", tps=tps_number, known=known)
+        raise _refuse(code="duty_tps_not_listed", tps=tps_number, known=known)
 
 
 def assign(
@@ -135,7 +135,7 @@ def swap(store: Store, actor: Actor, desa_code: str, nik_a: str, nik_b: str) -> 
     _person(current, desa_code, nik_b)
     changes = assignment.swap_changes(current, desa_code, nik_a, nik_b, dt.datetime.now(dt.UTC))
     if changes.height != 2:
-        raise _refuse("duty_swap_same")
+        raise _refuse(code="duty_swap_same")
     rows = changes.drop("changed_at").to_dicts()
     return store.add_assignment_changes(actor, desa_code, rows, action="assignment.swap")
 
@@ -265,12 +265,12 @@ def duty_document(
     if unmasked:
         permissions.check_permission(actor, "export_unmasked")
     if kind not in DOCUMENT_FORMATS:
-        raise _refuse("duty_format_unknown", format=kind, allowed=", ".join(DOCUMENT_FORMATS))
+        raise _refuse(code="duty_format_unknown", format=kind, allowed=", ".join(DOCUMENT_FORMATS))
     region = store.region_name(scope.code) or scope.code
     roster = duty_roster(store, scope)
     if roster.height == 0:
         document = {"sk": "lampiran SK", "kartu": "kartu tugas", "honor": "daftar honor"}[kind]
-        raise _refuse("documents_no_officers", region=region, document=document)
+        raise _refuse(code="documents_no_officers", region=region, document=document)
     full = unmasked and shows_personal_data(actor.role, "export")
     settings = store.settings
     stem = f"{kind}-{scope.code}"
@@ -310,4 +310,3 @@ def verify_card(store: Store, code: str) -> str:
     if found["cadangan"]:
         duty = "cadangan"
     return text("card_valid", duty=duty, desa=found.get("desa_name") or found["desa_code"])
-

@@ -405,6 +405,7 @@ def duty_cards_pdf(roster: pl.DataFrame, settings, *, show_kpj: bool, secret: by
 
 # -- daftar honor ------------------------------------------------------------------------------
 
+
 def honor_frame(roster: pl.DataFrame, settings) -> pl.DataFrame:
     """The paid people (assigned to a TPS, not cadangan) with days, rate and amount.
 

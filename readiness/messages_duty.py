@@ -131,9 +131,7 @@ MESSAGES: dict[str, str] = {
         "Yth. operator {desa}: mohon laporkan kehadiran linmas di setiap TPS hari ini "
         "melalui dasbor Kesiapan Linmas. Terima kasih."
     ),
-    "voting_day_before": (
-        "Absen linmas dibuka pukul {hour} WIB. Belum ada laporan kehadiran."
-    ),
+    "voting_day_before": ("Absen linmas dibuka pukul {hour} WIB. Belum ada laporan kehadiran."),
 }
 
 # Words shown on documents for a value the data does not hold (never "None" or an empty box).

@@ -502,7 +502,9 @@ def voting_day_view(scope: Scope) -> None:
             view.late,
             hide_index=True,
             key="voting_day_late",
-            column_config={"WhatsApp": st.column_config.LinkColumn("WhatsApp", display_text="Kirim")},
+            column_config={
+                "WhatsApp": st.column_config.LinkColumn("WhatsApp", display_text="Kirim")
+            },
         )
     st.dataframe(view.kecamatan, hide_index=True, key="voting_day_kecamatan")
     st.dataframe(view.desa, hide_index=True, key="voting_day_desa")

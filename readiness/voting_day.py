@@ -39,7 +39,7 @@ def _check_open(store: Store, now: dt.datetime) -> None:
         from readiness import formatting as fmt
 
         raise _refuse(
-            "attendance_not_open",
+            code="attendance_not_open",
             date=fmt.date(store.settings.voting_date),
             hour=f"{store.settings.attendance_from_hour:02d}.00",
         )
@@ -65,7 +65,7 @@ def check_substitute(store: Store, desa_code: str, nik: str | None, name: str | 
     name = (name or "").strip()
     raw_nik = (nik or "").strip()
     if not name or not raw_nik:
-        raise _refuse("attendance_substitute_missing")
+        raise _refuse(code="attendance_substitute_missing")
     raw = ingest.RawTable(
         frame=pl.DataFrame(
             {
@@ -94,7 +94,7 @@ def check_substitute(store: Store, desa_code: str, nik: str | None, name: str | 
     person_rules = pl.col("column").is_in(["nik", "nama"])
     errors = verdict.findings.filter(person_rules & (pl.col("severity") == "error"))
     if errors.height:
-        raise _refuse("attendance_substitute_invalid", problem=errors["message"][0])
+        raise _refuse(code="attendance_substitute_invalid", problem=errors["message"][0])
     stored_nik = verdict.officers["nik"][0] if verdict.officers.height else raw_nik
     officers = store.officers(Scope(desa_code[:8]))
     known = officers.filter(pl.col("nik") == stored_nik)
@@ -119,7 +119,9 @@ class MarkResult:
 def _assigned_at(store: Store, desa_code: str, tps_number: int) -> pl.DataFrame:
     current = assignments(store, Scope(desa_code))
     return current.filter(
-        (pl.col("tps_number") == tps_number) & ~pl.col("cadangan") & (pl.col("desa_code") == desa_code)
+        (pl.col("tps_number") == tps_number)
+        & ~pl.col("cadangan")
+        & (pl.col("desa_code") == desa_code)
     )
 
 
@@ -135,17 +137,17 @@ def _check_marks(
     for mark in marks:
         status = (mark.get("status") or "").strip().lower().replace(" ", "_")
         if status not in STATUSES:
-            raise _refuse("attendance_status_unknown", status=mark.get("status") or "")
+            raise _refuse(code="attendance_status_unknown", status=mark.get("status") or "")
         nik = (mark.get("nik") or "").strip()
         tps = mark["tps_number"]
         at_tps = guards.filter((pl.col("nik") == nik) & (pl.col("tps_number") == tps))
         if at_tps.height == 0:
             from readiness.privacy import mask_nik
 
-            raise _refuse("attendance_not_assigned", nik=mask_nik(nik) or "-", tps=tps)
+            raise _refuse(code="attendance_not_assigned", nik=mask_nik(nik) or "-", tps=tps)
         reason = (mark.get("correction_reason") or "").strip() or None
         if nik in marked and reason is None:
-            raise _refuse("attendance_reason_needed", nama=at_tps["nama"][0], tps=tps)
+            raise _refuse(code="attendance_reason_needed", nama=at_tps["nama"][0], tps=tps)
         row = {"tps_number": tps, "nik": nik, "status": status, "correction_reason": reason}
         if status == "diganti":
             sub = check_substitute(
@@ -187,7 +189,7 @@ def mark_all_present(
     *,
     now: dt.datetime | None = None,
 ) -> MarkResult:
-    """"Semua hadir di TPS ini": every assigned linmas of the TPS not yet marked is hadir."""
+    """ "Semua hadir di TPS ini": every assigned linmas of the TPS not yet marked is hadir."""
     now = now or now_wib()
     _check_writer(store, actor, desa_code)
     _check_open(store, now)
@@ -195,7 +197,7 @@ def mark_all_present(
     guards = _assigned_at(store, desa_code, tps_number)
     todo = guards.join(previous.select("nik"), on="nik", how="anti")
     if todo.height == 0:
-        raise _refuse("attendance_nothing_to_mark", tps=tps_number)
+        raise _refuse(code="attendance_nothing_to_mark", tps=tps_number)
     marks = [{"tps_number": tps_number, "nik": n, "status": "hadir"} for n in todo["nik"]]
     checked, _ = _check_marks(store, desa_code, marks, previous=previous)
     return MarkResult(store.add_attendance_day(actor, desa_code, checked, at=now))
@@ -236,12 +238,12 @@ def import_marks(
             renamed[column] = IMPORT_COLUMNS[key]
     missing = {"tps_number", "nik", "status"} - set(renamed.values())
     if missing:
-        raise _refuse("attendance_import_columns", file=file_name)
+        raise _refuse(code="attendance_import_columns", file=file_name)
     marks = []
     for row in table.rename(renamed).iter_rows(named=True):
         tps = (row.get("tps_number") or "").strip()
         if not tps.isdigit():
-            raise _refuse("attendance_import_tps", row=row[ingest.ROW_COLUMN], value=tps)
+            raise _refuse(code="attendance_import_tps", row=row[ingest.ROW_COLUMN], value=tps)
         marks.append({**row, "tps_number": int(tps)})
     return mark(store, actor, desa_code, marks, now=now)
 
@@ -251,7 +253,9 @@ def import_marks(
 
 def attendance_frame(store: Store, scope: Scope) -> pl.DataFrame:
     """Per assigned guard of the scope: desa_code, tps_number, nik, nama and the latest mark."""
-    current = assignments(store, scope).filter(~pl.col("cadangan") & pl.col("tps_number").is_not_null())
+    current = assignments(store, scope).filter(
+        ~pl.col("cadangan") & pl.col("tps_number").is_not_null()
+    )
     marks = store.attendance_day(scope)
     return current.join(
         marks.select(

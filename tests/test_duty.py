@@ -40,8 +40,13 @@ def duty_store(store):
         DERATI,
         officers,
         pl.DataFrame(
-            schema={"row": pl.Int32, "column": pl.String, "severity": pl.String,
-                    "code": pl.String, "message": pl.String}
+            schema={
+                "row": pl.Int32,
+                "column": pl.String,
+                "severity": pl.String,
+                "code": pl.String,
+                "message": pl.String,
+            }
         ),  # fmt: skip
         file_name="derati.csv",
         sha256="1" * 64,
@@ -231,13 +236,15 @@ def test_cli_assign_list_and_documents(duty_store, tmp_path, capsys):
     assert run(db, "export", "--format", "kartu", "--kecamatan", "17.02.06",
                "--out", tmp_path / "kartu.pdf") == 0  # fmt: skip
     cards = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "kartu.pdf").pages)
-    assert "TPS 3" in cards and "Dewi Lestari" in cards
+    assert "TPS 3" in cards
+    assert "Dewi Lestari" in cards
 
     assert run(db, "export", "--format", "honor", "--desa", DERATI,
                "--out", tmp_path / "honor.xlsx") == 0  # fmt: skip
     sheet = openpyxl.load_workbook(io.BytesIO((tmp_path / "honor.xlsx").read_bytes())).active
     names = [row[3] for row in sheet.iter_rows(min_row=6, values_only=True)]
-    assert set(NAMES[:4]) <= set(names) and "Agus Salim" not in names  # cadangan unpaid
+    assert set(NAMES[:4]) <= set(names)
+    assert "Agus Salim" not in names  # cadangan unpaid
     assert run(db, "export", "--format", "sk", "--out", tmp_path / "x.pdf") == 1
     assert "--desa KODE" in capsys.readouterr().err
 
@@ -251,7 +258,8 @@ def test_summary_json_gains_assignment_fields(duty_store, capsys):
     assert data["assigned"] == 4
     assert data["tps_assigned_full"] == 2
     padang = next(k for k in data["kecamatan"] if k["kode"] == "17.02.06")
-    assert padang["assigned"] == 4 and padang["tps_assigned_full"] == 2
+    assert padang["assigned"] == 4
+    assert padang["tps_assigned_full"] == 2
     assert "tps_guarded" not in data  # only on voting day
 
 
@@ -273,7 +281,8 @@ def test_card_secret_is_generated_once_and_verification_shows_no_personal_data(
     code = card_code(secret, DERATI, NIKS[2], 2)
     said = duty.verify_card(duty_store, code)
     assert said == "Kartu sah: TPS 2, desa/kelurahan Derati."
-    assert "Joko" not in said and NIKS[2] not in said
+    assert "Joko" not in said
+    assert NIKS[2] not in said
     assert duty.verify_card(duty_store, "A" * 20).startswith("Kartu tidak dikenal")
     duty.assign(duty_store, VILLAGE, DERATI, NIKS[2], 3)  # moved: the old card no longer verifies
     assert duty.verify_card(duty_store, code).startswith("Kartu tidak dikenal")

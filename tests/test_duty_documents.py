@@ -18,10 +18,10 @@ from PIL import Image
 
 from readiness import assignment
 from readiness import duty_documents as docs
-from readiness.spreadsheet import FORMULA_STARTS
 from readiness.config import load_settings
 from readiness.errors import ReadinessError, ReferenceDataError
 from readiness.privacy import mask_nik
+from readiness.spreadsheet import FORMULA_STARTS
 
 SECRET = b"rahasia-kartu-uji-0123456789"
 DERATI = "17.02.06.2001"

@@ -66,8 +66,11 @@ class DutyStore:
         Columns: desa_code, tps_number, nik, status, substitute_nik, substitute_name,
         reported_at, actor, correction_reason.
         """
-        latest = "" if log else "QUALIFY row_number() OVER (PARTITION BY desa_code, nik " + (
-            "ORDER BY reported_at DESC, id DESC) = 1"
+        latest = (
+            ""
+            if log
+            else "QUALIFY row_number() OVER (PARTITION BY desa_code, nik "
+            + ("ORDER BY reported_at DESC, id DESC) = 1")
         )
         return self.read(
             f"""SELECT desa_code, CAST(tps_number AS BIGINT) AS tps_number, nik, status,
