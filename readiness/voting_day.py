@@ -469,3 +469,65 @@ def village_sheets(store: Store, actor: Actor, desa_code: str) -> list[TpsSheet]
         )
         sheets.append(TpsSheet(row["tps_number"], row["need"], here))
     return sheets
+
+
+# -- apel recap sheets -------------------------------------------------------------------------
+
+ASSIGNMENT_SHEET = "Penugasan TPS"
+ATTENDANCE_SHEET = "Kehadiran Hari H"
+
+
+def recap_sheets(store: Store, scope: Scope) -> dict[str, pl.DataFrame]:
+    """Per TPS: assignment against need, and (once marked) attendance; only sheets with data.
+
+    No personal numbers: names of people are not listed, only counts per TPS.
+    """
+    from readiness import formatting as fmt
+
+    with store.reading():
+        current = assignments(store, scope)
+        tps = store.tps(scope)
+        villages = store.villages(scope)
+        marks = store.attendance_day(scope)
+    if current.height == 0 or tps.height == 0:
+        return {}
+    cover = assignment.coverage(
+        current,
+        tps,
+        officers_per_tps=store.settings.officers_per_tps,
+        rawan_extra=store.settings.rawan_extra_officers,
+    )
+    names = villages.select(
+        "desa_code",
+        pl.col("kecamatan_name").alias("Kecamatan"),
+        pl.col("desa_name").alias("Desa/Kelurahan"),
+    )
+    sheets = {
+        ASSIGNMENT_SHEET: cover.join(names, on="desa_code").select(
+            "Kecamatan",
+            "Desa/Kelurahan",
+            pl.col("tps_number").alias("TPS"),
+            pl.col("rawan").alias("Rawan"),
+            pl.col("need").alias("Kebutuhan"),
+            pl.col("assigned").alias("Ditugaskan"),
+            pl.col("reserve").alias("Cadangan"),
+            pl.col("full").alias("Lengkap"),
+        )
+    }
+    if marks.height:
+        per_tps = tps_attendance(store, scope).join(names, on="desa_code")
+        sheets[ATTENDANCE_SHEET] = per_tps.select(
+            "Kecamatan",
+            "Desa/Kelurahan",
+            pl.col("tps_number").alias("TPS"),
+            pl.col("rawan").alias("Rawan"),
+            pl.col("need").alias("Kebutuhan"),
+            pl.col("present").alias("Hadir"),
+            pl.col("substitutes").alias("Pengganti"),
+            pl.col("guarded").alias("Terjaga"),
+            pl.col("last_report")
+            .map_elements(fmt.timestamp, return_dtype=pl.String)
+            .fill_null("belum melapor")
+            .alias("Laporan terakhir"),
+        )
+    return sheets

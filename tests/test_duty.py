@@ -286,3 +286,23 @@ def test_card_secret_is_generated_once_and_verification_shows_no_personal_data(
     assert duty.verify_card(duty_store, "A" * 20).startswith("Kartu tidak dikenal")
     duty.assign(duty_store, VILLAGE, DERATI, NIKS[2], 3)  # moved: the old card no longer verifies
     assert duty.verify_card(duty_store, code).startswith("Kartu tidak dikenal")
+
+
+def test_apel_exports_gain_assignment_and_attendance_sheets(duty_store):
+    from readiness import exports
+
+    scope = Scope("17.02")
+    book = openpyxl.load_workbook(io.BytesIO(exports.export(duty_store, ADMIN, "xlsx", scope).data))
+    assert "Penugasan TPS" in book.sheetnames
+    assert "Kehadiran Hari H" not in book.sheetnames  # nothing marked yet
+    rows = list(book["Penugasan TPS"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[5], r[7]) for r in rows] == [(1, 2, "Ya"), (2, 2, "Ya"), (3, 0, "Tidak")]
+
+    voting_day.mark_all_present(duty_store, VILLAGE, DERATI, 1, now=VOTING_MORNING)
+    book = openpyxl.load_workbook(io.BytesIO(exports.export(duty_store, ADMIN, "xlsx", scope).data))
+    rows = list(book["Kehadiran Hari H"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[5], r[7]) for r in rows] == [(1, 2, "Ya"), (2, 0, "Tidak"), (3, 0, "Tidak")]
+    pdf = PdfReader(io.BytesIO(exports.export(duty_store, ADMIN, "pdf", scope).data))
+    body = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Penugasan linmas per TPS" in body
+    assert "Kehadiran linmas di TPS" in body
