@@ -306,3 +306,23 @@ def test_apel_exports_gain_assignment_and_attendance_sheets(duty_store):
     body = "\n".join(p.extract_text() for p in pdf.pages)
     assert "Penugasan linmas per TPS" in body
     assert "Kehadiran linmas di TPS" in body
+
+
+def test_summary_json_on_voting_day_gains_attendance_fields(duty_store):
+    from readiness.cli_duty import summary_extra
+
+    voting_day.mark_all_present(duty_store, VILLAGE, DERATI, 1, now=VOTING_MORNING)
+    data = {"kecamatan": [{"kode": "17.02.06"}, {"kode": "17.02.09"}]}
+    got = summary_extra(duty_store, Scope("17.02"), data, VOTING_MORNING)
+    assert (got["tps_guarded"], got["present"], got["substitutes"], got["desa_reported"]) == (
+        1,
+        2,
+        0,
+        1,
+    )
+    padang, curup = got["kecamatan"]
+    assert padang["tps_guarded"] == 1
+    assert padang["assigned"] == 4
+    assert curup["present"] == 0
+    day_before = VOTING_MORNING - dt.timedelta(days=1)
+    assert "present" not in summary_extra(duty_store, Scope("17.02"), data, day_before)
