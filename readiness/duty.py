@@ -206,8 +206,7 @@ def card_secret(store: Store) -> bytes:
         return duty_documents.card_secret()
     kept = store.meta(CARD_SECRET_KEY)
     if kept is None:
-        kept = secrets.token_urlsafe(32)
-        store.set_meta(SYSTEM, CARD_SECRET_KEY, kept)
+        kept = store.keep_card_secret(SYSTEM, secrets.token_urlsafe(32))
     return kept.encode("utf-8")
 
 

@@ -276,6 +276,9 @@ def test_card_secret_is_generated_once_and_verification_shows_no_personal_data(
     monkeypatch.delenv("READINESS_CARD_SECRET", raising=False)
     secret = duty.card_secret(duty_store)
     assert duty.card_secret(duty_store) == secret
+    audit = duty_store.read("SELECT detail FROM audit_log WHERE action = 'meta.card_secret'")
+    assert audit.height == 1
+    assert secret.decode() not in audit["detail"][0]  # the audit log never holds the key
     from readiness.duty_documents import card_code
 
     code = card_code(secret, DERATI, NIKS[2], 2)

@@ -128,3 +128,15 @@ def test_card_check_page_says_only_tps_and_desa(duty_store, env_db, monkeypatch)
     at.query_params["k"] = "B" * 20
     at.run()
     assert at.error[0].value.startswith("Kartu tidak dikenal")
+
+
+@pytest.mark.parametrize("role", ["pimpinan"])
+def test_assignment_page_refuses_a_crafted_visit(duty_store, env_db, role):  # noqa: F811
+    from conftest import actor_for
+
+    page = str(DASHBOARD).replace("dashboard.py", "pages/duty.py")
+    at = AppTest.from_file(page, default_timeout=60)
+    at.session_state["actor"] = actor_for(role)
+    at.run()
+    assert "Halaman ini hanya untuk" in at.error[0].value
+    assert len(at.dataframe) == 0

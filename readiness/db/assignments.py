@@ -122,3 +122,18 @@ class DutyStore:
     def assignment_change_count(self) -> int:
         """Rows of the assignment change log."""
         return int(self.read("SELECT count(*) AS n FROM assignment_changes")["n"][0])
+
+    def keep_card_secret(self, actor: Actor, value: str) -> str:
+        """Store the card secret once (the first writer wins); the audit row never holds it."""
+
+        def insert(con) -> str:
+            con.execute(
+                "INSERT INTO meta VALUES ($key, $value) ON CONFLICT (key) DO NOTHING",
+                {"key": CARD_SECRET_KEY, "value": value},
+            )
+            row = con.execute(
+                "SELECT value FROM meta WHERE key = $key", {"key": CARD_SECRET_KEY}
+            ).fetchone()
+            return row[0]
+
+        return self.write(actor, "meta.card_secret", CARD_SECRET_KEY, insert)
