@@ -30,6 +30,7 @@ PAGES = [
     ("pages/bpjs.py", "BPJS Ketenagakerjaan", ":material/health_and_safety:", ALL[:3]),
     ("pages/training.py", "Pelatihan", ":material/school:", ALL[:3]),
     ("pages/tps.py", "Daftar TPS", ":material/how_to_vote:", ALL),
+    ("pages/duty.py", "Penugasan TPS", ":material/assignment_ind:", UPLOADERS),
     ("pages/export.py", "Ekspor", ":material/download:", ALL),
     ("pages/users.py", "Akun", ":material/manage_accounts:", ADMIN),
     ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),
@@ -57,4 +58,13 @@ else:
         st.Page(path, title=title, icon=icon, default=index == 0)
         for index, (path, title, icon, _) in enumerate(visible)
     ]
+# Anyone holding a kartu tugas may check it, logged in or not: the page says only TPS and desa.
+pages.append(
+    st.Page(
+        "pages/verify_card.py",
+        title="Verifikasi Kartu",
+        url_path="verifikasi-kartu",
+        visibility="hidden",
+    )  # fmt: skip
+)
 st.navigation(pages).run()

@@ -10,6 +10,11 @@ ui.page_header("Ringkasan Kesiapan Linmas")
 settings = ui.settings()
 actor = ui.current_actor()
 
+if actor.scope.level != "desa" and ui.is_voting_day():  # the head's live view comes first
+    with ui.guard():
+        ui.voting_day_view(actor.scope)
+    st.divider()
+
 with ui.guard():
     view = ui.overview(actor.scope)
     s = view.summary

@@ -33,6 +33,7 @@ from readiness.cli_common import (
     tps_kabupaten,
     use_account,
 )
+from readiness.cli_duty import add_duty_commands, export_duty_document, summary_extra
 from readiness.cli_plan import add_plan_commands
 from readiness.cli_province import (
     add_not_submitted_command,
@@ -144,6 +145,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     readiness_view = reports.readiness(store, scope, today)
     data = reports.with_readiness(data, readiness_view)
     data = plan_progress.with_plan(data, plan_progress.plan_status(store, readiness_view))
+    data = summary_extra(store, scope, data, dt.datetime.now(WIB))  # assignment, voting day
     if args.json:
         from readiness.recaps import recap_header  # the province imports this file
 
@@ -281,6 +283,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readiness import exports
     from readiness import formatting as fmt
 
+    if args.format in ("sk", "kartu", "honor"):
+        return export_duty_document(args)
     store = open_store(args)
     # --user limits the region; --kabupaten picks one kabupaten of a province instance
     scope = cli_scope(store, args.kecamatan or getattr(args, "kabupaten", None))
@@ -322,7 +326,10 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export", parents=[db], help="tulis rekap apel: PDF, Excel, atau CSV per desa"
     )
-    export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv"))
+    export.add_argument(
+        "--format", required=True, choices=("pdf", "xlsx", "csv", "sk", "kartu", "honor")
+    )
+    export.add_argument("--desa", help="kode desa untuk sk/kartu/honor, mis. 17.02.06.2001")
     export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
     export.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: kabupaten)")
     export.add_argument("--kabupaten", help=KABUPATEN_HELP)  # province instance
@@ -395,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
     add_audit_command(commands, db)
     add_plan_commands(commands, db)  # the H-n plan
+    add_duty_commands(commands, db)
     return parser
 
 

@@ -132,6 +132,10 @@ class Settings:
     honor_per_day: int = 650000
     honor_days: int = 1
     card_verify_url: str = "/verifikasi-kartu"
+    # Voting-day attendance: from which hour (WIB) village operators mark their TPS, and by
+    # which hour a village that has not reported becomes an action item for the head.
+    attendance_from_hour: int = 6
+    attendance_report_by_hour: int = 9
     source_file: Path = DEFAULT_SETTINGS_FILE
     alias_file: Path = DATA_DIR / "alias_desa.csv"
     # Province instance: every kabupaten/kota of the province (kode_kabupaten,
@@ -358,6 +362,8 @@ def load_settings(path: Path | None = None) -> Settings:
         "honor_per_day": ("documents", "honor_per_day", int),
         "honor_days": ("documents", "honor_days", int),
         "card_verify_url": ("documents", "card_verify_url", str),
+        "attendance_from_hour": ("voting_day", "attendance_from_hour", int),
+        "attendance_report_by_hour": ("voting_day", "report_by_hour", int),
     }
     extra = {
         field: _require(raw, section, key, kind, path)

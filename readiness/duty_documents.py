@@ -18,7 +18,6 @@ from collections.abc import Mapping
 
 import polars as pl
 import segno
-import xlsxwriter
 from fpdf import FPDF
 
 from readiness import formatting as fmt
@@ -26,6 +25,7 @@ from readiness.errors import ReadinessError
 from readiness.export_pdf import FAMILY, font_paths
 from readiness.messages_duty import NOT_FILLED, text
 from readiness.privacy import mask_nik
+from readiness.spreadsheet import new_workbook, safe_text
 
 CARD_SECRET_ENV = "READINESS_CARD_SECRET"
 CARD_SECRET_MIN = 16
@@ -405,16 +405,6 @@ def duty_cards_pdf(roster: pl.DataFrame, settings, *, show_kpj: bool, secret: by
 
 # -- daftar honor ------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe.
-
-    Neutralised like every download.
-    """
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
 
 def honor_frame(roster: pl.DataFrame, settings) -> pl.DataFrame:
     """The paid people (assigned to a TPS, not cadangan) with days, rate and amount.
@@ -455,7 +445,7 @@ def honor_xlsx(
         header += ["Nama bank", "No. rekening"]
     header.append("Tanda tangan")
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer)
     sheet = book.add_worksheet("Daftar Honor")
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True})
@@ -465,9 +455,9 @@ def honor_xlsx(
     cell_bold = book.add_format({"border": 1, "bold": True})
     title = "DAFTAR HONOR LINMAS PETUGAS KETERTIBAN TPS"
     sheet.write_string(0, 0, title, bold)
-    sheet.write_string(1, 0, _inert(f"{region_name} · {settings.election_name}"))
+    sheet.write_string(1, 0, safe_text(f"{region_name} · {settings.election_name}"))
     rate = f"Honor {fmt.rupiah(settings.honor_per_day)} per hari"
-    sheet.write_string(2, 0, _inert(rate))
+    sheet.write_string(2, 0, safe_text(rate))
     for col, name in enumerate(header):
         sheet.write_string(4, col, name, head)
     col_of = {name: i for i, name in enumerate(header)}
@@ -477,7 +467,7 @@ def honor_xlsx(
         nonlocal r
         for col in range(len(header)):
             sheet.write_blank(r, col, None, cell_bold)
-        sheet.write_string(r, col_of["Nama"], _inert(label), cell_bold)
+        sheet.write_string(r, col_of["Nama"], safe_text(label), cell_bold)
         sheet.write_number(r, col_of["Hari"], days, cell_bold)
         sheet.write_number(r, col_of["Jumlah"], amount, money_bold)
         r += 1
@@ -511,7 +501,7 @@ def honor_xlsx(
                         style = money if name in ("Honor per hari", "Jumlah") else cell
                         sheet.write_number(r, col, value, style)
                     else:
-                        sheet.write_string(r, col, _inert(str(value)), cell)
+                        sheet.write_string(r, col, safe_text(str(value)), cell)
                 r += 1
             total_row(f"Jumlah {desa_name}", desa["amount"].sum(), desa["days"].sum())
         label = f"Jumlah Kecamatan {kecamatan_name}"

@@ -324,6 +324,29 @@ def _rawan(pdf: RecapPDF, recap: Recap) -> None:
     pdf.grid(rows, (32, 36, 10, 58, 22, 22), ("LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"))
 
 
+def _duty(pdf: RecapPDF, recap: Recap) -> None:
+    """Per kecamatan: TPS fully assigned and, once marked on voting day, TPS terjaga."""
+    for sheet, flag, title in (
+        ("Penugasan TPS", "Lengkap", "Penugasan linmas per TPS"),
+        ("Kehadiran Hari H", "Terjaga", "Kehadiran linmas di TPS pada hari pemungutan suara"),
+    ):
+        frame = recap.sheets.get(sheet)
+        if frame is None:
+            continue
+        counts = (
+            frame.group_by("Kecamatan")
+            .agg(pl.len().alias("tps"), pl.col(flag).sum().alias("ok"))
+            .sort("Kecamatan")
+        )
+        pdf.heading(title)
+        rows = [["Kecamatan", "TPS", f"TPS {flag.lower()}"]]
+        rows += [
+            [r["Kecamatan"], fmt.number(r["tps"]), fmt.number(r["ok"])]
+            for r in counts.iter_rows(named=True)
+        ]
+        pdf.grid(rows, (70, 30, 40), ("LEFT", "RIGHT", "RIGHT"))
+
+
 def _signature(pdf: RecapPDF, recap: Recap) -> None:
     title, name, nip = recap.signature
     if pdf.get_y() > pdf.h - 60:
@@ -359,5 +382,6 @@ def pdf_bytes(recap: Recap) -> bytes:
     _milestones(pdf, recap)
     _not_submitted(pdf, recap)
     _rawan(pdf, recap)
+    _duty(pdf, recap)
     _signature(pdf, recap)
     return bytes(pdf.output())

@@ -81,5 +81,7 @@ def xlsx_bytes(recap: Recap) -> bytes:
     summary.freeze_panes(1, 0)
     for name in SHEET_ORDER[1:]:
         write_frame(book.add_worksheet(name), recap.sheets[name], f)
+    for name in [n for n in recap.sheets if n not in SHEET_ORDER]:  # e.g. assignment sheets
+        write_frame(book.add_worksheet(name[:31]), recap.sheets[name], f)
     book.close()
     return buffer.getvalue()

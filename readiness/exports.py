@@ -260,6 +260,9 @@ def build_recap(store: Store, scope: Scope, *, now: dt.datetime, unmasked: bool 
         "TPS Kurang": tps_short_sheet(rows.tps),
         "Duplikat": people["Duplikat"],
     }
+    from readiness.voting_day import recap_sheets
+
+    sheets.update(recap_sheets(store, scope))  # assignment and voting-day sheets, when data exists
     return Recap(
         title="Rekap Kesiapan Linmas",
         region_name=region_title(store, scope),

@@ -18,6 +18,7 @@ import string
 
 from readiness.messages_app import APP_MESSAGES
 from readiness.messages_domain import DOMAIN_MESSAGES
+from readiness.messages_duty import MESSAGES as DUTY_MESSAGES
 from readiness.messages_plan import TEMPLATES as PLAN_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
@@ -310,16 +311,14 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
     msg = f"message codes defined twice: {sorted(_OVERLAP)}"
     raise RuntimeError(msg)
 MESSAGES.update(APP_MESSAGES)
-_OVERLAP = MESSAGES.keys() & DOMAIN_MESSAGES.keys()
-if _OVERLAP:  # a code means one text; two areas must not claim it
-    msg = f"message codes defined twice: {sorted(_OVERLAP)}"
-    raise RuntimeError(msg)
-MESSAGES.update(DOMAIN_MESSAGES)
-_OVERLAP = MESSAGES.keys() & PLAN_MESSAGES.keys()
-if _OVERLAP:  # the run-up plan's texts (readiness.messages_plan) share the one catalogue
-    msg = f"message codes defined twice: {sorted(_OVERLAP)}"
-    raise RuntimeError(msg)
-MESSAGES.update(PLAN_MESSAGES)
+# Each area's catalogue joins the one dictionary; a code means one text, so two areas must
+# not claim the same code.
+for _area in (DOMAIN_MESSAGES, PLAN_MESSAGES, DUTY_MESSAGES):
+    _OVERLAP = MESSAGES.keys() & _area.keys()
+    if _OVERLAP:
+        msg = f"message codes defined twice: {sorted(_OVERLAP)}"
+        raise RuntimeError(msg)
+    MESSAGES.update(_area)
 
 
 def fields(code: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from readiness import duty_documents as docs
 from readiness.config import load_settings
 from readiness.errors import ReadinessError, ReferenceDataError
 from readiness.privacy import mask_nik
+from readiness.spreadsheet import FORMULA_STARTS
 
 SECRET = b"rahasia-kartu-uji-0123456789"
 DERATI = "17.02.06.2001"
@@ -375,7 +376,7 @@ def test_honor_cells_are_never_formulas(kecamatan):
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
     texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert not any(t.startswith(docs.FORMULA_STARTS) for t in texts)
+    assert not any(t.startswith(FORMULA_STARTS) for t in texts)
     assert '\'=HYPERLINK("http://x","klik")' in texts
     assert "'@BRI" in texts
 

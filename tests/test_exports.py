@@ -149,7 +149,8 @@ def test_excel_has_every_sheet_with_its_rows_frozen_header_and_filter(
     kabupaten_recap, kabupaten_xlsx
 ):
     book = workbook(kabupaten_xlsx)
-    assert book.sheetnames == list(SHEET_ORDER)
+    # The demo has rosters and TPS lists, so the assignment sheet follows the fixed ones.
+    assert book.sheetnames == [*SHEET_ORDER, "Penugasan TPS"]
     for name in SHEET_ORDER[1:]:
         sheet, frame = book[name], kabupaten_recap.sheets[name]
         assert [c.value for c in sheet[1]] == frame.columns, name

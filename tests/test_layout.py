@@ -13,8 +13,9 @@ import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Shown instead of every page before login; it is not a menu entry of its own.
-UNLISTED_PAGES = {"pages/login.py"}
+# Shown instead of every page before login, and the duty-card check anyone may open by its URL:
+# neither is a menu entry of its own (dashboard.py registers both directly).
+UNLISTED_PAGES = {"pages/login.py", "pages/verify_card.py"}
 
 
 def listed_pages() -> list[str]:

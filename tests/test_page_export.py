@@ -63,7 +63,7 @@ def test_admin_sees_kabupaten_figures_downloads_and_previews(demo_db):
     }
     keys = [b.key for b in at.get("download_button")]
     assert keys == ["export_pdf", "export_xlsx", "export_csv"]
-    assert len(at.dataframe) == 7
+    assert len(at.dataframe) == 8  # seven recap lists and the TPS assignments
     assert at.checkbox(key="export_unmasked").value is False
     assert not at.error
 

@@ -13,6 +13,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``regions``: the reference regions and other kabupaten imported
 - ``recaps``: kabupaten recaps imported by a province instance
 - ``plan``: the admin's changes to the H-n milestones
+- ``assignments``: TPS assignment changes and voting-day attendance (append-only)
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -25,6 +26,7 @@ from __future__ import annotations
 import duckdb
 
 from readiness.db.accounts import AccountStore
+from readiness.db.assignments import DutyStore
 from readiness.db.audit import AuditStore
 from readiness.db.backups import BULK_COLUMNS, BackupStore, bulk_source
 from readiness.db.batches import BatchStore
@@ -81,6 +83,7 @@ __all__ = [
 
 class Store(
     RosterStore,
+    DutyStore,
     OfficerStore,
     BatchStore,
     ReadinessCountsStore,

@@ -123,3 +123,26 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+MIGRATIONS += (
+    (
+        10,
+        "duty: TPS assignment changes and voting-day attendance (append-only, latest wins)",
+        (
+            "CREATE SEQUENCE assignment_change_id_seq",
+            """CREATE TABLE assignment_changes (
+                id BIGINT PRIMARY KEY DEFAULT nextval('assignment_change_id_seq'),
+                desa_code VARCHAR NOT NULL, nik VARCHAR NOT NULL, tps_number INTEGER,
+                cadangan BOOLEAN NOT NULL DEFAULT FALSE, changed_at TIMESTAMPTZ NOT NULL,
+                actor VARCHAR NOT NULL)""",
+            "CREATE SEQUENCE attendance_day_id_seq",
+            """CREATE TABLE attendance_day (
+                id BIGINT PRIMARY KEY DEFAULT nextval('attendance_day_id_seq'),
+                desa_code VARCHAR NOT NULL, tps_number INTEGER NOT NULL, nik VARCHAR NOT NULL,
+                status VARCHAR NOT NULL
+                    CHECK (status IN ('hadir', 'tidak_hadir', 'diganti')),
+                substitute_nik VARCHAR, substitute_name VARCHAR,
+                reported_at TIMESTAMPTZ NOT NULL, actor VARCHAR NOT NULL,
+                correction_reason VARCHAR)""",
+        ),
+    ),
+)
