@@ -308,6 +308,13 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
     raise RuntimeError(msg)
 MESSAGES.update(APP_MESSAGES)
 
+from readiness.messages_intake import INTAKE_MESSAGES  # noqa: E402  (kecamatan, nihil, versions)
+
+if MESSAGES.keys() & INTAKE_MESSAGES.keys():
+    msg = f"message codes defined twice: {sorted(MESSAGES.keys() & INTAKE_MESSAGES.keys())}"
+    raise RuntimeError(msg)
+MESSAGES.update(INTAKE_MESSAGES)
+
 
 def fields(code: str) -> tuple[str, ...]:
     """Named fields of a template, so callers and tests know what to pass."""

@@ -146,3 +146,19 @@ def describe(result: dict, desa_name: str) -> str:
     """One Indonesian line confirming a decision."""
     label = STATUS_LABELS[result["status"]].lower()
     return f"Daftar {desa_name} versi {result['version']} {label}; tercatat di log audit."
+
+
+def verify_desa(
+    store: Store, actor: Actor, desa_code: str, decision: str, note: str | None
+) -> dict:
+    """Decide on a desa's version in force (``verify --desa``): the same checks as the page."""
+    from readiness.messages_intake import text as intake_text
+    from readiness.roster import roster_context
+
+    check_permission(actor, "verify")
+    roster_context(store, desa_code)  # an unknown desa: a clear message
+    active = store.submissions(Scope(desa_code))
+    if not active.height:
+        msg = intake_text("verify_no_roster", desa=store.region_name(desa_code))
+        raise ReadinessError(msg, code="verify_no_roster")
+    return review(store, actor, int(active["id"][0]), decision, note)
