@@ -30,9 +30,7 @@ def cmd_import_kecamatan(args: argparse.Namespace) -> int:
     check_kecamatan(store, args.kecamatan)
     path = Path(args.file)
     data = read_input_file(path)
-    checked = check_kecamatan_file(
-        store, args.kecamatan, data, path.name, max_bytes=CLI_MAX_BYTES
-    )
+    checked = check_kecamatan_file(store, args.kecamatan, data, path.name, max_bytes=CLI_MAX_BYTES)
     saved = None
     if checked.file_error is None and not args.dry_run:
         saved = intake.save_kecamatan(store, cli_actor(), checked)
@@ -42,7 +40,9 @@ def cmd_import_kecamatan(args: argparse.Namespace) -> int:
         print(checked.describe())
         for one in saved or []:
             outcome = text(f"kecamatan_outcome_{one.outcome}", version=one.version)
-            print(text("kecamatan_saved_line", desa=checked.names.get(one.desa_code), outcome=outcome))
+            print(
+                text("kecamatan_saved_line", desa=checked.names.get(one.desa_code), outcome=outcome)
+            )
     return EXIT_FILE_REJECTED if checked.file_error is not None else EXIT_OK
 
 

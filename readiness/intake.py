@@ -74,8 +74,9 @@ def is_unchanged(store: Store, checked: CheckedRoster) -> bool:
 def dropped_people(store: Store, checked: CheckedRoster) -> pl.DataFrame:
     """People of the version in force the new version would not hold, and why.
 
-    Returns nama, nik (masked), nomor_tps, alasan ("baris ditolak" when the NIK is in a
-    rejected row of the file, else "tidak ada di berkas"); empty when nothing is in force.
+    Returns nama, nik (masked), nomor_tps, alasan ("barisnya ditolak" when their NIK or name is
+    still in the file, so their row was rejected; else "tidak ada di berkas"); empty when
+    nothing is in force.
     """
     empty = pl.DataFrame(
         schema={"nama": pl.String, "nik": pl.String, "nomor_tps": pl.Int32, "alasan": pl.String}
@@ -84,24 +85,24 @@ def dropped_people(store: Store, checked: CheckedRoster) -> pl.DataFrame:
     if current is None:
         return empty
     kept = checked.verdict.officers["nik"] if checked.verdict is not None else pl.Series([])
-    in_file: set[str] = set()
+    cells: set[str] = set()  # every cell of the file, as digits and as lower-case text
     if checked.raw is not None:
         for column in checked.raw.frame.columns:
             if column != "_row":
-                in_file |= set(
-                    checked.raw.frame[column]
-                    .cast(pl.String)
-                    .str.replace_all(r"\D", "")
-                    .drop_nulls()
-                    .to_list()
-                )
+                values = checked.raw.frame[column].cast(pl.String).drop_nulls()
+                cells |= set(values.str.replace_all(r"\D", "").to_list())
+                cells |= set(values.str.to_lowercase().str.strip_chars().to_list())
+    cells.discard("")
     stored = store.roster(current["id"], Scope(checked.desa_code))
     gone = stored.filter(~pl.col("nik").is_in(kept.cast(pl.String).implode()))
     return gone.select(
         "nama",
         privacy.mask_nik_expr("nik").alias("nik"),
         pl.col("nomor_tps").cast(pl.Int32),
-        pl.when(pl.col("nik").is_in(list(in_file)))
+        pl.when(
+            pl.col("nik").is_in(list(cells))
+            | pl.col("nama").str.to_lowercase().str.strip_chars().is_in(list(cells))
+        )
         .then(pl.lit(text("dropped_rejected_row")))
         .otherwise(pl.lit(text("dropped_absent")))
         .alias("alasan"),
@@ -112,7 +113,9 @@ def describe_drops(dropped: pl.DataFrame) -> str:
     """One sentence naming who the new version drops (the page shows it before and after)."""
     if dropped.height == 0:
         return text("drops_none")
-    names = ", ".join(f"{r['nama']} ({r['alasan']})" for r in dropped.head(20).iter_rows(named=True))
+    names = ", ".join(
+        f"{r['nama']} ({r['alasan']})" for r in dropped.head(20).iter_rows(named=True)
+    )
     more = text("drops_more", count=fmt.number(dropped.height - 20)) if dropped.height > 20 else ""
     return text("drops_some", count=fmt.number(dropped.height), names=names, more=more)
 
@@ -139,8 +142,10 @@ def _top_reasons(checked: CheckedRoster) -> list[str]:
     if checked.verdict is None:
         return [checked.file_error.message] if checked.file_error is not None else []
     errors = checked.verdict.findings.filter(pl.col("severity") == "error")
-    counted = errors.group_by("code").agg(pl.len(), pl.col("message").first()).sort(
-        "len", descending=True
+    counted = (
+        errors.group_by("code")
+        .agg(pl.len(), pl.col("message").first())
+        .sort("len", descending=True)
     )
     return counted["message"].head(TOP_REASONS).to_list()
 

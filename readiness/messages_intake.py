@@ -30,7 +30,7 @@ INTAKE_MESSAGES: dict[str, str] = {
     ),
     "upload_saved_honest": "{stored} {drops} Status: menunggu verifikasi kecamatan.",
     "nihil_reason_missing": (
-        "Alasan laporan nihil wajib diisi, mis. \"belum ada warga yang bersedia\"."
+        'Alasan laporan nihil wajib diisi, mis. "belum ada warga yang bersedia".'
     ),
     "nihil_saved": (
         "{desa} melaporkan nihil (0 linmas) sebagai versi {version}: {reason}. TPS-nya tetap "

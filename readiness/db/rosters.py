@@ -325,7 +325,6 @@ class RosterStore:
             previous_version=previous[1] if previous else None,
         )
 
-
     def replace_tps(self, actor: Actor, tps: pl.DataFrame, *, file_name: str) -> int:
         """Replace the TPS list of every desa named in ``tps`` (desa_code, tps_number, rawan, address)."""
         staged = tps.select(
