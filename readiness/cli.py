@@ -16,7 +16,6 @@ from pathlib import Path
 from readiness import formatting as fmt
 from readiness import reports, store_open
 from readiness.cli_accounts import add_account_commands
-from readiness.cli_intake import add_intake_commands, cmd_import_kecamatan
 from readiness.cli_common import (
     EXIT_ERROR,
     EXIT_FILE_REJECTED,
@@ -34,6 +33,7 @@ from readiness.cli_common import (
     tps_kabupaten,
     use_account,
 )
+from readiness.cli_intake import add_intake_commands, cmd_import_kecamatan
 from readiness.cli_province import (
     add_not_submitted_command,
     add_recap_commands,

@@ -203,7 +203,8 @@ def test_identical_uploads_are_reported_unchanged_not_stored(store, tmp_path, ca
         == 1
     )
     again = json.loads(run(capsys, "import", first, "--desa", DERATI, "--json", "--db", db)[1])
-    assert again["unchanged"] is True and "version" not in again
+    assert again["unchanged"] is True
+    assert "version" not in again
     # Other bytes (rows reordered, renamed file), the same people and fields: still unchanged.
     shuffled = write(tmp_path, "v1_lagi.csv", csv_bytes(list(reversed(rows))))
     _, out, _ = run(capsys, "import", shuffled, "--desa", DERATI, "--db", db)
@@ -254,7 +255,8 @@ def test_restore_makes_a_copy_the_version_in_force_with_its_review(store, tmp_pa
     assert listed[0]["restored_from"] == 1
     assert store.registered_counts(Scope(DERATI))["officers_registered"].sum() == 3
     code, _, err = run(capsys, "roster", "restore", "--desa", DERATI, "--version", "3", "--db", db)
-    assert code == 1 and "sudah berlaku" in err
+    assert code == 1
+    assert "sudah berlaku" in err
     with pytest.raises(AccessDenied):
         intake.restore(store, Actor("op", "operator_desa", Scope(TABA_ANYAR)), DERATI, 2)
     audit = store.read("SELECT count(*) AS n FROM audit_log WHERE action = 'roster.restore'", {})
@@ -266,15 +268,18 @@ def test_verify_from_the_cli_needs_a_note_to_return(store, tmp_path, capsys):
     code, _, err = run(
         capsys, "verify", "--desa", DERATI, "--decision", "terverifikasi", "--db", db
     )
-    assert code == 1 and "belum mengirim" in err
+    assert code == 1
+    assert "belum mengirim" in err
     v1 = write(tmp_path, "v1.csv", csv_bytes([person(1), person(2)]))
     run(capsys, "import", v1, "--desa", DERATI, "--db", db)
     code, _, err = run(capsys, "verify", "--desa", DERATI, "--decision", "dikembalikan", "--db", db)
-    assert code == 1 and "catatan" in err.lower()
+    assert code == 1
+    assert "catatan" in err.lower()
     code, out, _ = run(
         capsys, "verify", "--desa", DERATI, "--decision", "dikembalikan",
         "--note", "TPS 3 belum ada linmas", "--db", db,
     )  # fmt: skip
-    assert code == 0 and "dikembalikan" in out
+    assert code == 0
+    assert "dikembalikan" in out
     row = store.submissions(Scope(DERATI)).row(0, named=True)
     assert (row["status"], row["review_note"]) == ("dikembalikan", "TPS 3 belum ada linmas")
