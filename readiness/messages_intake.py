@@ -75,6 +75,11 @@ INTAKE_MESSAGES: dict[str, str] = {
     "verification_attempt": (
         "Mencoba mengirim, semua ditolak ({when}, {who}, berkas {file}). Alasan: {reasons}"
     ),
+    "verification_uploaded_by": "Diunggah oleh {who}.",
+    "verification_change_heading": "**Perubahan.** {line}",
+    "verification_choose_decision": (
+        "Pilih keputusan dulu: Terverifikasi atau Dikembalikan ke desa. Belum ada yang disimpan."
+    ),
     "verification_full_nik_audited": (
         "NIK ditampilkan lengkap untuk dicocokkan dengan salinan KTP; tampilan ini dicatat di log audit."
     ),

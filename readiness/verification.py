@@ -53,10 +53,18 @@ def queue(store: Store, scope: Scope) -> pl.DataFrame:
         "reviewed_at",
         "review_note",
     )
+    from readiness.intake import village_states
+
+    names = store.display_names(active["uploader"].to_list() + active["reviewed_by"].to_list())
     return (
         villages.drop("desa_kind")
         .join(active, on="desa_code", how="left")
-        .with_columns(pl.col("status").fill_null("belum_mengirim"))
+        .with_columns(
+            pl.col("status").fill_null("belum_mengirim"),
+            pl.col("uploader").replace(names).alias("uploader_name"),
+            pl.col("reviewed_by").replace(names),  # people read names, not account codes
+        )
+        .join(village_states(store, scope), on="desa_code", how="left")
         .sort("desa_code")
     )
 
@@ -67,10 +75,12 @@ def queue_table(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("kecamatan_name").alias("Kecamatan"),
         pl.col("desa_name").alias("Desa/Kelurahan"),
         pl.col("status").replace_strict(STATUS_LABELS, default="").alias("Status"),
+        pl.col("intake_label").fill_null("").alias("Keterangan"),
         pl.col("version").alias("Versi"),
         pl.col("uploaded_at")
         .map_elements(fmt.timestamp, return_dtype=pl.String, skip_nulls=False)
         .alias("Diunggah"),
+        pl.col("uploader_name").alias("Pengunggah"),
         pl.col("rows_accepted").alias("Linmas"),
         pl.col("rows_warned").alias("Dengan catatan"),
         pl.col("reviewed_by").alias("Diperiksa oleh"),
