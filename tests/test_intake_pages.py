@@ -48,9 +48,9 @@ def test_verification_page_opens_on_the_first_waiting_village_and_checks_it(
     assert any("Dibanding versi 1: 1 ditambah, 1 dihapus, 1 diubah" in m.value for m in at.markdown)
     changes = next(df.value for df in at.dataframe if "Perubahan" in df.value.columns)
     assert sorted(zip(changes["Perubahan"], changes["Kolom berubah"], strict=True)) == [
-        ("diubah", "alamat"),
-        ("ditambah", ""),
         ("dihapus", ""),
+        ("ditambah", ""),
+        ("diubah", "alamat"),
     ]
     roster = next(df.value for df in at.dataframe if "Tanggal lahir" in df.value.columns)
     assert "17-08-1990" in roster["Tanggal lahir"].tolist()
