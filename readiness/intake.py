@@ -380,3 +380,46 @@ def village_states(store: Store, scope: Scope) -> pl.DataFrame:
         .otherwise(pl.col("nihil_reason"))
         .alias("intake_note"),
     )
+
+
+# -- the kecamatan upload page --------------------------------------------------------------------
+
+
+def kecamatan_table(store: Store, checked: CheckedKecamatan) -> pl.DataFrame:
+    """Per village of a kecamatan file: accepted / rejected / warned against its need."""
+    rows = []
+    for one in checked.villages:
+        v = one.verdict
+        tps = store.tps(Scope(one.desa_code))
+        need = (
+            tps.height * store.settings.officers_per_tps
+            + int(tps["rawan"].sum()) * store.settings.rawan_extra_officers
+            if tps.height
+            else None
+        )
+        rows.append(
+            {
+                "Desa/Kelurahan": checked.names.get(one.desa_code, one.desa_code),
+                "Diterima": v.accepted if v else 0,
+                "Dengan catatan": v.warned if v else 0,
+                "Ditolak": v.rejected if v else 0,
+                "Kebutuhan": need_text(need, tps.height),
+                "Hasil": text("kecamatan_row_ok")
+                if v is not None and v.accepted
+                else text("kecamatan_row_rejected"),
+                "Alasan utama": "; ".join(_top_reasons(one)[:2]),
+            }
+        )
+    return pl.DataFrame(rows, schema={k: None for k in rows[0]} if rows else None)
+
+
+def unmatched_table(checked: CheckedKecamatan) -> pl.DataFrame:
+    """Rows of a kecamatan file given to no village of it: Baris, Kolom, Pesan."""
+    unmatched = checked.split.unmatched if checked.split is not None else pl.DataFrame()
+    if not unmatched.height:
+        return pl.DataFrame()
+    return unmatched.select(
+        pl.col("row").alias("Baris"),
+        pl.col("column").alias("Kolom"),
+        pl.col("message").alias("Pesan"),
+    )

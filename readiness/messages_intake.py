@@ -75,6 +75,12 @@ INTAKE_MESSAGES: dict[str, str] = {
     "verification_attempt": (
         "Mencoba mengirim, semua ditolak ({when}, {who}, berkas {file}). Alasan: {reasons}"
     ),
+    "kecamatan_unmatched": (
+        "{count} baris tidak dapat diberikan ke desa mana pun di kecamatan ini (lihat tabel). "
+        "Perbaiki kolom Desa/Kelurahan lalu unggah lagi; baris itu tidak disimpan."
+    ),
+    "kecamatan_row_ok": "dapat disimpan",
+    "kecamatan_row_rejected": "semua ditolak",
     "verification_uploaded_by": "Diunggah oleh {who}.",
     "verification_change_heading": "**Perubahan.** {line}",
     "verification_choose_decision": (

@@ -84,3 +84,37 @@ def test_verification_flags_more_people_than_needed_and_unknown_tps(store):
         "Nomor TPS tidak ada di daftar TPS: 7.",
         "1 baris diterima dengan catatan dari pemeriksaan berkas.",
     ]
+
+
+def test_intake_page_reports_nihil_and_restores_a_version(env_db, store, app_as):
+    save(store, DERATI, [person(1), person(2)], "v1.csv")
+    save(store, DERATI, [person(1)], "v2.csv")
+    at = app_as("operator_kecamatan", "17.02.06").run()
+    at.switch_page("pages/intake.py").run()
+    assert not at.exception
+    at.selectbox(key="nihil_desa").set_value(TABA_ANYAR)
+    at.button(key="nihil_submit").click().run()
+    assert any("Alasan laporan nihil wajib diisi" in e.value for e in at.error)
+    assert store.submissions(Scope(TABA_ANYAR)).height == 0
+    at.text_input(key="nihil_reason").input("belum ada warga yang bersedia")
+    at.button(key="nihil_submit").click().run()
+    assert store.roster_versions(TABA_ANYAR)["via"].to_list() == ["nihil"]
+    at.selectbox(key="versions_desa").set_value(DERATI).run()
+    table = next(df.value for df in at.dataframe if "Berlaku" in df.value.columns)
+    assert table["Versi"].tolist() == [2, 1]
+    at.selectbox(key="restore_version").set_value(1)
+    at.button(key="restore_submit").click().run()
+    assert any("versi 3" in s.value for s in at.success)
+    assert store.roster_versions(DERATI).select("version", "via", "rows_accepted").row(0) == (
+        3,
+        "restore",
+        2,
+    )
+
+
+def test_a_village_operator_sees_no_kecamatan_upload(env_db, store, app_as):
+    at = app_as("operator_desa", DERATI).run()
+    at.switch_page("pages/intake.py").run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "kec_code"]
+    assert at.selectbox(key="versions_desa").value == DERATI
