@@ -103,7 +103,7 @@ with ui.guard():
 
     st.subheader("4. Simpan")
     st.caption(roster.describe_previous(checked))
-    if v.accepted and not ui.upload_stored(work_key):
+    if v.accepted and checked.previous_version and not ui.upload_stored(work_key):
         st.info(intake.describe_drops(intake.dropped_people(store, checked)))
     if saved := ui.upload_stored(work_key):
         st.success(text("roster_saved_change_hint", saved=saved))

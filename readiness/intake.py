@@ -131,7 +131,7 @@ def describe_saved(saved: Saved, desa_name: str) -> str:
     return text(
         "upload_saved_honest",
         stored=describe_stored(saved.stored, desa_name),
-        drops=describe_drops(saved.dropped),
+        drops=describe_drops(saved.dropped) if saved.version_in_force else "",
     )
 
 
@@ -364,22 +364,6 @@ def need_text(required: int | None, tps_total: int | None) -> str:
     if not tps_total or required is None:
         return text("need_unknown")
     return fmt.number(required)
-
-
-def village_states(store: Store, scope: Scope) -> pl.DataFrame:
-    """desa_code, intake_label ("nihil" / "mencoba mengirim, semua ditolak"), intake_note."""
-    states = store.intake_states(scope)
-    return states.select(
-        "desa_code",
-        pl.when(pl.col("attempted_failed"))
-        .then(pl.lit(text("state_attempted_failed")))
-        .otherwise(pl.lit(text("state_nihil")))
-        .alias("intake_label"),
-        pl.when(pl.col("attempted_failed"))
-        .then(pl.col("attempt_reasons").list.join("; "))
-        .otherwise(pl.col("nihil_reason"))
-        .alias("intake_note"),
-    )
 
 
 # -- the kecamatan upload page --------------------------------------------------------------------

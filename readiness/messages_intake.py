@@ -15,10 +15,10 @@ VIA_LABELS = {
 INTAKE_MESSAGES: dict[str, str] = {
     "dropped_rejected_row": "barisnya ditolak",
     "dropped_absent": "tidak ada di berkas",
-    "drops_none": "Tidak ada linmas dari versi yang berlaku yang hilang.",
+    "drops_none": "Tidak ada linmas dari versi yang berlaku yang hilang. ",
     "drops_some": (
         "{count} linmas dari versi yang berlaku tidak akan ada di versi baru: {names}{more}. "
-        "Bila mereka tetap bertugas, perbaiki barisnya lalu unggah lagi."
+        "Bila mereka tetap bertugas, perbaiki barisnya lalu unggah lagi. "
     ),
     "drops_more": " dan {count} lainnya",
     "upload_unchanged": (
@@ -28,7 +28,7 @@ INTAKE_MESSAGES: dict[str, str] = {
         "Tidak ada baris yang diterima untuk {desa}. Tidak ada daftar yang disimpan; percobaan "
         "ini dicatat (mencoba mengirim, semua ditolak). Perbaiki baris yang ditolak lalu unggah lagi."
     ),
-    "upload_saved_honest": "{stored} {drops} Status: menunggu verifikasi kecamatan.",
+    "upload_saved_honest": "{stored} {drops}Status: menunggu verifikasi kecamatan.",
     "nihil_reason_missing": (
         'Alasan laporan nihil wajib diisi, mis. "belum ada warga yang bersedia".'
     ),

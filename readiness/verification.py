@@ -53,7 +53,7 @@ def queue(store: Store, scope: Scope) -> pl.DataFrame:
         "reviewed_at",
         "review_note",
     )
-    from readiness.intake import village_states
+    from readiness.verification_checks import village_states
 
     names = store.display_names(active["uploader"].to_list() + active["reviewed_by"].to_list())
     return (

@@ -149,7 +149,9 @@ def review_view(store: Store, actor: Actor, desa_code: str, submission_id: int) 
         previous = older.row(0, named=True)
         old = store.roster(previous["submission_id"], Scope(desa_code))
         changes = roster_changes(old, roster)
-        counted = {k: int((changes["Perubahan"] == k).sum()) for k in ("ditambah", "dihapus", "diubah")}
+        counted = {
+            k: int((changes["Perubahan"] == k).sum()) for k in ("ditambah", "dihapus", "diubah")
+        }
         change_line = text(
             "verification_change",
             previous=previous["version"],
@@ -168,7 +170,9 @@ def review_view(store: Store, actor: Actor, desa_code: str, submission_id: int) 
         rawan_extra=settings.rawan_extra_officers,
     )
     full_nik = (
-        actor.role == "operator_kecamatan" and settings.verify_full_nik and actor.scope.covers(desa_code)
+        actor.role == "operator_kecamatan"
+        and settings.verify_full_nik
+        and actor.scope.covers(desa_code)
     )
     shown = roster.select(
         pl.col("row_number").alias("Baris"),
@@ -197,4 +201,20 @@ def review_view(store: Store, actor: Actor, desa_code: str, submission_id: int) 
         reviewer=this["reviewer_name"] or this["reviewed_by"],
         full_nik=full_nik,
         nihil_reason=this["nihil_reason"],
+    )
+
+
+def village_states(store: Store, scope: Scope) -> pl.DataFrame:
+    """desa_code, intake_label ("nihil" / "mencoba mengirim, semua ditolak"), intake_note."""
+    states = store.intake_states(scope)
+    return states.select(
+        "desa_code",
+        pl.when(pl.col("attempted_failed"))
+        .then(pl.lit(text("state_attempted_failed")))
+        .otherwise(pl.lit(text("state_nihil")))
+        .alias("intake_label"),
+        pl.when(pl.col("attempted_failed"))
+        .then(pl.col("attempt_reasons").list.join("; "))
+        .otherwise(pl.col("nihil_reason"))
+        .alias("intake_note"),
     )
