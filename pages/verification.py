@@ -55,9 +55,7 @@ with ui.guard():
                     key="verification_desa",
                 )
             ]
-            view = checks.review_view(
-                store, actor, chosen["desa_code"], chosen["submission_id"]
-            )
+            view = checks.review_view(store, actor, chosen["desa_code"], chosen["submission_id"])
             st.caption(text("verification_uploaded_by", who=ui.literal(view.uploader)))
             if view.nihil_reason:
                 st.warning(text("verification_nihil", reason=ui.literal(view.nihil_reason)))

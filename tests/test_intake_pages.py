@@ -18,9 +18,7 @@ def save(store, desa: str, rows: list[dict], name: str) -> None:
     assert saved.outcome == "stored"
 
 
-def test_verification_page_opens_on_the_first_waiting_village_and_checks_it(
-    env_db, store, app_as
-):
+def test_verification_page_opens_on_the_first_waiting_village_and_checks_it(env_db, store, app_as):
     save(store, DERATI, [person(1), person(2)], "derati.csv")
     intake.save_village(
         store,
