@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -119,8 +120,8 @@ def test_kecamatan_uploads_three_villages_and_verifies_one_in_chromium(demo_temp
         open_page(page, "Verifikasi")
         expect(page.get_by_role("button", name="Simpan keputusan")).to_be_visible(timeout=30_000)
         pick_option(page, "Desa/kelurahan", "Adirejo")
-        picker = page.get_by_test_id("stSelectbox").filter(has_text="Desa/kelurahan")
-        expect(picker).to_contain_text("Adirejo", timeout=30_000)
+        picker = page.get_by_role("combobox", name="Desa/kelurahan")
+        expect(picker).to_have_value(re.compile("^Adirejo"), timeout=30_000)
         page.get_by_test_id("stRadio").get_by_text("Terverifikasi", exact=True).click()
         page.get_by_role("button", name="Simpan keputusan").click()
         expect(page.get_by_text("Daftar Adirejo versi")).to_be_visible(timeout=30_000)
