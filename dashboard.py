@@ -23,6 +23,7 @@ ADMIN = ("admin",)
 PAGES = [
     ("pages/overview.py", "Ringkasan", ":material/dashboard:", ALL),
     ("pages/upload.py", "Unggah Daftar Linmas", ":material/upload_file:", UPLOADERS),
+    ("pages/intake.py", "Kiriman Kecamatan, Nihil & Versi", ":material/stacks:", UPLOADERS),
     ("pages/verification.py", "Verifikasi", ":material/fact_check:", ALL),
     ("pages/readiness.py", "Kesiapan", ":material/checklist:", ALL),
     ("pages/plan.py", "Rencana H-n", ":material/event_upcoming:", ALL),

@@ -5,13 +5,17 @@ import hashlib
 import streamlit as st
 
 from readiness import formatting as fmt
-from readiness import roster, templates, ui
+from readiness import intake, roster, templates, ui
 from readiness.messages import text
 
 actor = ui.require_role("admin", "operator_kecamatan", "operator_desa")
 ui.page_header("Unggah Daftar Linmas")
 store = ui.store()
 
+if actor.role in ("admin", "operator_kecamatan"):
+    st.page_link(
+        "pages/intake.py", label="Satu berkas untuk beberapa desa (kecamatan), nihil, versi"
+    )
 st.subheader("1. Pilih desa/kelurahan")
 villages = store.villages(actor.scope)
 names = dict(zip(villages["desa_code"], villages["desa_name"], strict=True))
@@ -99,6 +103,8 @@ with ui.guard():
 
     st.subheader("4. Simpan")
     st.caption(roster.describe_previous(checked))
+    if v.accepted and checked.previous_version and not ui.upload_stored(work_key):
+        st.info(intake.describe_drops(intake.dropped_people(store, checked)))
     if saved := ui.upload_stored(work_key):
         st.success(text("roster_saved_change_hint", saved=saved))
     elif not v.accepted:
@@ -106,6 +112,6 @@ with ui.guard():
     elif st.button(
         f"Simpan {fmt.number(v.accepted)} baris diterima", type="primary", key="submit_roster"
     ):
-        stored = roster.store_checked_roster(store, actor, checked)
-        ui.mark_upload_stored(work_key, roster.describe_stored(stored, names[desa]))
+        saved = intake.save_village(store, actor, checked)
+        ui.mark_upload_stored(work_key, intake.describe_saved(saved, names[desa]))
         st.success(ui.upload_stored(work_key))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from readiness import auth, ui, verification
+from readiness import verification_checks as checks
 from readiness.messages import text
 
 ui.page_header("Verifikasi Daftar Linmas")
@@ -40,24 +41,48 @@ with ui.guard():
         if not candidates.height:
             st.info(text("nothing_to_review"))
         else:
+            st.info(text("verification_waiting", count=checks.waiting_count(candidates)))
             labels = {
                 f"{r['desa_name']} ({r['kecamatan_name']}) · versi {r['version']} · "
                 f"{verification.STATUS_LABELS[r['status']]}": r
                 for r in candidates.iter_rows(named=True)
             }
-            chosen = labels[st.selectbox("Desa/kelurahan", list(labels), key="verification_desa")]
-            with st.expander("Daftar linmas yang dikirim", expanded=False):
-                st.dataframe(
-                    verification.roster_for_review(store, actor, chosen["submission_id"]),
-                    hide_index=True,
-                    key="verification_roster",
+            chosen = labels[
+                st.selectbox(
+                    "Desa/kelurahan",
+                    list(labels),
+                    index=checks.first_waiting(candidates),
+                    key="verification_desa",
                 )
+            ]
+            view = checks.review_view(store, actor, chosen["desa_code"], chosen["submission_id"])
+            st.caption(text("verification_uploaded_by", who=ui.literal(view.uploader)))
+            if view.nihil_reason:
+                st.warning(text("verification_nihil", reason=ui.literal(view.nihil_reason)))
+            for flag in view.flags:
+                st.warning(flag, icon=":material/flag:")
+            if not view.flags:
+                st.success(text("verification_no_flags"))
+            st.markdown(text("verification_change_heading", line=view.change_line))
+            if view.changes.height:
+                st.dataframe(view.changes, hide_index=True, key="verification_changes")
+            if view.full_nik:
+                st.caption(text("verification_full_nik_audited"))
+            st.dataframe(view.roster, hide_index=True, key="verification_roster")
             decision = st.radio(
-                "Keputusan", list(verification.DECISIONS), key="verification_decision"
+                "Keputusan",
+                list(verification.DECISIONS),
+                index=None,
+                key="verification_decision",
             )
             note = st.text_area(
                 "Catatan untuk desa (wajib bila dikembalikan)", key="verification_note"
             )
             if st.button("Simpan keputusan", key="verification_submit", type="primary"):
-                result = verification.review(store, actor, chosen["submission_id"], decision, note)
-                st.success(verification.describe(result, chosen["desa_name"]))
+                if decision is None:
+                    st.error(text("verification_choose_decision"))
+                else:
+                    result = verification.review(
+                        store, actor, chosen["submission_id"], decision, note
+                    )
+                    st.success(verification.describe(result, chosen["desa_name"]))

@@ -34,6 +34,7 @@ from readiness.cli_common import (
     use_account,
 )
 from readiness.cli_duty import add_duty_commands, export_duty_document, summary_extra
+from readiness.cli_intake import add_intake_commands, cmd_import_kecamatan
 from readiness.cli_plan import add_plan_commands
 from readiness.cli_province import (
     add_not_submitted_command,
@@ -129,6 +130,8 @@ def serve(path: Path, port: int) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the overview numbers (the same the Ringkasan page shows)."""
+    from readiness import intake
+
     store = open_store(args)
     if args.kecamatan:
         check_kecamatan(store, args.kecamatan)  # malformed or unknown: refuse, never zeros
@@ -146,6 +149,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     data = reports.with_readiness(data, readiness_view)
     data = plan_progress.with_plan(data, plan_progress.plan_status(store, readiness_view))
     data = summary_extra(store, scope, data, dt.datetime.now(WIB))  # assignment, voting day
+    data = intake.intake_summary(store, scope, data)  # desa_nihil, desa_attempted_failed
     if args.json:
         from readiness.recaps import recap_header  # the province imports this file
 
@@ -167,13 +171,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     submitted, desa_total = fmt.number(data["desa_submitted"]), fmt.number(data["desa_total"])
     print(text("summary_desa_submitted", done=submitted, total=desa_total))
     registered = fmt.number(data["officers_registered"])
-    print(
-        text(
-            "summary_officers",
-            registered=registered,
-            required=fmt.number(data["officers_required"]),
-        )
-    )
+    required = intake.need_text(data["officers_required"], data.get("tps_total"))
+    print(text("summary_officers_need", registered=registered, required=required))
+    print(text("summary_desa_nihil", count=fmt.number(data["desa_nihil"])))
+    print(text("summary_desa_attempted", count=fmt.number(data["desa_attempted_failed"])))
     return EXIT_OK
 
 
@@ -200,20 +201,29 @@ def cmd_tps_import(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a roster file for one desa and store the accepted rows as a new version."""
-    from readiness.roster import CLI_MAX_BYTES, check_roster_file, store_checked_roster
+    from readiness import intake
+    from readiness.roster import CLI_MAX_BYTES, check_roster_file
 
+    if args.kecamatan:
+        return cmd_import_kecamatan(args)
     store = open_store(args)
     path = Path(args.file)
     data = read_input_file(path)
     checked = check_roster_file(store, args.desa, data, path.name, max_bytes=CLI_MAX_BYTES)
     result = checked.to_json()
-    if checked.verdict is not None and not args.dry_run:
-        stored = store_checked_roster(store, cli_actor(), checked)
-        result["version"] = stored.version
+    saved = None
+    if not args.dry_run:
+        saved = intake.save_village(store, cli_actor(), checked)
+        if saved.version is not None:
+            result["version"] = saved.version
+        if saved.outcome == "unchanged":
+            result["unchanged"] = True
     if args.json:
         print_json(result)
     else:
         print(checked.describe())
+        if saved is not None and saved.outcome in ("stored", "unchanged", "attempt"):
+            print(intake.describe_saved(saved, store.region_name(args.desa)))
     return EXIT_FILE_REJECTED if checked.verdict is None else EXIT_OK
 
 
@@ -389,7 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     roster = commands.add_parser("import", parents=[db], help="impor daftar linmas satu desa")
     roster.add_argument("file")
-    roster.add_argument("--desa", required=True, help="kode desa, mis. 17.02.06.2001")
+    target = roster.add_mutually_exclusive_group(required=True)
+    target.add_argument("--desa", help="kode desa, mis. 17.02.06.2001")
+    target.add_argument("--kecamatan", help="kode kecamatan: satu berkas untuk beberapa desa")
     roster.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
     roster.add_argument("--json", action="store_true")
     roster.set_defaults(handler=cmd_import)
@@ -403,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_command(commands, db)
     add_plan_commands(commands, db)  # the H-n plan
     add_duty_commands(commands, db)
+    add_intake_commands(commands, db)  # nihil, roster versions/restore, verify
     return parser
 
 

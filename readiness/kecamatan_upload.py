@@ -142,7 +142,8 @@ def check_kecamatan_file(
     except RosterFileError as error:
         return CheckedKecamatan(kecamatan_code, file_name, sha256, None, [], {}, error)
     checked = [
-        check_raw(store, part.desa_code, part.raw, file_name, sha256) for part in split.parts
+        check_raw(store, part.desa_code, part.raw, file_name, sha256, split_part=True)
+        for part in split.parts
     ]
     names = {part.desa_code: part.desa_name for part in split.parts}
     return CheckedKecamatan(kecamatan_code, file_name, sha256, split, checked, names)

@@ -320,6 +320,13 @@ for _area in (DOMAIN_MESSAGES, PLAN_MESSAGES, DUTY_MESSAGES):
         raise RuntimeError(msg)
     MESSAGES.update(_area)
 
+from readiness.messages_intake import INTAKE_MESSAGES  # noqa: E402  (kecamatan, nihil, versions)
+
+if MESSAGES.keys() & INTAKE_MESSAGES.keys():
+    msg = f"message codes defined twice: {sorted(MESSAGES.keys() & INTAKE_MESSAGES.keys())}"
+    raise RuntimeError(msg)
+MESSAGES.update(INTAKE_MESSAGES)
+
 
 def fields(code: str) -> tuple[str, ...]:
     """Named fields of a template, so callers and tests know what to pass."""

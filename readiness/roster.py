@@ -117,8 +117,13 @@ def check_raw(
     file_name: str,
     sha256: str,
     mapping: dict[str, str | None] | None = None,
+    *,
+    split_part: bool = False,
 ) -> CheckedRoster:
     """Validate an already-read (or edited) table for one desa.
+
+    ``split_part``: the table is one village's part of a kecamatan file, already split per
+    village, so the other-villages refusal (which reads the whole workbook's sheets) is skipped.
 
     A second pass runs only when an accepted NIK is active in another village, so the common
     upload never loads other villages' NIKs. Every read shares one connection (opening the
@@ -128,7 +133,9 @@ def check_raw(
         context = roster_context(store, desa_code)
         previous = current_version(store, desa_code)
         seen = store.data_version()
-        refusal = _names_other_villages(store, desa_code, raw, file_name, mapping)
+        refusal = (
+            None if split_part else _names_other_villages(store, desa_code, raw, file_name, mapping)
+        )
         if refusal is not None:
             return CheckedRoster(desa_code, file_name, sha256, raw, None, refusal, previous)
         try:

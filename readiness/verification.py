@@ -53,10 +53,18 @@ def queue(store: Store, scope: Scope) -> pl.DataFrame:
         "reviewed_at",
         "review_note",
     )
+    from readiness.verification_checks import village_states
+
+    names = store.display_names(active["uploader"].to_list() + active["reviewed_by"].to_list())
     return (
         villages.drop("desa_kind")
         .join(active, on="desa_code", how="left")
-        .with_columns(pl.col("status").fill_null("belum_mengirim"))
+        .with_columns(
+            pl.col("status").fill_null("belum_mengirim"),
+            pl.col("uploader").replace(names).alias("uploader_name"),
+            pl.col("reviewed_by").replace(names),  # people read names, not account codes
+        )
+        .join(village_states(store, scope), on="desa_code", how="left")
         .sort("desa_code")
     )
 
@@ -67,10 +75,12 @@ def queue_table(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("kecamatan_name").alias("Kecamatan"),
         pl.col("desa_name").alias("Desa/Kelurahan"),
         pl.col("status").replace_strict(STATUS_LABELS, default="").alias("Status"),
+        pl.col("intake_label").fill_null("").alias("Keterangan"),
         pl.col("version").alias("Versi"),
         pl.col("uploaded_at")
         .map_elements(fmt.timestamp, return_dtype=pl.String, skip_nulls=False)
         .alias("Diunggah"),
+        pl.col("uploader_name").alias("Pengunggah"),
         pl.col("rows_accepted").alias("Linmas"),
         pl.col("rows_warned").alias("Dengan catatan"),
         pl.col("reviewed_by").alias("Diperiksa oleh"),
@@ -148,3 +158,19 @@ def describe(result: dict, desa_name: str) -> str:
     """One Indonesian line confirming a decision."""
     label = STATUS_LABELS[result["status"]].lower()
     return f"Daftar {desa_name} versi {result['version']} {label}; tercatat di log audit."
+
+
+def verify_desa(
+    store: Store, actor: Actor, desa_code: str, decision: str, note: str | None
+) -> dict:
+    """Decide on a desa's version in force (``verify --desa``): the same checks as the page."""
+    from readiness.messages_intake import text as intake_text
+    from readiness.roster import roster_context
+
+    check_permission(actor, "verify")
+    roster_context(store, desa_code)  # an unknown desa: a clear message
+    active = store.submissions(Scope(desa_code))
+    if not active.height:
+        msg = intake_text("verify_no_roster", desa=store.region_name(desa_code))
+        raise ReadinessError(msg, code="verify_no_roster")
+    return review(store, actor, int(active["id"][0]), decision, note)

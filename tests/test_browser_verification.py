@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -25,6 +26,12 @@ def log_in(page, username: str, password: str) -> None:
 
 def open_page(page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+
+
+def pick_option(page, label: str, option: str) -> None:
+    """Choose ``option`` in the selectbox labelled ``label``."""
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def test_return_reupload_verify_in_chromium(demo_template, tmp_path):
@@ -67,6 +74,8 @@ def test_return_reupload_verify_in_chromium(demo_template, tmp_path):
         log_in(page, "kec.17.02.09", "demo-kecamatan-2024")
         open_page(page, "Verifikasi")
         expect(page.get_by_role("button", name="Simpan keputusan")).to_be_visible(timeout=30_000)
+        pick_option(page, "Desa/kelurahan", "Dwi Tunggal")
+        page.get_by_test_id("stRadio").get_by_text("Terverifikasi", exact=True).click()
         page.get_by_role("button", name="Simpan keputusan").click()
         expect(page.get_by_text("tercatat di log audit")).to_be_visible(timeout=30_000)
 
@@ -81,3 +90,48 @@ def test_return_reupload_verify_in_chromium(demo_template, tmp_path):
     assert after["version"] == before["version"] + 1
     assert after["status"] == "terverifikasi"
     assert after["reviewed_by"] == "kec.17.02.09"
+
+
+def test_kecamatan_uploads_three_villages_and_verifies_one_in_chromium(demo_template, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_template.path, db)
+    store = Store.open(db, demo_template.settings)
+    villages = ("Dwi Tunggal", "Air Putih Lama", "Adirejo")
+    rows = [
+        roster_builder.person(7001 + 10 * v + i, Desa=name, TPS=f"TPS {i + 1:02d}")
+        for v, name in enumerate(villages)
+        for i in range(3)
+    ]
+    data = roster_builder.csv_bytes(rows, header=("Desa", *roster_builder.HEADER))
+    with running_dashboard(db) as url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        expect(page.get_by_text("Akun contoh (hanya mode demo)")).to_be_visible(timeout=60_000)
+        log_in(page, "kec.17.02.09", "demo-kecamatan-2024")
+        open_page(page, "Kiriman Kecamatan, Nihil & Versi")
+        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
+            {"name": "rekap_curup.csv", "mimeType": "text/csv", "buffer": data}
+        )
+        save = page.get_by_role("button", name="Simpan desa terpilih")
+        expect(save).to_be_visible(timeout=60_000)
+        save.click()
+        expect(page.get_by_text("Daftar linmas Adirejo disimpan")).to_be_visible(timeout=60_000)
+        open_page(page, "Verifikasi")
+        expect(page.get_by_role("button", name="Simpan keputusan")).to_be_visible(timeout=30_000)
+        pick_option(page, "Desa/kelurahan", "Adirejo")
+        picker = page.get_by_role("combobox", name="Desa/kelurahan")
+        expect(picker).to_have_value(re.compile("^Adirejo"), timeout=30_000)
+        page.get_by_test_id("stRadio").get_by_text("Terverifikasi", exact=True).click()
+        page.get_by_role("button", name="Simpan keputusan").click()
+        expect(page.get_by_text("Daftar Adirejo versi")).to_be_visible(timeout=30_000)
+        assert page.get_by_test_id("stException").count() == 0
+        browser.close()
+    adirejo = store.roster_versions("17.02.09.1023").row(0, named=True)
+    assert (adirejo["via"], adirejo["rows_accepted"], adirejo["status"]) == (
+        "kecamatan",
+        3,
+        "terverifikasi",
+    )
+    for code in ("17.02.09.1012", "17.02.09.1013"):
+        assert store.roster_versions(code).row(0, named=True)["via"] == "kecamatan"

@@ -67,7 +67,8 @@ def test_good_upload_is_stored_as_version_1(env_db, store, app_as):
     at.button(key="submit_roster").click().run()
     assert not at.exception
     assert at.success[0].value == (
-        "Daftar linmas Derati disimpan sebagai versi 1. 1 linmas tercatat."
+        "Daftar linmas Derati disimpan sebagai versi 1. 1 linmas tercatat. "
+        "Status: menunggu verifikasi kecamatan."
     )
     assert store.count("officers") == 1
     submission = store.submissions(Scope(DESA))
@@ -85,7 +86,8 @@ def test_reupload_is_version_2_with_the_difference_and_keeps_version_1(env_db, s
     assert not at.exception
     assert at.success[0].value == (
         "Daftar linmas Derati disimpan sebagai versi 2. Dibanding versi 1: 1 ditambah, "
-        "0 dihapus, 1 diubah. Versi sebelumnya tetap tersimpan."
+        "0 dihapus, 1 diubah. Versi sebelumnya tetap tersimpan. Tidak ada linmas dari versi "
+        "yang berlaku yang hilang. Status: menunggu verifikasi kecamatan."
     )
     every = store.submissions(Scope(DESA), active_only=False)
     assert every["version"].to_list() == [1, 2]

@@ -128,10 +128,11 @@ def test_verification_page_records_a_decision(env_db, store, app_as):
     at = app_as("operator_kecamatan", "17.02.06").run()
     at.switch_page("pages/verification.py").run()
     assert "Menunggu verifikasi" in at.dataframe[0].value["Status"].tolist()
-    # the roster shown to the kecamatan is masked
-    niks = at.dataframe[1].value["NIK"].tolist()
-    assert niks
-    assert all("••••••••" in nik for nik in niks)
+    # the kecamatan checks full NIK of its own villages against KTP copies (audited)
+    roster = next(df.value for df in at.dataframe if "Tanggal lahir" in df.value.columns)
+    assert roster["NIK"].tolist()
+    assert not any("••" in nik for nik in roster["NIK"].tolist())
+    assert at.radio(key="verification_decision").value is None  # nothing preselected
     at.radio(key="verification_decision").set_value("Dikembalikan ke desa")
     at.text_area(key="verification_note").input("Lengkapi nomor HP")
     at.button(key="verification_submit").click().run()

@@ -5,6 +5,7 @@ transaction and applies the numbered migrations. One module per concern holds it
 the methods that run it, as a mixin of ``Store``:
 
 - ``rosters``: villages, TPS lists, roster uploads and their versions
+- ``intake``: kecamatan uploads, nihil reports, failed attempts, versions restored
 - ``officers``: the officers of the roster in force with their BPJS and training state
 - ``batches``: BPJS imports, training sessions, attendance (batches that can be undone)
 - ``readiness_counts``: readiness counted in DuckDB and the counts kept per desa
@@ -44,6 +45,7 @@ from readiness.db.core import (
     scoped,
     use_domain,
 )
+from readiness.db.intake import IntakeStore, KecamatanPart
 from readiness.db.migrations import MIGRATIONS
 from readiness.db.officers import OfficerStore
 from readiness.db.plan import PlanStore
@@ -68,6 +70,7 @@ __all__ = [
     "WIB",
     "Actor",
     "DatabaseFileError",
+    "KecamatanPart",
     "ReferenceRegions",
     "Store",
     "StoreDomain",
@@ -84,6 +87,7 @@ __all__ = [
 class Store(
     RosterStore,
     DutyStore,
+    IntakeStore,
     OfficerStore,
     BatchStore,
     ReadinessCountsStore,
@@ -96,7 +100,7 @@ class Store(
     PlanStore,
     StoreCore,
 ):
-    """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
+    """One DuckDB file: a held connection, migrations, scoped reads, audited writes."""
 
     @classmethod
     def open(cls, path, settings) -> Store:

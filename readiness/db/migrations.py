@@ -146,3 +146,26 @@ MIGRATIONS += (
         ),
     ),
 )
+MIGRATIONS += (
+    (
+        6,
+        "intake: how each roster version arrived, nihil reports, failed upload attempts",
+        (
+            # One row per submission that did not come as a village's own file: via
+            # 'kecamatan', a 'nihil' report (0 linmas, with a reason) or a 'restore' of a version.
+            """CREATE TABLE submission_origin (
+                submission_id BIGINT PRIMARY KEY, via VARCHAR NOT NULL, nihil_reason VARCHAR,
+                restored_from INTEGER)""",
+            "CREATE SEQUENCE roster_attempt_id_seq",
+            # A file of which no row was accepted: nothing stored but the attempt and its reasons.
+            """CREATE TABLE roster_attempts (
+                id BIGINT PRIMARY KEY DEFAULT nextval('roster_attempt_id_seq'),
+                desa_code VARCHAR NOT NULL, attempted_at TIMESTAMPTZ NOT NULL,
+                username VARCHAR NOT NULL, role VARCHAR, via VARCHAR NOT NULL,
+                file_name VARCHAR, sha256 VARCHAR, rows_rejected INTEGER, reasons VARCHAR[])""",
+        ),
+    ),
+)
+
+# Concerns append their migrations in blocks; the runner applies them in version order.
+MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda migration: migration[0]))

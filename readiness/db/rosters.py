@@ -47,7 +47,13 @@ class StoredRoster:
     previous_version: int | None
 
 
-_ROSTER_ACTIONS = ["roster.upload", "bulk.load", "backup.restore"]
+_ROSTER_ACTIONS = [
+    "roster.upload",
+    "roster.upload_kecamatan",
+    "roster.restore",
+    "bulk.load",
+    "backup.restore",
+]
 
 
 def _rosters_landed_since(con, version: int) -> bool:
@@ -183,95 +189,22 @@ class RosterStore:
         villages; the look-up is repeated here only when a roster may have landed since.
         """
         rows = officers.select(OFFICER_COLUMNS)
-        niks = rows["nik"].to_list()
         at = uploaded_at or now_wib()
 
         def insert(con) -> StoredRoster:
-            if checked_version is None or _rosters_landed_since(con, checked_version):
-                self._refuse_niks_registered_meanwhile(con, niks, desa_code)
-            # Checked inside the write: a second connection would cost more than the query.
-            known = con.execute(
-                "SELECT count(*) FROM regions WHERE code = $d AND level = 'desa'", {"d": desa_code}
-            ).fetchall()[0][0]
-            if not known:
-                raise CodedError("desa_unknown", desa_code=desa_code)
-            previous = con.execute(
-                "SELECT id, version FROM active_submissions WHERE desa_code = $d", {"d": desa_code}
-            ).fetchone()
-            # Two uploads of one desa at once: one new version, the other refused.
-            found = previous[1] if previous else 0
-            if expected_previous_version is not None and found != expected_previous_version:
-                raise CodedError(
-                    "roster_changed_meanwhile", found=found, expected=expected_previous_version
-                )
-            version = previous[1] + 1 if previous else 1
-            (submission_id,) = con.execute(
-                """INSERT INTO submissions (desa_code, version, uploaded_at, uploader,
-                       uploader_role, file_name, sha256, rows_total, rows_accepted, rows_warned,
-                       rows_rejected, rows_skipped, detected)
-                   VALUES ($desa, $version, $at, $uploader, $role, $file, $sha, $total,
-                       $accepted, $warned, $rejected, $skipped, $detected)
-                   RETURNING id""",
-                {
-                    "desa": desa_code,
-                    "version": version,
-                    "at": at,
-                    "uploader": actor.username,
-                    "role": actor.role,
-                    "file": file_name,
-                    "sha": sha256,
-                    "total": counts.get("accepted", 0) + counts.get("rejected", 0),
-                    "accepted": counts.get("accepted", 0),
-                    "warned": counts.get("warned", 0),
-                    "rejected": counts.get("rejected", 0),
-                    "skipped": counts.get("skipped", 0),
-                    "detected": json.dumps(detected or {}, default=str, ensure_ascii=False),
-                },
-            ).fetchone()
-            staged = rows.with_columns(
-                pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
-                pl.lit(desa_code).alias("desa_code"),
-            )
-            con.register("staged_officers", staged.to_arrow())
-            con.execute(
-                f"INSERT INTO officers (submission_id, desa_code, {', '.join(OFFICER_COLUMNS)}) "
-                f"SELECT submission_id, desa_code, {', '.join(OFFICER_COLUMNS)} FROM staged_officers"
-            )
-            con.unregister("staged_officers")
-            if findings.height:
-                staged_findings = findings.select(
-                    pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
-                    pl.col("row").cast(pl.Int32).alias("row_number"),
-                    pl.col("column").cast(pl.String).alias("column_name"),
-                    "severity",
-                    "code",
-                    "message",
-                )
-                con.register("staged_findings", staged_findings.to_arrow())
-                con.execute("INSERT INTO findings SELECT * FROM staged_findings")
-                con.unregister("staged_findings")
-            added = removed = changed = 0
-            if previous:
-                diff = con.execute(
-                    f"""WITH old AS (SELECT * FROM officers WHERE submission_id = $old),
-                             new AS (SELECT * FROM officers WHERE submission_id = $new)
-                        SELECT
-                          (SELECT count(*) FROM new WHERE nik NOT IN (SELECT nik FROM old)),
-                          (SELECT count(*) FROM old WHERE nik NOT IN (SELECT nik FROM new)),
-                          (SELECT count(*) FROM old JOIN new USING (nik)
-                           WHERE {" OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in _COMPARED)})""",
-                    {"old": previous[0], "new": submission_id},
-                ).fetchone()
-                added, removed, changed = diff
-            else:
-                added = rows.height
-            return StoredRoster(
-                submission_id=submission_id,
-                version=version,
-                added=added,
-                removed=removed,
-                changed=changed,
-                previous_version=previous[1] if previous else None,
+            return self._insert_roster(
+                con,
+                actor,
+                desa_code,
+                rows,
+                findings,
+                file_name=file_name,
+                sha256=sha256,
+                counts=counts,
+                detected=detected,
+                at=at,
+                expected_previous_version=expected_previous_version,
+                checked_version=checked_version,
             )
 
         return self.write(
@@ -285,6 +218,111 @@ class RosterStore:
             sha256=sha256,
             accepted=counts.get("accepted", 0),
             rejected=counts.get("rejected", 0),
+        )
+
+    def _insert_roster(
+        self,
+        con,
+        actor: Actor,
+        desa_code: str,
+        rows: pl.DataFrame,
+        findings: pl.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        counts: dict[str, int],
+        detected: dict | None,
+        at: dt.datetime,
+        expected_previous_version: int | None = None,
+        checked_version: int | None = None,
+    ) -> StoredRoster:
+        """Insert one desa's next roster version inside the caller's transaction."""
+        niks = rows["nik"].to_list()
+        if checked_version is None or _rosters_landed_since(con, checked_version):
+            self._refuse_niks_registered_meanwhile(con, niks, desa_code)
+        # Checked inside the write: a second connection would cost more than the query.
+        known = con.execute(
+            "SELECT count(*) FROM regions WHERE code = $d AND level = 'desa'", {"d": desa_code}
+        ).fetchall()[0][0]
+        if not known:
+            raise CodedError("desa_unknown", desa_code=desa_code)
+        previous = con.execute(
+            "SELECT id, version FROM active_submissions WHERE desa_code = $d", {"d": desa_code}
+        ).fetchone()
+        # Two uploads of one desa at once: one new version, the other refused.
+        found = previous[1] if previous else 0
+        if expected_previous_version is not None and found != expected_previous_version:
+            raise CodedError(
+                "roster_changed_meanwhile", found=found, expected=expected_previous_version
+            )
+        version = previous[1] + 1 if previous else 1
+        (submission_id,) = con.execute(
+            """INSERT INTO submissions (desa_code, version, uploaded_at, uploader,
+                   uploader_role, file_name, sha256, rows_total, rows_accepted, rows_warned,
+                   rows_rejected, rows_skipped, detected)
+               VALUES ($desa, $version, $at, $uploader, $role, $file, $sha, $total,
+                   $accepted, $warned, $rejected, $skipped, $detected)
+               RETURNING id""",
+            {
+                "desa": desa_code,
+                "version": version,
+                "at": at,
+                "uploader": actor.username,
+                "role": actor.role,
+                "file": file_name,
+                "sha": sha256,
+                "total": counts.get("accepted", 0) + counts.get("rejected", 0),
+                "accepted": counts.get("accepted", 0),
+                "warned": counts.get("warned", 0),
+                "rejected": counts.get("rejected", 0),
+                "skipped": counts.get("skipped", 0),
+                "detected": json.dumps(detected or {}, default=str, ensure_ascii=False),
+            },
+        ).fetchone()
+        staged = rows.with_columns(
+            pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+            pl.lit(desa_code).alias("desa_code"),
+        )
+        con.register("staged_officers", staged.to_arrow())
+        con.execute(
+            f"INSERT INTO officers (submission_id, desa_code, {', '.join(OFFICER_COLUMNS)}) "
+            f"SELECT submission_id, desa_code, {', '.join(OFFICER_COLUMNS)} FROM staged_officers"
+        )
+        con.unregister("staged_officers")
+        if findings.height:
+            staged_findings = findings.select(
+                pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+                pl.col("row").cast(pl.Int32).alias("row_number"),
+                pl.col("column").cast(pl.String).alias("column_name"),
+                "severity",
+                "code",
+                "message",
+            )
+            con.register("staged_findings", staged_findings.to_arrow())
+            con.execute("INSERT INTO findings SELECT * FROM staged_findings")
+            con.unregister("staged_findings")
+        added = removed = changed = 0
+        if previous:
+            diff = con.execute(
+                f"""WITH old AS (SELECT * FROM officers WHERE submission_id = $old),
+                         new AS (SELECT * FROM officers WHERE submission_id = $new)
+                    SELECT
+                      (SELECT count(*) FROM new WHERE nik NOT IN (SELECT nik FROM old)),
+                      (SELECT count(*) FROM old WHERE nik NOT IN (SELECT nik FROM new)),
+                      (SELECT count(*) FROM old JOIN new USING (nik)
+                       WHERE {" OR ".join(f"old.{c} IS DISTINCT FROM new.{c}" for c in _COMPARED)})""",
+                {"old": previous[0], "new": submission_id},
+            ).fetchone()
+            added, removed, changed = diff
+        else:
+            added = rows.height
+        return StoredRoster(
+            submission_id=submission_id,
+            version=version,
+            added=added,
+            removed=removed,
+            changed=changed,
+            previous_version=previous[1] if previous else None,
         )
 
     def replace_tps(self, actor: Actor, tps: pl.DataFrame, *, file_name: str) -> int:
