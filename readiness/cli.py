@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from readiness import formatting as fmt
-from readiness import reports, store_open
+from readiness import rawan_admin, reports, store_open
 from readiness.cli_accounts import add_account_commands
 from readiness.cli_common import (
     EXIT_ERROR,
@@ -38,6 +38,7 @@ from readiness.cli_province import (
     add_recap_commands,
     add_regions_command,
 )
+from readiness.cli_rawan import add_rawan_commands
 from readiness.cli_readiness import add_audit_command, add_readiness_import_commands
 from readiness.config import PROJECT_DIR, database_path, load_settings
 from readiness.db import WIB, DatabaseFileError
@@ -140,6 +141,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     # issue 6: BPJS, training, readiness and TPS coverage, the numbers the Kesiapan page shows.
     today = dt.datetime.now(WIB).date()
     data = reports.with_readiness(data, reports.readiness(store, scope, today))
+    data |= rawan_admin.summary_fields(store, cli_actor(), scope)
     if args.json:
         from readiness.recaps import recap_header  # issue 9: the province imports this file
 
@@ -289,14 +291,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.kecamatan and (scope.level != "kecamatan" or store.region_name(scope.code) is None):
         msg = text("kecamatan_unknown", code=args.kecamatan, area=kabupaten_label(store, scope))
         raise ReadinessError(msg, code="kecamatan_unknown")
-    made = exports.export(
-        store,
-        cli_actor(),
-        args.format,
-        scope,
-        unmasked=args.unmasked,
-        separator=args.separator,
-    )
+    if args.format == "rawan-xlsx":  # TPS, level, source, linmas assigned vs needed; no names
+        data = rawan_admin.rawan_xlsx(store, cli_actor(), scope)
+        made = exports.ExportFile(data, rawan_admin.xlsx_file_name(scope), exports.MIME["xlsx"])
+    else:
+        made = exports.export(
+            store,
+            cli_actor(),
+            args.format,
+            scope,
+            unmasked=args.unmasked,
+            separator=args.separator,
+        )
     out = Path(args.out)
     partial = out.with_name(out.name + ".sebagian")
     try:
@@ -318,7 +324,7 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
     export = commands.add_parser(
         "export", parents=[db], help="tulis rekap apel: PDF, Excel, atau CSV per desa"
     )
-    export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv"))
+    export.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv", "rawan-xlsx"))
     export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
     export.add_argument("--kecamatan", help="kode kecamatan, mis. 17.02.06 (bawaan: kabupaten)")
     export.add_argument("--kabupaten", help=KABUPATEN_HELP)  # issue 9: province instance
@@ -390,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_recap_commands(commands, db)  # issue 9: berjenjang roll-up
     add_readiness_import_commands(commands, db)  # BPJS, attendance, training sessions
     add_audit_command(commands, db)
+    add_rawan_commands(commands, db)  # graded rawan TPS: import and list
     return parser
 
 

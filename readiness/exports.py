@@ -16,6 +16,7 @@ from readiness import formatting as fmt
 from readiness import privacy, reports, spreadsheet
 from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
+from readiness.permissions import check_permission
 from readiness.export_recap import Recap
 from readiness.kabupaten_regions import area_name
 from readiness.scope import Scope
@@ -333,6 +334,7 @@ def export(
     recap: Recap | None = None,
 ) -> ExportFile:
     """Check the region, render one format and record it in the audit log (who, what, when)."""
+    check_permission(actor, "export")  # the recap names linmas: not for security partners
     if not actor.scope.covers(scope.code):
         msg = (
             f"Akun {actor.username} tidak berwenang mengekspor wilayah {scope.code or 'semua'}. "

@@ -12,6 +12,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``backups``: snapshots, file inspection, restores, bulk loads
 - ``regions``: the reference regions and other kabupaten imported
 - ``recaps``: kabupaten recaps imported by a province instance
+- ``rawan``: graded rawan TPS (level, source, reason) and their history
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -43,6 +44,7 @@ from readiness.db.core import (
 )
 from readiness.db.migrations import MIGRATIONS
 from readiness.db.officers import OfficerStore
+from readiness.db.rawan import RawanStore
 from readiness.db.readiness_counts import ReadinessCountsStore
 from readiness.db.recaps import RECAP_COLUMNS, RecapStore
 from readiness.db.regions import RegionStore, kabupaten_region_rows
@@ -88,6 +90,7 @@ class Store(
     BackupStore,
     RegionStore,
     RecapStore,
+    RawanStore,
     StoreCore,
 ):
     """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
