@@ -17,6 +17,8 @@ ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or rep
 ALL = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
 UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
 ADMIN = ("admin",)
+# Polres, Kodim, Bawaslu liaison: TPS, rawan levels and coverage counts, never linmas names.
+SECURITY = ("mitra_keamanan",)
 # (path, title, icon, roles that see it). The menu shows a role only its pages, so a crafted URL
 # to another page lands on the default page; each page ALSO checks with ui.require_role(...),
 # and storage refuses writes outside the role (issue 8). Add a page by adding one line here.
@@ -29,6 +31,7 @@ PAGES = [
     ("pages/bpjs.py", "BPJS Ketenagakerjaan", ":material/health_and_safety:", ALL[:3]),
     ("pages/training.py", "Pelatihan", ":material/school:", ALL[:3]),
     ("pages/tps.py", "Daftar TPS", ":material/how_to_vote:", ALL),
+    ("pages/rawan.py", "Peta Kerawanan", ":material/crisis_alert:", ALL + SECURITY),
     ("pages/export.py", "Ekspor", ":material/download:", ALL),
     ("pages/users.py", "Akun", ":material/manage_accounts:", ADMIN),
     ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),

@@ -16,9 +16,9 @@ from readiness import formatting as fmt
 from readiness import privacy, reports, spreadsheet
 from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
-from readiness.permissions import check_permission
 from readiness.export_recap import Recap
 from readiness.kabupaten_regions import area_name
+from readiness.permissions import check_permission
 from readiness.scope import Scope
 from readiness.spreadsheet import FORMULA_STARTS, neutralise  # noqa: F401 - re-exported
 

@@ -20,9 +20,7 @@ RAWAN_MESSAGES: dict[str, str] = {
         "Tingkat kerawanan {value!r} tidak dikenal. Pilih salah satu: {allowed}, atau kosongkan "
         "untuk TPS yang tidak rawan."
     ),
-    "rawan_source_invalid": (
-        "Sumber {value!r} tidak dikenal. Pilih salah satu: {allowed}."
-    ),
+    "rawan_source_invalid": ("Sumber {value!r} tidak dikenal. Pilih salah satu: {allowed}."),
     "rawan_reason_required": (
         "TPS {tps} ditandai {level} tanpa alasan. Tulis alasannya, misalnya akses sulit atau "
         "riwayat konflik pada pemilihan lalu (hasil pemetaan {source})."
@@ -35,8 +33,7 @@ RAWAN_MESSAGES: dict[str, str] = {
         "{uncovered} sangat rawan belum tercukupi linmas."
     ),
     "rawan_list_row": (
-        "{kecamatan} · {desa} · TPS {tps}: {level} ({source}) — linmas {assigned} dari {need}"
-        "{gap}"
+        "{kecamatan} · {desa} · TPS {tps}: {level} ({source}) — linmas {assigned} dari {need}{gap}"
     ),
     "rawan_list_gap": ", kurang {missing}",
     "rawan_export_written": "Rekap TPS rawan ditulis ke {path} ({size} bita).",

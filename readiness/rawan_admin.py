@@ -206,4 +206,3 @@ def rawan_xlsx(store: Store, actor: Actor, scope: Scope) -> bytes:
 def xlsx_file_name(scope: Scope) -> str:
     """The rawan export's download name, e.g. ``tps_rawan_17.02.xlsx``."""
     return f"tps_rawan_{scope.code or 'semua'}.xlsx"
-

@@ -96,8 +96,14 @@ def test_requirement_and_coverage_follow_the_level(rawan_store, capsys):
     assert rows[(BEDENG_SS, 1)]["officers_required"] == 3
     code, out, _ = run(capsys, "summary", "--db", db, "--json")
     data = json.loads(out)
-    assert (data["rawan_tps"], data["sangat_rawan_tps"], data["sangat_rawan_uncovered"]) == (1, 2, 1)
-    assert data["tps_total"] == 8 and "days_to_vote" in data and "rawan_uncovered" in data
+    assert (data["rawan_tps"], data["sangat_rawan_tps"], data["sangat_rawan_uncovered"]) == (
+        1,
+        2,
+        1,
+    )
+    assert data["tps_total"] == 8
+    assert "days_to_vote" in data
+    assert "rawan_uncovered" in data
     # The SQL counts use each TPS's extra: 8 TPS x 2 + 2 sangat rawan x 1.
     kota = next(k for k in data["kecamatan"] if k["kode"] == "17.02.06")
     assert kota["tps_covered"] == 1  # only TPS 1 of Kota Padang has its three
@@ -117,12 +123,14 @@ def test_a_bad_row_refuses_the_whole_file(rawan_store, capsys, name, codes):
     code, out, _ = run(capsys, "rawan", "import", str(FILES / name), "--db", db, "--json")
     report = json.loads(out)
     assert code == EXIT_FILE_REJECTED
-    assert report["ok"] is False and report["stored"] == 0
+    assert report["ok"] is False
+    assert report["stored"] == 0
     assert {f["code"] for f in report["findings"] if f["severity"] == "error"} == codes
     assert (stored_levels(rawan_store), history_count(rawan_store)) == before
     code, _, err = run(capsys, "rawan", "import", str(FILES / name), "--db", db)
     assert code == EXIT_FILE_REJECTED
-    assert f"Berkas {name} ditolak" in err and "tidak ada tingkat kerawanan yang disimpan" in err
+    assert f"Berkas {name} ditolak" in err
+    assert "tidak ada tingkat kerawanan yang disimpan" in err
 
 
 def test_dry_run_checks_and_stores_nothing(rawan_store, capsys):
@@ -131,7 +139,8 @@ def test_dry_run_checks_and_stores_nothing(rawan_store, capsys):
                        "--dry-run")  # fmt: skip
     assert code == EXIT_OK
     assert "Uji coba saja" in out
-    assert stored_levels(rawan_store) == [] and history_count(rawan_store) == 0
+    assert stored_levels(rawan_store) == []
+    assert history_count(rawan_store) == 0
 
 
 def test_rawan_import_works_on_a_fresh_database(tmp_path, capsys):
@@ -177,8 +186,11 @@ def test_rawan_export_has_levels_and_counts_but_no_personal_data(rawan_store, ca
     assert code == EXIT_OK, said
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
-    assert "Sangat rawan" in cells and "Bawaslu" in cells and "Linmas dibutuhkan" in cells
+    assert "Sangat rawan" in cells
+    assert "Bawaslu" in cells
+    assert "Linmas dibutuhkan" in cells
     text = " ".join(cells)
     for name in OFFICER_NAMES:
         assert name not in text
-    assert make_nik(1) not in text and "0812" not in text
+    assert make_nik(1) not in text
+    assert "0812" not in text
