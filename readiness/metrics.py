@@ -338,6 +338,7 @@ def tps_coverage(tps: pl.DataFrame, states: pl.DataFrame, rules: ReadinessRules)
             pl.col("tps_number").cast(pl.Int64),
             pl.col("rawan").fill_null(False),
             pl.col("rawan_reason").cast(pl.String),
+            *([pl.col("rawan_level")] if "rawan_level" in tps.columns else []),
             _extra_per_tps(tps, rules).cast(pl.Int64).alias("_extra"),
         )
         .join(assigned, on=["desa_code", "tps_number"], how="left")
