@@ -137,3 +137,19 @@ def test_readiness_page_form_is_level_aware(partner_db, app_as, monkeypatch):
     at.switch_page("pages/readiness.py").run()
     assert not at.exception
     assert at.selectbox(key="rawan_level").options == ["Tidak rawan", "Rawan", "Sangat rawan"]
+
+
+def test_admin_creates_a_partner_account_on_the_akun_page(partner_db, app_as, monkeypatch):
+    store, _ = partner_db
+    monkeypatch.setenv("READINESS_DB", str(store.path))
+    at = app_as("admin").run()
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="new_user_username").input("kodim.0409")
+    at.selectbox(key="new_user_role").set_value("mitra_keamanan")
+    at.text_input(key="new_user_region").input("17.02")
+    at.button(key="new_user_submit").click().run()
+    assert not at.exception
+    record = store.user_record("kodim.0409")
+    assert (record["role"], record["region_code"]) == ("mitra_keamanan", "17.02")
+    logged = store.read("SELECT username FROM audit_log WHERE target = 'kodim.0409'")
+    assert logged["username"].to_list() == ["test.admin.17.02"]
