@@ -107,8 +107,9 @@ READINESS_COUNTS_SQL = f"""WITH subs AS MATERIALIZED (
     cover AS (
         SELECT t.desa_code, count(*) AS tps_count,
                count(*) FILTER (WHERE t.rawan) AS rawan_count,
-               sum(coalesce(t.extra_officers,
-                   CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)) AS extra_total,
+               CAST(sum(coalesce(t.extra_officers,
+                   CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)) AS BIGINT)
+                   AS extra_total,
                count(*) FILTER (WHERE coalesce(a.officers, 0) >= $per_tps + coalesce(
                    t.extra_officers, CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END))
                    AS tps_covered,
@@ -140,8 +141,8 @@ class ReadinessCountsStore:
         return self.read(
             f"""SELECT desa_code, count(*) AS tps_count,
                        count(*) FILTER (WHERE rawan) AS rawan_count,
-                       sum(coalesce(extra_officers, CASE WHEN rawan THEN $extra ELSE 0 END))
-                           AS extra_total
+                       CAST(sum(coalesce(extra_officers,
+                           CASE WHEN rawan THEN $extra ELSE 0 END)) AS BIGINT) AS extra_total
                 FROM tps WHERE {scoped("desa_code")} GROUP BY desa_code ORDER BY desa_code""",
             {"scope": scope.code, "extra": self.settings.rawan_extra_officers},
         )

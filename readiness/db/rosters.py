@@ -382,8 +382,8 @@ class RosterStore:
                       AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.desa_code = d.code)),
                 t AS (
                     SELECT desa_code, count(*) AS tps_count,
-                           sum(coalesce(extra_officers, CASE WHEN rawan THEN $extra ELSE 0 END))
-                               AS extra_total
+                           CAST(sum(coalesce(extra_officers,
+                               CASE WHEN rawan THEN $extra ELSE 0 END)) AS BIGINT) AS extra_total
                     FROM tps WHERE desa_code IN (SELECT code FROM silent) GROUP BY desa_code)
                 SELECT k.code AS kecamatan_code, k.name AS kecamatan_name,
                        d.code AS desa_code, d.name AS desa_name, d.kind AS desa_kind,
