@@ -17,6 +17,8 @@ ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or rep
 ALL = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
 UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
 ADMIN = ("admin",)
+# Polres, Kodim, Bawaslu liaison: TPS, rawan levels and coverage counts, never linmas names.
+SECURITY = ("mitra_keamanan",)
 # (path, title, icon, roles that see it). The menu shows a role only its pages, so a crafted URL
 # to another page lands on the default page; each page ALSO checks with ui.require_role(...),
 # and the domain layer refuses writes outside the role. Add a page by adding one line here.
@@ -32,6 +34,7 @@ PAGES = [
     ("pages/training.py", "Pelatihan", ":material/school:", ALL[:3]),
     ("pages/tps.py", "Daftar TPS", ":material/how_to_vote:", ALL),
     ("pages/duty.py", "Penugasan TPS", ":material/assignment_ind:", UPLOADERS),
+    ("pages/rawan.py", "Peta Kerawanan", ":material/crisis_alert:", ALL + SECURITY),
     ("pages/export.py", "Ekspor", ":material/download:", ALL),
     ("pages/users.py", "Akun", ":material/manage_accounts:", ADMIN),
     ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),

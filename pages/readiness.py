@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import auth, charts, plan_progress, readiness_imports, tables, ui
+from readiness import auth, charts, plan_progress, rawan_admin, tables, ui
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -62,18 +62,9 @@ with ui.guard():
     )
     people = tables.officers_of(rows.officers, desa_code, states)
     st.dataframe(tables.officers_readiness_table(people), hide_index=True, key="drill_officers")
-    if auth.can(actor, "manage_reference"):
-        with st.expander("Tandai TPS rawan di desa ini"):
-            tps = tables.tps_of(rows.tps, desa_code)
-            number = st.selectbox("TPS", list(tps), format_func=tps.get, key="rawan_tps")
-            flag = st.checkbox("TPS rawan", key="rawan_flag")
-            reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
-            if st.button("Simpan tanda rawan", key="rawan_save") and number is not None:
-                readiness_imports.flag_tps_rawan(
-                    ui.store(), actor, desa_code, number, rawan=flag, reason=reason
-                )
-                marked = "tps_marked_rawan" if flag else "tps_marked_not_rawan"
-                st.success(text(marked, number=number))
+    if auth.can(actor, "manage_reference"):  # level, source, reason of one TPS of this desa
+        coverage = rawan_admin.rawan_coverage(ui.store(), actor, actor.scope)
+        ui.rawan_level_form(ui.store(), actor, coverage, desa_code)
 
     st.subheader("Daftar tindakan hari ini")
     sender = f"Satpol PP {ui.area_name()}"  # the reader's own kabupaten

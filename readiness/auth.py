@@ -1,8 +1,10 @@
 """Accounts: roles scoped to the region hierarchy, argon2 passwords, login throttling.
 
-Four roles: ``admin`` (Kesbangpol / Satpol PP operator: everything), ``pimpinan``
+Five roles: ``admin`` (Kesbangpol / Satpol PP operator: everything), ``pimpinan``
 (heads: read and export, personal data masked), ``operator_kecamatan`` (its kecamatan: view,
-upload for its villages, verify) and ``operator_desa`` (its desa: upload, view, correct). The
+upload for its villages, verify), ``operator_desa`` (its desa: upload, view, correct) and
+``mitra_keamanan`` (Polres, Kodim, Bawaslu liaison: TPS, rawan levels and coverage counts, never
+a linmas name, NIK or phone). The
 permission table below is checked by the domain layer (``readiness.permissions``) before every
 write, never only by a page; the store trusts its caller.
 """
@@ -34,12 +36,13 @@ from readiness.passwords import weakness
 from readiness.privacy import mask_nik
 from readiness.scope import Scope
 
-ROLES = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
+ROLES = ("admin", "pimpinan", "operator_kecamatan", "operator_desa", "mitra_keamanan")
 ROLE_LABELS = {
     "admin": "Admin kabupaten",
     "pimpinan": "Pimpinan",
     "operator_kecamatan": "Operator kecamatan",
     "operator_desa": "Operator desa/kelurahan",
+    "mitra_keamanan": "Mitra keamanan (Polres/Kodim/Bawaslu)",
 }
 # The region level each role's account is bound to.
 ROLE_LEVEL = {
@@ -47,6 +50,7 @@ ROLE_LEVEL = {
     "pimpinan": "kabupaten",
     "operator_kecamatan": "kecamatan",
     "operator_desa": "desa",
+    "mitra_keamanan": "kabupaten",
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
@@ -67,8 +71,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pimpinan": frozenset({"view", "export"}),
     "operator_kecamatan": frozenset({"view", "upload", "verify", "export"}),
     "operator_desa": frozenset({"view", "upload", "export"}),
+    # Security partners read TPS, rawan levels and coverage counts; never a linmas name, NIK or
+    # phone: they hold neither "view" (officer lists) nor "export" (the apel recap with names).
+    "mitra_keamanan": frozenset({"view_rawan", "export_rawan"}),
 }
 PERMISSION_LABELS = {
+    "view": "melihat daftar linmas (nama, NIK, nomor HP)",
+    "export": "mengunduh rekap berisi nama linmas",
     "upload": "mengunggah daftar linmas",
     "verify": "memverifikasi kiriman desa",
     "export_unmasked": "mengunduh NIK dan nomor HP tanpa sensor",

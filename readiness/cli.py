@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from readiness import formatting as fmt
-from readiness import plan_progress, reports, store_open
+from readiness import plan_progress, rawan_admin, reports, store_open
 from readiness.cli_accounts import add_account_commands
 from readiness.cli_common import (
     EXIT_ERROR,
@@ -41,6 +41,7 @@ from readiness.cli_province import (
     add_recap_commands,
     add_regions_command,
 )
+from readiness.cli_rawan import add_rawan_commands
 from readiness.cli_readiness import add_audit_command, add_readiness_import_commands
 from readiness.config import PROJECT_DIR, database_path, load_settings
 from readiness.db import WIB, DatabaseFileError
@@ -150,6 +151,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     data = plan_progress.with_plan(data, plan_progress.plan_status(store, readiness_view))
     data = summary_extra(store, scope, data, dt.datetime.now(WIB))  # assignment, voting day
     data = intake.intake_summary(store, scope, data)  # desa_nihil, desa_attempted_failed
+    data |= rawan_admin.summary_fields(store, cli_actor(), scope)
     if args.json:
         from readiness.recaps import recap_header  # the province imports this file
 
@@ -307,14 +309,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.kecamatan and (scope.level != "kecamatan" or store.region_name(scope.code) is None):
         msg = text("kecamatan_unknown", code=args.kecamatan, area=kabupaten_label(store, scope))
         raise ReadinessError(msg, code="kecamatan_unknown")
-    made = exports.export(
-        store,
-        cli_actor(),
-        args.format,
-        scope,
-        unmasked=args.unmasked,
-        separator=args.separator,
-    )
+    if args.format == "rawan-xlsx":  # TPS, level, source, linmas assigned vs needed; no names
+        data = rawan_admin.rawan_xlsx(store, cli_actor(), scope)
+        made = exports.ExportFile(data, rawan_admin.xlsx_file_name(scope), exports.MIME["xlsx"])
+    else:
+        made = exports.export(
+            store,
+            cli_actor(),
+            args.format,
+            scope,
+            unmasked=args.unmasked,
+            separator=args.separator,
+        )
     out = Path(args.out)
     partial = out.with_name(out.name + ".sebagian")
     try:
@@ -337,7 +343,9 @@ def _add_export_command(commands, db: argparse.ArgumentParser) -> None:
         "export", parents=[db], help="tulis rekap apel: PDF, Excel, atau CSV per desa"
     )
     export.add_argument(
-        "--format", required=True, choices=("pdf", "xlsx", "csv", "sk", "kartu", "honor")
+        "--format",
+        required=True,
+        choices=("pdf", "xlsx", "csv", "sk", "kartu", "honor", "rawan-xlsx"),
     )
     export.add_argument("--desa", help="kode desa untuk sk/kartu/honor, mis. 17.02.06.2001")
     export.add_argument("--out", required=True, help="berkas tujuan, mis. rekap.pdf")
@@ -416,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_commands(commands, db)  # the H-n plan
     add_duty_commands(commands, db)
     add_intake_commands(commands, db)  # nihil, roster versions/restore, verify
+    add_rawan_commands(commands, db)  # graded rawan TPS: import and list
     return parser
 
 

@@ -310,18 +310,21 @@ def _not_submitted(pdf: RecapPDF, recap: Recap) -> None:
 
 
 def _rawan(pdf: RecapPDF, recap: Recap) -> None:
-    frame = recap.sheets["TPS Kurang"].filter(pl.col("Rawan") == "Ya")
+    frame = recap.sheets["TPS Kurang"].filter(pl.col("Rawan") != "–")  # sangat rawan first
     pdf.heading(f"TPS rawan yang belum tercakup ({fmt.number(frame.height)})")
     if not frame.height:
         pdf.note("Semua TPS rawan sudah punya cukup linmas.")
         return
-    rows = [["Kecamatan", "Desa/Kelurahan", "TPS", "Alasan rawan", "Ditugaskan", "Kebutuhan"]]
+    rows = [
+        ["Kecamatan", "Desa/Kelurahan", "TPS", "Tingkat", "Alasan rawan", "Ditugaskan", "Kebutuhan"]
+    ]
     rows += [
-        [r["Kecamatan"], r["Desa/Kelurahan"], fmt.number(r["TPS"]), r["Alasan rawan"] or "–",
-         fmt.number(r["Linmas ditugaskan"]), fmt.number(r["Kebutuhan"])]
+        [r["Kecamatan"], r["Desa/Kelurahan"], fmt.number(r["TPS"]), r["Rawan"],
+         r["Alasan rawan"] or "–", fmt.number(r["Linmas ditugaskan"]), fmt.number(r["Kebutuhan"])]
         for r in frame.iter_rows(named=True)
     ]  # fmt: skip
-    pdf.grid(rows, (32, 36, 10, 58, 22, 22), ("LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"))
+    pdf.grid(rows, (30, 32, 10, 22, 42, 22, 22),
+             ("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT"))  # fmt: skip
 
 
 def _duty(pdf: RecapPDF, recap: Recap) -> None:

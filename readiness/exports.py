@@ -19,6 +19,8 @@ from readiness.errors import AccessDenied, ReadinessError
 from readiness.export_recap import Recap
 from readiness.kabupaten_regions import area_name
 from readiness.messages import text
+from readiness.permissions import check_permission
+from readiness.rawan import with_level_label
 from readiness.scope import Scope
 from readiness.spreadsheet import FORMULA_STARTS, neutralise  # noqa: F401 - re-exported
 
@@ -185,13 +187,13 @@ def tps_short_sheet(tps: pl.DataFrame) -> pl.DataFrame:
     tps: ``People.tps`` (``metrics.tps_coverage`` with names).
     """
     return (
-        tps.filter(~pl.col("covered"))
-        .sort(pl.col("rawan"), "desa_code", "tps_number", descending=[True, False, False])
+        with_level_label(tps.filter(~pl.col("covered")))
+        .sort("level_rank", "desa_code", "tps_number")
         .select(
             pl.col("kecamatan_name").alias("Kecamatan"),
             pl.col("desa_name").alias("Desa/Kelurahan"),
             pl.col("tps_number").alias("TPS"),
-            _yes_no("rawan").alias("Rawan"),
+            pl.col("level_label").alias("Rawan"),
             pl.col("rawan_reason").alias("Alasan rawan"),
             pl.col("officers_required").alias("Kebutuhan"),
             pl.col("officers_assigned").alias("Linmas ditugaskan"),
@@ -346,6 +348,7 @@ def export(
     recap: Recap | None = None,
 ) -> ExportFile:
     """Check the region, render one format and record it in the audit log (who, what, when)."""
+    check_permission(actor, "export")  # the recap names linmas: not for security partners
     if not actor.scope.covers(scope.code):
         region = scope.code or "semua"
         msg = text("export_scope_denied", username=actor.username, region=region)

@@ -19,7 +19,9 @@ import string
 from readiness.messages_app import APP_MESSAGES
 from readiness.messages_domain import DOMAIN_MESSAGES
 from readiness.messages_duty import MESSAGES as DUTY_MESSAGES
+from readiness.messages_intake import INTAKE_MESSAGES
 from readiness.messages_plan import TEMPLATES as PLAN_MESSAGES
+from readiness.messages_rawan import RAWAN_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
 # Fields are named; ``render`` fills them. Other modules add their own codes here.
@@ -313,19 +315,12 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
 MESSAGES.update(APP_MESSAGES)
 # Each area's catalogue joins the one dictionary; a code means one text, so two areas must
 # not claim the same code.
-for _area in (DOMAIN_MESSAGES, PLAN_MESSAGES, DUTY_MESSAGES):
+for _area in (DOMAIN_MESSAGES, PLAN_MESSAGES, DUTY_MESSAGES, INTAKE_MESSAGES, RAWAN_MESSAGES):
     _OVERLAP = MESSAGES.keys() & _area.keys()
     if _OVERLAP:
         msg = f"message codes defined twice: {sorted(_OVERLAP)}"
         raise RuntimeError(msg)
     MESSAGES.update(_area)
-
-from readiness.messages_intake import INTAKE_MESSAGES  # noqa: E402  (kecamatan, nihil, versions)
-
-if MESSAGES.keys() & INTAKE_MESSAGES.keys():
-    msg = f"message codes defined twice: {sorted(MESSAGES.keys() & INTAKE_MESSAGES.keys())}"
-    raise RuntimeError(msg)
-MESSAGES.update(INTAKE_MESSAGES)
 
 
 def fields(code: str) -> tuple[str, ...]:

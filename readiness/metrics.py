@@ -35,6 +35,18 @@ def deadline_instant(deadline: dt.date) -> dt.datetime:
     return dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(), tzinfo=WIB)
 
 
+def _extra_per_tps(tps: pl.DataFrame, rules) -> pl.Expr:
+    """Extra linmas a rawan TPS needs: its own ``extra_officers`` (set with its rawan level),
+    else the global extra for a TPS flagged rawan before levels; per-desa counts: extra_total."""
+    if "tps_count" in tps.columns:
+        flagged = pl.col("rawan_count").fill_null(0).cast(pl.Int64) * rules.rawan_extra_officers
+        column = "extra_total"
+    else:
+        flagged = pl.col("rawan").fill_null(False).cast(pl.Int64) * rules.rawan_extra_officers
+        column = "extra_officers"
+    return pl.col(column).cast(pl.Int64).fill_null(flagged) if column in tps.columns else flagged
+
+
 def desa_overview(
     villages: pl.DataFrame,
     tps: pl.DataFrame,
@@ -66,11 +78,16 @@ def desa_overview(
     # Issue 9: at national scale storage hands over per-desa counts (tps_count, rawan_count;
     # officers_registered) instead of 800,000 TPS and 1.6 million officer rows.
     if "tps_count" in tps.columns:
-        tps_per_desa = tps.select("desa_code", pl.col("tps_count", "rawan_count").cast(pl.Int64))
+        tps_per_desa = tps.select(
+            "desa_code",
+            pl.col("tps_count", "rawan_count").cast(pl.Int64),
+            _extra_per_tps(tps, rules).cast(pl.Int64).alias("extra_total"),
+        )
     else:
         tps_per_desa = tps.group_by("desa_code").agg(
             pl.len().cast(pl.Int64).alias("tps_count"),
             pl.col("rawan").fill_null(False).sum().cast(pl.Int64).alias("rawan_count"),
+            _extra_per_tps(tps, rules).sum().cast(pl.Int64).alias("extra_total"),
         )
     if "officers_registered" in officers.columns:
         registered = officers.select("desa_code", pl.col("officers_registered").cast(pl.Int64))
@@ -95,8 +112,7 @@ def desa_overview(
             pl.col("rawan_count").fill_null(0),
             pl.col("first_uploaded_at").is_not_null().alias("submitted"),
             (
-                pl.col("tps_count") * rules.officers_per_tps
-                + pl.col("rawan_count").fill_null(0) * rules.rawan_extra_officers
+                pl.col("tps_count") * rules.officers_per_tps + pl.col("extra_total").fill_null(0)
             ).alias("officers_required"),
         )
         .with_columns(
@@ -309,14 +325,14 @@ def tps_coverage(tps: pl.DataFrame, states: pl.DataFrame, rules: ReadinessRules)
             pl.col("tps_number").cast(pl.Int64),
             pl.col("rawan").fill_null(False),
             pl.col("rawan_reason").cast(pl.String),
+            *([pl.col("rawan_level")] if "rawan_level" in tps.columns else []),
+            _extra_per_tps(tps, rules).cast(pl.Int64).alias("_extra"),
         )
         .join(assigned, on=["desa_code", "tps_number"], how="left")
         .with_columns(
             pl.col("officers_assigned").fill_null(0),
             pl.col("officers_ready").fill_null(0),
-            (
-                rules.officers_per_tps + pl.col("rawan").cast(pl.Int64) * rules.rawan_extra_officers
-            ).alias("officers_required"),
+            (rules.officers_per_tps + pl.col("_extra")).alias("officers_required"),
         )
         .with_columns(
             (pl.col("officers_assigned") >= pl.col("officers_required")).alias("covered"),
@@ -324,6 +340,7 @@ def tps_coverage(tps: pl.DataFrame, states: pl.DataFrame, rules: ReadinessRules)
             .clip(lower_bound=0)
             .alias("shortfall"),
         )
+        .drop("_extra")
         .sort("desa_code", "tps_number")
     )
 

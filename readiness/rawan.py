@@ -357,3 +357,27 @@ def rawan_totals(peta: pl.DataFrame) -> dict[str, int]:
     keys = ("rawan_tps", "rawan_uncovered", "sangat_rawan_tps", "sangat_rawan_uncovered")
     sums = peta.select(pl.col(keys).sum()).row(0, named=True) if peta.height else {}
     return {key: int(sums.get(key) or 0) for key in keys}
+
+
+def with_level_label(tps: pl.DataFrame, levels: Sequence[RawanLevel] | None = None) -> pl.DataFrame:
+    """Add level_label ("Sangat rawan", "Rawan", "–") and level_rank (0 = most rawan) per TPS.
+
+    tps: rawan and, when stored with a level, rawan_level (a TPS flagged before levels is
+    "rawan"). Lists of TPS lacking linmas sort by level_rank so sangat rawan comes first.
+
+    >>> t = pl.DataFrame({"rawan": [False, True, True], "rawan_level": [None, None, "sangat_rawan"]})
+    >>> with_level_label(t)["level_label"].to_list()
+    ['–', 'Rawan', 'Sangat rawan']
+    """
+    from readiness.config import DEFAULT_RAWAN_LEVELS
+
+    levels = list(levels or DEFAULT_RAWAN_LEVELS)
+    flagged = pl.col("rawan").fill_null(False)
+    level = pl.col("rawan_level") if "rawan_level" in tps.columns else pl.lit(None, dtype=pl.String)
+    level = pl.when(level.is_null() & flagged).then(pl.lit("rawan")).otherwise(level)
+    labels = {lv.code: lv.label for lv in levels}
+    ranks = {lv.code: i for i, lv in enumerate(reversed(levels))}
+    return tps.with_columns(
+        level.replace_strict(labels, default="–", return_dtype=pl.String).alias("level_label"),
+        level.replace_strict(ranks, default=len(levels), return_dtype=pl.Int64).alias("level_rank"),
+    )

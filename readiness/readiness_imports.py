@@ -589,6 +589,7 @@ def pending_enrolment_csv(store: Store, actor: Actor, scope, *, unmasked: bool) 
     from readiness.errors import AccessDenied
     from readiness.privacy import shows_personal_data
 
+    check_permission(actor, "view")  # names linmas: not for security partners
     if unmasked and not shows_personal_data(actor.role, "export"):
         msg = messages.text("unmasked_download_denied", role=actor.role)
         raise AccessDenied(msg)

@@ -218,7 +218,7 @@ def _from_counts(
     overview_desa = metrics.desa_overview(
         villages,
         counts.filter(pl.col("tps_count").is_not_null()).select(
-            "desa_code", "tps_count", "rawan_count"
+            "desa_code", "tps_count", "rawan_count", "extra_total"
         ),
         submissions,
         counts.select("desa_code", "officers_registered"),

@@ -11,6 +11,7 @@ import polars as pl
 
 from readiness import formatting as fmt
 from readiness.privacy import mask_nik_expr, mask_phone_expr
+from readiness.rawan import with_level_label
 
 STATE_LABELS = {"lengkap": "Lengkap", "sebagian": "Sebagian", "belum mengirim": "Belum mengirim"}
 
@@ -260,12 +261,14 @@ def action_not_submitted(desa: pl.DataFrame, *, deadline: str, sender: str) -> p
 
 def action_tps_short(tps: pl.DataFrame, desa: pl.DataFrame, *, sender: str) -> pl.DataFrame:
     """TPS without enough linmas assigned, rawan first, with the desa contact and a reminder."""
-    short = tps.filter(~pl.col("covered"))
+    short = with_level_label(tps.filter(~pl.col("covered")))
     per_desa = short.group_by("desa_code").agg(
         pl.format(
             "TPS {}{} kurang {}",
             "tps_number",
-            pl.when(pl.col("rawan")).then(pl.lit(" (rawan)")).otherwise(pl.lit("")),
+            pl.when(pl.col("rawan"))
+            .then(pl.format(" ({})", pl.col("level_label").str.to_lowercase()))
+            .otherwise(pl.lit("")),
             "shortfall",
         )
         .sort_by("tps_number")
@@ -276,8 +279,7 @@ def action_tps_short(tps: pl.DataFrame, desa: pl.DataFrame, *, sender: str) -> p
         short.join(per_desa, on="desa_code", how="left")
         .join(_ensure_contacts(desa).select("desa_code", "desa_kind", "contact_name",
                                             "contact_phone"), on="desa_code", how="left")
-        .sort(pl.col("rawan"), "kecamatan_name", "desa_name", "tps_number",
-              descending=[True, False, False, False])
+        .sort("level_rank", "kecamatan_name", "desa_name", "tps_number")
     )  # fmt: skip
     reminder = pl.format(
         "Yth. operator {} {}: linmas per TPS belum cukup ({} orang). Mohon lengkapi dan "
@@ -291,7 +293,7 @@ def action_tps_short(tps: pl.DataFrame, desa: pl.DataFrame, *, sender: str) -> p
         pl.col("kecamatan_name").alias("Kecamatan"),
         pl.col("desa_name").alias("Desa/Kelurahan"),
         pl.col("tps_number").alias("TPS"),
-        pl.when(pl.col("rawan")).then(pl.lit("Rawan")).otherwise(pl.lit("–")).alias("Rawan"),
+        pl.col("level_label").alias("Rawan"),
         pl.col("rawan_reason").fill_null("–").alias("Alasan rawan"),
         pl.col("officers_required").alias("Kebutuhan"),
         pl.col("officers_assigned").alias("Ditugaskan"),

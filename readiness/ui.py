@@ -537,3 +537,54 @@ def duty_download(kind: str, scope: Scope) -> Callable[[], bytes]:
             raise
 
     return produce
+
+
+def rawan_level_form(store: Store, actor: Actor, coverage, desa_code: str | None = None) -> None:
+    """The admin's editor of one TPS's rawan level, source and reason (a history row each save).
+
+    ``coverage``: :func:`readiness.rawan_admin.rawan_coverage`; without ``desa_code`` the form
+    first asks for the kecamatan and desa.
+    """
+    import polars as pl
+
+    from readiness import rawan_admin
+
+    with st.expander("Ubah tingkat kerawanan satu TPS"):
+        if desa_code is None:
+            kec = dict(
+                coverage.select("kecamatan_code", "kecamatan_name")
+                .unique()
+                .sort("kecamatan_code")
+                .iter_rows()
+            )
+            kec_code = st.selectbox(
+                "Kecamatan", list(kec), format_func=kec.get, key="rawan_edit_kecamatan"
+            )
+            in_kec = coverage.filter(pl.col("kecamatan_code") == (kec_code or ""))
+            desa = dict(
+                in_kec.select("desa_code", "desa_name").unique().sort("desa_code").iter_rows()
+            )
+            desa_code = st.selectbox(
+                "Desa/kelurahan", list(desa), format_func=desa.get, key="rawan_edit_desa"
+            )
+        labels = rawan_admin.level_labels(store)
+        rows = coverage.filter(pl.col("desa_code") == (desa_code or "")).sort("tps_number")
+        tps = {
+            r["tps_number"]: f"TPS {r['tps_number']}"
+            + (f" · {labels.get(r['level'], r['level'])}" if r["level"] else "")
+            for r in rows.iter_rows(named=True)
+        }
+        number = st.selectbox("TPS", list(tps), format_func=tps.get, key="rawan_tps")
+        choices = {"": "Tidak rawan", **labels}
+        level = st.selectbox("Tingkat", list(choices), format_func=choices.get, key="rawan_level")
+        source = st.selectbox("Sumber", list(store.settings.rawan_sources), key="rawan_source")
+        reason = st.text_input("Alasan (mis. pemetaan Bawaslu)", key="rawan_reason")
+        if st.button("Simpan tingkat kerawanan", key="rawan_save") and number is not None:
+            with guard():
+                rawan_admin.set_rawan_level(
+                    store, actor, desa_code, number, level=level or None, source=source,
+                    reason=reason,
+                )  # fmt: skip
+                key = "rawan_level_saved" if level else "rawan_level_cleared"
+                name = dict(rows.select("desa_code", "desa_name").iter_rows()).get(desa_code, "")
+                st.success(text(key, tps=number, desa=name, level=choices[level], source=source))

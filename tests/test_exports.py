@@ -103,7 +103,7 @@ def test_pdf_title_time_signature_and_page_numbers(demo_template, kabupaten_pdf)
 def test_pdf_lists_silent_villages_and_uncovered_rawan_tps(kabupaten_recap, kabupaten_pdf):
     text = pdf_text(kabupaten_pdf)
     silent = kabupaten_recap.sheets["Belum Mengirim"]
-    rawan = kabupaten_recap.sheets["TPS Kurang"].filter(pl.col("Rawan") == "Ya")
+    rawan = kabupaten_recap.sheets["TPS Kurang"].filter(pl.col("Rawan") != "–")
     assert f"belum mengirim daftar ({silent.height})" in text
     assert f"TPS rawan yang belum tercakup ({rawan.height})" in text
     assert all(code in text for code in silent["Kode desa"])

@@ -15,6 +15,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``recaps``: kabupaten recaps imported by a province instance
 - ``plan``: the admin's changes to the H-n milestones
 - ``assignments``: TPS assignment changes and voting-day attendance (append-only)
+- ``rawan``: graded rawan TPS (level, source, reason) and their history
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -49,6 +50,7 @@ from readiness.db.intake import IntakeStore, KecamatanPart
 from readiness.db.migrations import MIGRATIONS
 from readiness.db.officers import OfficerStore
 from readiness.db.plan import PlanStore
+from readiness.db.rawan import RawanStore
 from readiness.db.readiness_counts import ReadinessCountsStore
 from readiness.db.recaps import RECAP_COLUMNS, RecapStore
 from readiness.db.regions import RegionStore, kabupaten_region_rows
@@ -98,6 +100,7 @@ class Store(
     RegionStore,
     RecapStore,
     PlanStore,
+    RawanStore,
     StoreCore,
 ):
     """One DuckDB file: a held connection, migrations, scoped reads, audited writes."""

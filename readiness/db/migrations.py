@@ -125,6 +125,29 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 MIGRATIONS += (
     (
+        9,
+        "graded rawan TPS: level, source and extra linmas per TPS, with their history",
+        (
+            # rawan stays the yes/no flag (rawan = rawan_level IS NOT NULL) for older readers;
+            # extra_officers is the level's extra linmas at the time it was set (NULL: the
+            # global rawan extra applies, as before graded levels).
+            "ALTER TABLE tps ADD COLUMN rawan_level VARCHAR",
+            "ALTER TABLE tps ADD COLUMN rawan_source VARCHAR",
+            "ALTER TABLE tps ADD COLUMN extra_officers INTEGER",
+            "UPDATE tps SET rawan_level = 'rawan' WHERE rawan",
+            "ALTER TABLE readiness_cache ADD COLUMN extra_total BIGINT",
+            "CREATE SEQUENCE rawan_history_id_seq",
+            """CREATE TABLE rawan_history (
+                id BIGINT PRIMARY KEY DEFAULT nextval('rawan_history_id_seq'),
+                desa_code VARCHAR NOT NULL, tps_number INTEGER NOT NULL,
+                previous_level VARCHAR, level VARCHAR, source VARCHAR, reason VARCHAR,
+                extra_officers INTEGER, changed_by VARCHAR NOT NULL,
+                changed_at TIMESTAMPTZ NOT NULL, origin VARCHAR NOT NULL)""",
+        ),
+    ),
+)
+MIGRATIONS += (
+    (
         10,
         "duty: TPS assignment changes and voting-day attendance (append-only, latest wins)",
         (

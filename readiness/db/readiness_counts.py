@@ -107,17 +107,21 @@ READINESS_COUNTS_SQL = f"""WITH subs AS MATERIALIZED (
     cover AS (
         SELECT t.desa_code, count(*) AS tps_count,
                count(*) FILTER (WHERE t.rawan) AS rawan_count,
-               count(*) FILTER (WHERE coalesce(a.officers, 0) >= $per_tps
-                   + CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)
+               CAST(sum(coalesce(t.extra_officers,
+                   CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)) AS BIGINT)
+                   AS extra_total,
+               count(*) FILTER (WHERE coalesce(a.officers, 0) >= $per_tps + coalesce(
+                   t.extra_officers, CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END))
                    AS tps_covered,
-               count(*) FILTER (WHERE coalesce(t.rawan, false)
-                   AND coalesce(a.officers, 0) < $per_tps + $extra) AS rawan_uncovered
+               count(*) FILTER (WHERE coalesce(t.rawan, false) AND coalesce(a.officers, 0)
+                   < $per_tps + coalesce(t.extra_officers, $extra)) AS rawan_uncovered
         FROM tps t LEFT JOIN assigned a
             ON a.desa_code = t.desa_code AND a.tps_number = t.tps_number
         WHERE {IN_SCOPE_AND_SET.format(col="t.desa_code")} GROUP BY t.desa_code)
     SELECT 'desa' AS kind, coalesce(p.desa_code, c.desa_code) AS desa_code,
            NULL::DATE AS day, NULL::BIGINT AS n, c.tps_count, c.rawan_count,
-           p.* EXCLUDE (desa_code), c.tps_covered, c.rawan_uncovered
+           p.* EXCLUDE (desa_code), c.tps_covered, c.rawan_uncovered,
+           c.extra_total
     FROM per_desa p FULL JOIN cover c ON c.desa_code = p.desa_code
     UNION ALL BY NAME
     SELECT 'registered' AS kind, desa_code, listed_day AS day, count(*) AS n
@@ -132,12 +136,15 @@ class ReadinessCountsStore:
     """Per-desa readiness counts: counted live, or read from the kept counts."""
 
     def tps_counts(self, scope: Scope) -> pl.DataFrame:
-        """desa_code, tps_count, rawan_count inside the scope, counted in DuckDB."""
+        """desa_code, tps_count, rawan_count, extra_total (extra linmas of its rawan TPS) inside
+        the scope, counted in DuckDB."""
         return self.read(
             f"""SELECT desa_code, count(*) AS tps_count,
-                       count(*) FILTER (WHERE rawan) AS rawan_count
+                       count(*) FILTER (WHERE rawan) AS rawan_count,
+                       CAST(sum(coalesce(extra_officers,
+                           CASE WHEN rawan THEN $extra ELSE 0 END)) AS BIGINT) AS extra_total
                 FROM tps WHERE {scoped("desa_code")} GROUP BY desa_code ORDER BY desa_code""",
-            {"scope": scope.code},
+            {"scope": scope.code, "extra": self.settings.rawan_extra_officers},
         )
 
     def registered_counts(self, scope: Scope) -> pl.DataFrame:
@@ -205,6 +212,7 @@ class ReadinessCountsStore:
             [
                 s.officers_per_tps,
                 s.rawan_extra_officers,
+                "extra_officers per TPS",  # counts made before graded rawan lack extra_total
                 list(s.training_modules),
                 list(self.blocking_codes()),
             ]
@@ -390,7 +398,8 @@ class ReadinessCountsStore:
         if not self._cache_answers(scope, None):
             return None
         frame = self.read(
-            f"""SELECT desa_code, tps_count, rawan_count, registered AS officers_registered
+            f"""SELECT desa_code, tps_count, rawan_count, extra_total,
+                       registered AS officers_registered
                 FROM readiness_cache
                 WHERE as_of IS NULL AND kind = 'desa' AND {scoped("desa_code")}
                 ORDER BY desa_code""",
@@ -398,7 +407,7 @@ class ReadinessCountsStore:
         )
         return (
             frame.filter(pl.col("tps_count").is_not_null()).select(
-                "desa_code", "tps_count", "rawan_count"
+                "desa_code", "tps_count", "rawan_count", "extra_total"
             ),
             frame.filter(pl.col("officers_registered") > 0).select(
                 "desa_code", "officers_registered"

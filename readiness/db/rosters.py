@@ -85,9 +85,11 @@ class RosterStore:
         return frame["name"][0] if frame.height else None
 
     def tps(self, scope: Scope) -> pl.DataFrame:
-        """desa_code, tps_number, rawan, rawan_reason, address inside the scope."""
+        """desa_code, tps_number, rawan, rawan_reason, address, rawan_level, rawan_source,
+        extra_officers (null: the global rawan extra applies) inside the scope."""
         return self.read(
-            f"""SELECT desa_code, tps_number, rawan, rawan_reason, address FROM tps
+            f"""SELECT desa_code, tps_number, rawan, rawan_reason, address, rawan_level,
+                       rawan_source, extra_officers FROM tps
                 WHERE {scoped("desa_code")} ORDER BY desa_code, tps_number""",
             {"scope": scope.code},
         )
@@ -343,7 +345,10 @@ class RosterStore:
         def replace(con) -> int:
             con.register("staged_tps", staged.to_arrow())
             con.execute("DELETE FROM tps WHERE desa_code IN (SELECT desa_code FROM staged_tps)")
-            con.execute("INSERT INTO tps SELECT * FROM staged_tps")
+            con.execute(
+                "INSERT INTO tps (desa_code, tps_number, rawan, rawan_reason, address, updated_at,"
+                " rawan_level) SELECT *, CASE WHEN rawan THEN 'rawan' END FROM staged_tps"
+            )
             con.unregister("staged_tps")
             return staged.height
 
@@ -374,7 +379,10 @@ class RosterStore:
             if not found:
                 raise CodedError("tps_unknown", tps=tps_number, desa_code=desa_code)
             con.execute(
-                "UPDATE tps SET rawan = $rawan, rawan_reason = $reason, updated_at = $at "
+                "UPDATE tps SET rawan = $rawan, rawan_reason = $reason, updated_at = $at, "
+                "rawan_level = CASE WHEN $rawan THEN coalesce(rawan_level, 'rawan') END, "
+                "rawan_source = CASE WHEN $rawan THEN rawan_source END, "
+                "extra_officers = CASE WHEN $rawan THEN extra_officers END "
                 "WHERE desa_code = $d AND tps_number = $n",
                 {
                     "rawan": rawan,
@@ -412,12 +420,13 @@ class RosterStore:
                       AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.desa_code = d.code)),
                 t AS (
                     SELECT desa_code, count(*) AS tps_count,
-                           count(*) FILTER (WHERE rawan) AS rawan_count
+                           CAST(sum(coalesce(extra_officers,
+                               CASE WHEN rawan THEN $extra ELSE 0 END)) AS BIGINT) AS extra_total
                     FROM tps WHERE desa_code IN (SELECT code FROM silent) GROUP BY desa_code)
                 SELECT k.code AS kecamatan_code, k.name AS kecamatan_name,
                        d.code AS desa_code, d.name AS desa_name, d.kind AS desa_kind,
                        t.tps_count,
-                       t.tps_count * $per_tps + t.rawan_count * $extra AS officers_required
+                       t.tps_count * $per_tps + t.extra_total AS officers_required
                 FROM silent d JOIN regions k ON d.parent_code = k.code
                 LEFT JOIN t ON t.desa_code = d.code
                 ORDER BY d.code""",
