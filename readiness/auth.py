@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "manage_settings",
             "audit",
             "forget_personal_data",
+            "backup",
         }
     ),
     "pimpinan": frozenset({"view", "export"}),
@@ -77,6 +78,7 @@ PERMISSION_LABELS = {
     "manage_settings": "mengubah pengaturan",
     "audit": "membaca log audit",
     "forget_personal_data": "menghapus data pribadi",
+    "backup": "membuat atau memulihkan cadangan basis data",
 }
 
 # OWASP's minimum argon2id profile (19 MiB, 2 passes, 1 lane): bulk creation of ~170 accounts
@@ -390,6 +392,8 @@ ACTION_LABELS = {
     "auth.password_change": "Ganti kata sandi",
     "auth.revoked": "Sesi dicabut",
     "auth.timeout": "Sesi berakhir (tidak aktif)",
+    "backup.create": "Cadangan dibuat",
+    "backup.partial_removed": "Sisa cadangan terputus dihapus",
     "backup.restore": "Pemulihan dari cadangan",
     "batch.undo": "Impor dibatalkan",
     "bpjs.import": "Impor peserta BPJS",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import stat
 import threading
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from readiness import formatting as fmt
 from readiness.config import Settings
-from readiness.db import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
+from readiness.auth import require
+from readiness.db import MIGRATIONS, SYSTEM, Actor, DatabaseFileError, Store, now_wib
 from readiness.errors import ReadinessError
 from readiness.private_files import make_private
 from readiness.store_open import open_store
@@ -48,6 +50,7 @@ class BackupInfo:
     tables: dict[str, int]
     migrations: list[int]
     data_version: int
+    partials_removed: tuple[Path, ...] = ()
 
     def describe(self) -> str:
         """One Indonesian line for the CLI."""
@@ -95,6 +98,45 @@ def _fsync_file(path: Path) -> None:
 
 def _temp_name(final: Path, tag: str) -> Path:
     return final.with_name(f".{final.stem}.{tag}-{os.getpid()}-{threading.get_ident()}{SUFFIX}")
+
+
+# A temporary copy a backup or restore writes before its rename: ".<stem>.<tag>-<pid>-<thread>".
+_PARTIAL_NAME = re.compile(
+    r"^\..+\.(?:sedang-dibuat|pemulihan)-(?P<pid>\d+)-\d+(?:-cek)?\.duckdb(?:\.wal)?$"
+)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_partial_copies(*folders: Path) -> list[Path]:
+    """Delete the temporary copies a killed backup or restore left behind (each holds NIKs).
+
+    A copy whose writing process still runs is left alone. Returns the files removed.
+    """
+    removed: list[Path] = []
+    for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            found = _PARTIAL_NAME.match(entry.name)
+            if found is None or _process_alive(int(found["pid"])) or not entry.is_file():
+                continue
+            try:
+                entry.unlink()
+            except OSError:
+                continue
+            removed.append(entry)
+    return removed
 
 
 def _remove(path: Path) -> None:
@@ -163,8 +205,14 @@ def inspect(path: Path, settings: Settings, *, shown: str | None = None) -> Back
     )
 
 
-def backup(store: Store, out: Path) -> BackupInfo:
-    """Write a verified snapshot of the store to ``out`` (refuses to overwrite a file)."""
+def backup(store: Store, out: Path, actor: Actor = SYSTEM) -> BackupInfo:
+    """Write a verified snapshot of the store to ``out`` (refuses to overwrite a file).
+
+    Only an admin (or the server itself) may; the snapshot is audited with who made it, where
+    and its size. Partial copies that killed backups left in the same folders are removed first
+    (``BackupInfo.partials_removed`` names them).
+    """
+    require(actor, "backup")
     out = Path(out).resolve()
     if out.exists():
         msg = f"Berkas {out} sudah ada. Pilih nama lain; cadangan lama tidak ditimpa."
@@ -173,6 +221,11 @@ def backup(store: Store, out: Path) -> BackupInfo:
         msg = "Cadangan tidak boleh ditulis ke berkas basis data itu sendiri. Pilih nama lain."
         raise BackupError(msg, code="backup_exists")
     out.parent.mkdir(parents=True, exist_ok=True)
+    removed = remove_partial_copies(out.parent, store.path.parent)
+    if removed:
+        store.record_event(
+            actor, "backup.partial_removed", str(out.parent), files=[p.name for p in removed]
+        )
     temp = _temp_name(out, "sedang-dibuat")
     _remove(temp)
     try:
@@ -199,7 +252,11 @@ def backup(store: Store, out: Path) -> BackupInfo:
         raise BackupError(msg, code="backup_write_failed") from error
     finally:
         _remove(temp)
-    return BackupInfo(out, out.stat().st_size, info.tables, info.migrations, info.data_version)
+    size = out.stat().st_size
+    store.record_event(actor, "backup.create", str(out), folder=str(out.parent), size_bytes=size)
+    return BackupInfo(
+        out, size, info.tables, info.migrations, info.data_version, tuple(removed)
+    )
 
 
 def _publish(temp: Path, out: Path) -> None:
@@ -256,7 +313,9 @@ def _older_than(path: Path, cutoff: float) -> bool:
         return False
 
 
-def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path | None:
+def daily_snapshot(
+    store: Store, today: dt.date, *, force: bool = False, actor: Actor = SYSTEM
+) -> Path | None:
     """Take today's snapshot if the setting is on and it does not exist yet; prune old ones.
 
     Returns the new file, or None when nothing was needed. Cheap to call on every page run.
@@ -273,7 +332,7 @@ def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path
         made = None
         if not target.exists():
             try:
-                made = backup(store, target).path
+                made = backup(store, target, actor).path
             except BackupError as error:
                 if error.code != "backup_exists":  # another process took it meanwhile: fine
                     raise
@@ -335,13 +394,14 @@ def restore(
 ) -> RestoreResult:
     """Replace the database at ``store_path`` by the verified snapshot ``source``.
 
-    Only a regular file is accepted; one with tables the current database lacks needs
-    ``confirmed`` (``--yes``).
+    Only an admin (or the server itself) may. Only a regular file is accepted; one with tables
+    the current database lacks needs ``confirmed`` (``--yes``).
 
     Order: check ``source``; copy it next to the database and check the copy; migrate it and
     audit the restore there; snapshot the current database (if readable) or move it aside (if
     damaged); only then rename the copy into place.
     """
+    require(actor, "backup")
     store_path = Path(store_path).resolve()
     source = Path(source).resolve()
     _check_regular_file(source)

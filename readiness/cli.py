@@ -217,11 +217,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified snapshot (safe while the dashboard runs); ``--daily`` for a timer."""
     from readiness import backup
+    from readiness.auth import require
     from readiness.db import now_wib
 
+    actor = cli_actor()
+    require(actor, "backup")  # before the file is even opened: a village account copies nothing
     store = open_store(args)
     if args.daily:
-        made = backup.daily_snapshot(store, now_wib().date(), force=True)
+        made = backup.daily_snapshot(store, now_wib().date(), force=True, actor=actor)
         if made is None:
             print(text("backup_daily_exists"))
         else:
@@ -230,7 +233,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     out = args.out or backup.backup_dir(store.settings, store.path) / (
         f"cadangan-{now_wib():%Y-%m-%d-%H%M%S}.duckdb"
     )
-    info = backup.backup(store, Path(out))
+    info = backup.backup(store, Path(out), actor)
+    if info.partials_removed:
+        names = ", ".join(p.name for p in info.partials_removed)
+        print(text("backup_partials_removed", count=len(info.partials_removed), files=names))
     print(text("backup_made", backup=info.describe()))
     return EXIT_OK
 

@@ -1,0 +1,93 @@
+"""More attacks from the adversarial review: backups by any role, killed backups, parallel
+logins, sessions outliving a password reset, lost one-time passwords, bidi names, NIK bytes
+left on disk, cross-village look-ups, unscoped histories."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readiness import auth, backup
+from readiness.db import Actor
+from readiness.errors import AccessDenied, ReadinessError
+
+PASSWORD = "kuda-lari-pagi-7"
+
+
+@pytest.fixture
+def admin(store) -> Actor:
+    return auth.create_first_admin(store, "admin", PASSWORD, "Admin Kabupaten")
+
+
+def audit(store, action: str) -> list[dict]:
+    return store.read(
+        "SELECT username, target, detail FROM audit_log WHERE action = $a ORDER BY id",
+        {"a": action},
+    ).to_dicts()
+
+
+# -- backup and restore: admin only, audited -------------------------------------------------------
+
+
+def test_a_village_account_can_neither_back_up_nor_restore(store, admin, tmp_path, capsys):
+    from readiness.cli import main
+
+    auth.add_user(store, admin, "desa.op", "operator_desa", "17.02.06.2001")
+    db = str(store.path)
+    copy = tmp_path / "salinan.duckdb"
+    assert main(["--user", "desa.op", "backup", "--db", db, "--out", str(copy)]) == 1
+    assert "tidak berwenang membuat atau memulihkan cadangan" in capsys.readouterr().err
+    assert not copy.exists()
+    snap = backup.backup(store, tmp_path / "sah.duckdb", admin).path
+    before = store.path.read_bytes()
+    assert main(["--user", "desa.op", "restore", "--db", db, str(snap), "--yes"]) == 1
+    assert "tidak berwenang" in capsys.readouterr().err
+    assert store.path.read_bytes() == before
+    village = auth.actor_from_record(store.user_record("desa.op"))
+    with pytest.raises(AccessDenied):
+        backup.backup(store, tmp_path / "lagi.duckdb", village)
+
+
+def test_every_backup_is_audited_with_who_where_and_size(store, admin, tmp_path, capsys):
+    from readiness.cli import main
+
+    out = tmp_path / "cli.duckdb"
+    assert main(["backup", "--db", str(store.path), "--out", str(out)]) == 0
+    made = backup.backup(store, tmp_path / "page.duckdb", admin)
+    rows = audit(store, "backup.create")
+    assert [r["target"] for r in rows] == [str(out), str(made.path)]
+    assert rows[0]["username"].startswith("cli:")
+    assert rows[1]["username"] == "admin"
+    detail = json.loads(rows[1]["detail"])
+    assert detail["size_bytes"] == made.size_bytes == made.path.stat().st_size
+    assert detail["folder"] == str(tmp_path)
+
+
+# -- killed backups leave no NIK copies ------------------------------------------------------------
+
+
+def test_a_killed_backups_partial_copy_is_removed_at_the_next_backup(store, admin, tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(dead.stdout)  # a process that has ended: its copy is an orphan
+    orphan = tmp_path / f".cadangan.sedang-dibuat-{pid}-1{backup.SUFFIX}"
+    orphan.write_bytes(b"NIK 1702060101900001")
+    orphan_wal = orphan.with_name(orphan.name + ".wal")
+    orphan_wal.write_bytes(b"x")
+    live = tmp_path / f".lain.sedang-dibuat-{os.getpid()}-1{backup.SUFFIX}"  # still writing
+    live.write_bytes(b"x")
+    result = subprocess.run(
+        [sys.executable, "-m", "readiness", "backup", "--db", str(store.path),
+         "--out", str(tmp_path / "baru.duckdb")],
+        capture_output=True, text=True, check=False, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Sisa cadangan yang terputus dihapus (2 berkas" in result.stdout
+    assert not orphan.exists() and not orphan_wal.exists()
+    assert live.exists()
+    assert audit(store, "backup.partial_removed")
