@@ -93,6 +93,9 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 LOGIN_NAME_PATTERN = re.compile(r"^[a-z0-9._@-]{1,64}$")
 MAX_LOGIN_INPUT = 100  # typed characters, surrounding spaces included
 MAX_PASSWORD_LENGTH = 256
+# How long one login attempt may hold its account's claim (a verification takes ~50 ms; a
+# process killed mid-login frees the account after this).
+LOGIN_CLAIM_SECONDS = 10
 # Letters and digits that cannot be mistaken for one another when read off paper.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -125,6 +128,15 @@ def _update_user(
     store.update_user(actor, username, action, audit=audit, **fields)
 
 
+def _end_sessions_of(
+    store: Store, actor: Actor, username: str, action: str, **fields
+) -> None:
+    """``_update_user`` that also raises the credential version: open sessions end."""
+    if actor.username != username:
+        require(actor, "manage_users")
+    store.update_user(actor, username, action, new_credentials=True, **fields)
+
+
 def accounts_target(count: int) -> str:
     """How the audit log names a batch of new accounts: "12 akun"."""
     return f"{count} akun"
@@ -149,8 +161,13 @@ def forget_nik(store: Store, actor: Actor, nik: str) -> dict[str, int]:
 
 
 def actor_from_record(record: dict) -> Actor:
-    """The Actor of one ``users`` row: its role, scoped to its region."""
-    return Actor(record["username"], record["role"], Scope(record["region_code"]))
+    """The Actor of one ``users`` row: its role, scoped to its region, its credential version."""
+    return Actor(
+        record["username"],
+        record["role"],
+        Scope(record["region_code"]),
+        record.get("credential_version"),
+    )
 
 
 # -- passwords -----------------------------------------------------------------------------------
@@ -386,6 +403,7 @@ def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:
 # What each audit action means, for the admin reading the log (unknown codes show as they are).
 ACTION_LABELS = {
     "auth.login": "Masuk",
+    "auth.login_attempt": "Percobaan masuk (dihitung sebelum sandi diperiksa)",
     "auth.login_failed": "Gagal masuk",
     "auth.login_refused": "Masuk ditolak (akun terkunci/nonaktif)",
     "auth.logout": "Keluar",
@@ -507,7 +525,7 @@ def reset_password(store: Store, actor: Actor, username: str) -> str:
     """A new one-time password for an account; its lock and failure count are cleared."""
     username = normalize_username(username)
     secret = one_time_password()
-    _update_user(
+    _end_sessions_of(
         store,
         actor,
         username,
@@ -527,7 +545,10 @@ def set_disabled(store: Store, actor: Actor, username: str, *, disabled: bool) -
         msg = "Anda tidak dapat menonaktifkan akun Anda sendiri. Minta admin lain."
         raise ReadinessError(msg, code="disable_self")
     action = "user.disable" if disabled else "user.enable"
-    _update_user(store, actor, username, action, disabled=disabled)
+    if disabled:
+        _end_sessions_of(store, actor, username, action, disabled=True)
+    else:
+        _update_user(store, actor, username, action, disabled=False)
 
 
 def change_password(store: Store, actor: Actor, current: str, new: str) -> None:
@@ -637,29 +658,35 @@ def login(store: Store, username: str, password: str, *, now: dt.datetime | None
                 reason="unknown_name", count=count,
             )  # fmt: skip
         raise _login_failed(settings)
-    right = verify_password(record["password_hash"], password)
-    locked_until = record["locked_until"]
-    if locked_until is not None and locked_until > now:
+    refused = store.claim_login_attempt(
+        username,
+        now=now,
+        max_attempts=settings.login_max_attempts,
+        lock_until=now + dt.timedelta(minutes=settings.lockout_minutes),
+        claim_until=now + dt.timedelta(seconds=LOGIN_CLAIM_SECONDS),
+        role=record["role"],
+    )
+    if refused is not None:  # locked, or another attempt is verifying this account right now
+        _burn(password)
         store.record_event(
-            actor_from_record(record), "auth.login_refused", username, reason="locked"
+            actor_from_record(record), "auth.login_refused", username, reason=refused
         )
         raise _login_failed(settings)
-    if not right:
-        lock_until = now + dt.timedelta(minutes=settings.lockout_minutes)
-        store.register_failed_login(
-            username,
-            max_attempts=settings.login_max_attempts,
-            lock_until=lock_until,
-            role=record["role"],
-        )
+    if not verify_password(record["password_hash"], password):
+        store.release_login_claim(username, role=record["role"], action="auth.login_failed")
         raise _login_failed(settings)
     if record["disabled"]:
-        store.record_event(
-            actor_from_record(record), "auth.login_refused", username, reason="disabled"
+        store.release_login_claim(
+            username, role=record["role"], action="auth.login_refused", reason="disabled"
         )
         raise _login_failed(settings)
     actor = actor_from_record(record)
-    fields: dict = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+    fields: dict = {
+        "failed_attempts": 0,
+        "locked_until": None,
+        "last_login_at": now,
+        "login_claimed_until": None,
+    }
     if HASHER.check_needs_rehash(record["password_hash"]):
         fields["password_hash"] = hash_password(password)
     _update_user(store, actor, username, "auth.login", audit={"method": "password"}, **fields)
@@ -692,9 +719,12 @@ def login_identity(store: Store, email: str | None, *, now: dt.datetime | None =
 
 
 def session_still_valid(store: Store, actor: Actor) -> bool:
-    """False when the session's account was disabled, or its role or region changed, meanwhile.
+    """False when the session's account was disabled, its password reset, or its role or
+    region changed since the session began; checked before every action of a session.
 
-    Sessions of actors without an account row (tests, the server itself) stay valid.
+    The credential version the actor carries (from its login) must still be the account's;
+    a reset or a disable raises it. Sessions of actors without an account row (tests, the
+    server itself) and actors made without a version stay valid.
     """
     record = store.user_record(actor.username)
     if record is None:
@@ -703,6 +733,10 @@ def session_still_valid(store: Store, actor: Actor) -> bool:
         not record["disabled"]
         and record["role"] == actor.role
         and record["region_code"] == actor.scope.code
+        and (
+            actor.credential_version is None
+            or record.get("credential_version") == actor.credential_version
+        )
     )
 
 

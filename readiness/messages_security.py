@@ -7,9 +7,6 @@ SECURITY_MESSAGES: dict[str, str] = {
     "backup_partials_removed": (
         "Sisa cadangan yang terputus dihapus ({count} berkas, berisi salinan NIK): {files}"
     ),
-    "session_credentials_changed": (
-        "Kata sandi akun Anda diatur ulang atau akun dinonaktifkan admin. Silakan masuk lagi."
-    ),
     "duplicate_other_village": "NIK ini sudah terdaftar di desa lain.",
     "credentials_unwritable": (
         "Berkas kata sandi {path} tidak dapat ditulis ({reason}). Tidak ada akun yang dibuat; "

@@ -91,3 +91,79 @@ def test_a_killed_backups_partial_copy_is_removed_at_the_next_backup(store, admi
     assert not orphan.exists() and not orphan_wal.exists()
     assert live.exists()
     assert audit(store, "backup.partial_removed")
+
+
+# -- parallel logins: the attempt is claimed before the password is verified -----------------------
+
+
+def test_twenty_parallel_wrong_logins_verify_at_most_the_limit_then_lock(
+    store, admin, settings, monkeypatch
+):
+    import threading
+
+    from argon2 import PasswordHasher
+
+    secret = auth.add_user(store, admin, "kec.17.02.06", "operator_kecamatan", "17.02.06")
+    real_hash = store.user_record("kec.17.02.06")["password_hash"]
+    checked = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash, password):  # noqa: A002 - argon2's own parameter name
+            if hash == real_hash:
+                checked.append(password)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(
+        auth, "HASHER", CountingHasher(time_cost=2, memory_cost=19456, parallelism=1)
+    )
+    start = threading.Barrier(20)
+    answers = []
+
+    def guess(i: int) -> None:
+        start.wait()
+        try:
+            auth.login(store, "kec.17.02.06", f"tebakan-salah-{i:02d}")
+        except ReadinessError as error:
+            answers.append(error.code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["login_failed"] * 20
+    assert 1 <= len(checked) <= settings.login_max_attempts
+    with pytest.raises(ReadinessError):
+        auth.login(store, "kec.17.02.06", secret)  # the right password, too late: locked
+    assert secret not in checked
+    assert store.user_record("kec.17.02.06")["locked_until"] is not None
+
+
+# -- a password reset or a disable ends open sessions ----------------------------------------------
+
+
+def test_a_password_reset_ends_the_accounts_open_sessions(store, admin):
+    secret = auth.add_user(store, admin, "kec.17.02.06", "operator_kecamatan", "17.02.06")
+    session = auth.login(store, "kec.17.02.06", secret).actor
+    assert auth.session_still_valid(store, session)
+    auth.change_password(store, session, secret, "kopi-hujan-sepeda-9")  # the owner: stays
+    assert auth.session_still_valid(store, session)
+    new = auth.reset_password(store, admin, "kec.17.02.06")
+    assert not auth.session_still_valid(store, session)
+    again = auth.login(store, "kec.17.02.06", new).actor
+    assert auth.session_still_valid(store, again)
+    auth.set_disabled(store, admin, "kec.17.02.06", disabled=True)
+    auth.set_disabled(store, admin, "kec.17.02.06", disabled=False)
+    assert not auth.session_still_valid(store, again)  # disabled once: that session is over
+
+
+def test_a_reset_ends_the_dashboard_session_at_its_next_action(env_db, store, admin, app_as):
+    secret = auth.add_user(store, admin, "kec.17.02.06", "operator_kecamatan", "17.02.06")
+    session = auth.login(store, "kec.17.02.06", secret).actor  # as the login page keeps it
+    auth.reset_password(store, admin, "kec.17.02.06")
+    at = app_as("operator_kecamatan", "17.02.06")
+    at.session_state["actor"] = session
+    at.run()
+    assert not at.exception
+    assert "actor" not in at.session_state
+    assert at.text_input(key="login_username") is not None  # the login form, nothing else
