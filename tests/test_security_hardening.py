@@ -167,3 +167,23 @@ def test_a_reset_ends_the_dashboard_session_at_its_next_action(env_db, store, ad
     assert not at.exception
     assert "actor" not in at.session_state
     assert at.text_input(key="login_username") is not None  # the login form, nothing else
+
+
+# -- the audit log: paged and cut in SQL ------------------------------------------------------------
+
+
+def test_audit_entries_page_and_cut_long_fields_in_sql(store, admin):
+    for i in range(5):
+        store.record_event(admin, "auth.login_failed", f"t{i}" + "x" * 1_000_000, note="d" * 500_000)
+    newest = auth.audit_entries(store, admin, action="auth.login_failed", limit=2, field_max=200)
+    older = auth.audit_entries(
+        store, admin, action="auth.login_failed", limit=2, offset=2, field_max=200
+    )
+    assert newest["target"].str.slice(0, 2).to_list() == ["t4", "t3"]
+    assert older["target"].str.slice(0, 2).to_list() == ["t2", "t1"]
+    for frame in (newest, older):
+        for column in ("target", "detail"):
+            assert frame[column].str.len_chars().max() == 201
+            assert frame[column].str.ends_with("…").all()
+    whole = auth.audit_entries(store, admin, action="auth.login_failed", limit=1)
+    assert whole["target"].str.len_chars()[0] == 1_000_002  # the export keeps every character
