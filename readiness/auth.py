@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -360,7 +361,11 @@ def operator_usernames(villages: pl.DataFrame) -> pl.DataFrame:
 
 
 def bulk_create_operators(
-    store: Store, actor: Actor, kabupaten_code: str | None = None
+    store: Store,
+    actor: Actor,
+    kabupaten_code: str | None = None,
+    *,
+    deliver: Callable[[pl.DataFrame], Callable[[], None]] | None = None,
 ) -> pl.DataFrame:
     """Create every missing kecamatan and desa account with a one-time password, in one write.
 
@@ -368,6 +373,10 @@ def bulk_create_operators(
     kabupaten whose kecamatan/desa are loaded (issue 9). Returns username, full_name, role,
     region_code, region_name, password for the accounts created now (existing ones are left
     alone), to print and hand out.
+
+    ``deliver(table)`` (e.g. write the passwords file) runs before the accounts are stored and
+    returns how to undo itself: when it fails nothing is created, and when storing fails the
+    delivery is undone, so no account exists whose one-time password was lost.
     """
     require(actor, "manage_users")
     code = kabupaten_code or default_kabupaten(store.settings, actor.scope)
@@ -385,12 +394,19 @@ def bulk_create_operators(
         pl.lit(None, dtype=pl.String).alias("phone"),
         pl.lit(True).alias("must_change_password"),
     )
-    store.add_users(
-        actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
-    )
-    return accounts.select(
+    created = accounts.select(
         "username", "full_name", "role", "region_code", "region_name", "password"
     )
+    undo = deliver(created) if deliver is not None else None
+    try:
+        store.add_users(
+            actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
+        )
+    except BaseException:
+        if undo is not None:
+            undo()
+        raise
+    return created
 
 
 def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:

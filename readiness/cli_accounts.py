@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from readiness.cli_common import EXIT_OK, KABUPATEN_HELP, cli_actor, open_store, print_json
@@ -75,12 +76,27 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
         msg = text("output_exists", path=out)
         raise ReadinessError(msg, code="output_exists")
     store = open_store(args)
-    created = auth.bulk_create_operators(store, cli_actor(), getattr(args, "kabupaten", None))
+
+    def deliver(created):
+        """The passwords file first (temp name, then rename): accounts only once it exists."""
+        partial = out.with_name(f".{out.name}.sebagian")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_private(partial, auth.credentials_xlsx(created, title="Akun operator"))
+            partial.replace(out)
+        except OSError as error:
+            with contextlib.suppress(OSError):  # its folder may not even exist
+                partial.unlink(missing_ok=True)
+            msg = text("credentials_unwritable", path=out, reason=error.strerror or error)
+            raise ReadinessError(msg, code="credentials_unwritable") from None
+        return lambda: out.unlink(missing_ok=True)
+
+    created = auth.bulk_create_operators(
+        store, cli_actor(), getattr(args, "kabupaten", None), deliver=deliver
+    )
     if not created.height:
         print(text("accounts_none_missing"))
         return EXIT_OK
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_private(out, auth.credentials_xlsx(created, title="Akun operator"))
     print(text("accounts_written", count=created.height, path=out))
     print(text("accounts_hand_over"))
     return EXIT_OK

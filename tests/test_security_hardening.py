@@ -187,3 +187,40 @@ def test_audit_entries_page_and_cut_long_fields_in_sql(store, admin):
             assert frame[column].str.ends_with("…").all()
     whole = auth.audit_entries(store, admin, action="auth.login_failed", limit=1)
     assert whole["target"].str.len_chars()[0] == 1_000_002  # the export keeps every character
+
+
+# -- bulk accounts: the passwords file first ---------------------------------------------------------
+
+
+def test_bulk_create_to_an_unwritable_place_creates_no_account(store, admin, tmp_path, capsys):
+    from readiness.cli import main
+
+    blocker = tmp_path / "bukan-folder.txt"
+    blocker.write_text("a regular file where a folder is expected")
+    out = blocker / "akun.xlsx"  # no folder can be made inside a file, not even by root
+    users_before = store.count("users")
+    assert main(["user", "bulk-create", "--db", str(store.path), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "tidak dapat ditulis" in err
+    assert "Tidak ada akun yang dibuat" in err
+    assert store.count("users") == users_before
+    good = tmp_path / "akun.xlsx"
+    assert main(["user", "bulk-create", "--db", str(store.path), "--out", str(good)]) == 0
+    assert good.is_file()
+    assert store.count("users") > users_before
+    assert not list(tmp_path.glob(".akun.xlsx*"))
+
+
+def test_a_failed_account_write_removes_the_delivered_passwords(store, admin, tmp_path):
+    delivered = tmp_path / "akun.xlsx"
+
+    def deliver(table):
+        delivered.write_bytes(b"passwords")
+        store.add_users(admin, table.head(1).with_columns(  # taken meanwhile: the batch fails
+            password_hash=table["password"].head(1), phone=None, must_change_password=True))
+        return lambda: delivered.unlink()
+
+    with pytest.raises(ReadinessError):
+        auth.bulk_create_operators(store, admin, deliver=deliver)
+    assert not delivered.exists()
+    assert store.count("users") == 2
