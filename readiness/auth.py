@@ -21,6 +21,7 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from readiness.bidi import strip_bidi
 from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.kabupaten_regions import (
@@ -293,6 +294,7 @@ def add_user(
     With ``password`` given (e.g. the first admin choosing their own) no change is forced.
     """
     username = normalize_username(username)
+    full_name = strip_bidi(full_name)
     check_account(store, username, role, region_code)
     _check_actor_covers(actor, role, region_code, store.settings.province_code)
     chosen = password is not None

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readiness import formatting as fmt
-from readiness.config import Settings
 from readiness.auth import require
+from readiness.config import Settings
 from readiness.db import MIGRATIONS, SYSTEM, Actor, DatabaseFileError, Store, now_wib
 from readiness.errors import ReadinessError
 from readiness.private_files import make_private

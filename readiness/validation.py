@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from readiness import crosschecks, messages
+from readiness.bidi import BIDI_CONTROLS
 from readiness.config import Settings
 from readiness.ingest import (
     CANONICAL_COLUMNS,
@@ -461,8 +462,15 @@ def _render(rule: Rule, ctx: RosterContext) -> pl.Expr:
 
 
 def _text(expr: pl.Expr) -> pl.Expr:
-    """Trimmed text, empty -> null; nothing else changes (José and Ma’ruf stay as written)."""
-    return expr.cast(pl.String).str.strip_chars().str.strip_chars("\u200b\ufeff").replace("", None)
+    """Trimmed text without direction controls (an RTL override disguises a name), empty ->
+    null; nothing else changes (José and Ma’ruf stay as written)."""
+    return (
+        expr.cast(pl.String)
+        .str.replace_all(BIDI_CONTROLS, "")
+        .str.strip_chars()
+        .str.strip_chars("\u200b\ufeff")
+        .replace("", None)
+    )
 
 
 def _yes_no(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

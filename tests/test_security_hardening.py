@@ -4,13 +4,16 @@ left on disk, cross-village look-ups, unscoped histories."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
+from roster_builder import csv_bytes, people
 
 from readiness import auth, backup
 from readiness.db import Actor
@@ -88,7 +91,8 @@ def test_a_killed_backups_partial_copy_is_removed_at_the_next_backup(store, admi
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Sisa cadangan yang terputus dihapus (2 berkas" in result.stdout
-    assert not orphan.exists() and not orphan_wal.exists()
+    assert not orphan.exists()
+    assert not orphan_wal.exists()
     assert live.exists()
     assert audit(store, "backup.partial_removed")
 
@@ -174,7 +178,9 @@ def test_a_reset_ends_the_dashboard_session_at_its_next_action(env_db, store, ad
 
 def test_audit_entries_page_and_cut_long_fields_in_sql(store, admin):
     for i in range(5):
-        store.record_event(admin, "auth.login_failed", f"t{i}" + "x" * 1_000_000, note="d" * 500_000)
+        store.record_event(
+            admin, "auth.login_failed", f"t{i}" + "x" * 1_000_000, note="d" * 500_000
+        )
     newest = auth.audit_entries(store, admin, action="auth.login_failed", limit=2, field_max=200)
     older = auth.audit_entries(
         store, admin, action="auth.login_failed", limit=2, offset=2, field_max=200
@@ -216,11 +222,55 @@ def test_a_failed_account_write_removes_the_delivered_passwords(store, admin, tm
 
     def deliver(table):
         delivered.write_bytes(b"passwords")
-        store.add_users(admin, table.head(1).with_columns(  # taken meanwhile: the batch fails
-            password_hash=table["password"].head(1), phone=None, must_change_password=True))
+        store.add_users(
+            admin,
+            table.head(1).with_columns(  # taken meanwhile: the batch fails
+                password_hash=table["password"].head(1), phone=None, must_change_password=True
+            ),
+        )
         return lambda: delivered.unlink()
 
     with pytest.raises(ReadinessError):
         auth.bulk_create_operators(store, admin, deliver=deliver)
     assert not delivered.exists()
     assert store.count("users") == 2
+
+
+# -- direction controls (RTL override) in names and addresses ---------------------------------------
+
+RLO, PDI = "\u202e", "\u2069"
+
+
+def test_direction_controls_are_dropped_from_roster_names_and_addresses():
+    from readiness.ingest import read_table
+    from readiness.validation import RosterContext, validate_roster
+
+    rows = people(2)
+    rows[0]["Nama"] = f"Budi{RLO}itnayruS"
+    rows[0]["Alamat"] = f"Dusun {PDI}2{RLO}"
+    rows[1]["Tempat Lahir"] = f"{RLO}puruC"
+    context = RosterContext(
+        desa_code="17.02.06.2001", kabupaten_code="17.02",
+        voting_date=dt.date(2024, 11, 27), tps_count=5,
+    )  # fmt: skip
+    verdict = validate_roster(read_table(csv_bytes(rows), "roster.csv"), context)
+    officers = verdict.officers
+    assert officers["nama"].to_list()[0] == "BudiitnayruS"
+    assert officers["alamat"].to_list()[0] == "Dusun 2"
+    assert officers["tempat_lahir"].to_list()[1] == "puruC"
+    for column, dtype in officers.schema.items():
+        if dtype == pl.String:
+            assert not officers[column].str.contains(RLO).any(), column
+
+
+def test_direction_controls_are_dropped_from_account_names_and_downloads(store, admin):
+    from readiness import spreadsheet
+
+    auth.add_user(store, admin, "kec.17.02.06", "operator_kecamatan", "17.02.06",
+                  full_name=f"Operator {RLO}nagaT")  # fmt: skip
+    assert store.user_record("kec.17.02.06")["full_name"] == "Operator nagaT"
+    old = pl.DataFrame({"Nama": [f"{RLO}=1+1", f"Ani{PDI}"]})  # stored before this check
+    text = spreadsheet.csv_bytes(old).decode("utf-8-sig")
+    assert RLO not in text
+    assert PDI not in text
+    assert "'=1+1" in text
