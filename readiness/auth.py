@@ -130,9 +130,7 @@ def _update_user(
     store.update_user(actor, username, action, audit=audit, **fields)
 
 
-def _end_sessions_of(
-    store: Store, actor: Actor, username: str, action: str, **fields
-) -> None:
+def _end_sessions_of(store: Store, actor: Actor, username: str, action: str, **fields) -> None:
     """``_update_user`` that also raises the credential version: open sessions end."""
     if actor.username != username:
         require(actor, "manage_users")

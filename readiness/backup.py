@@ -254,9 +254,7 @@ def backup(store: Store, out: Path, actor: Actor = SYSTEM) -> BackupInfo:
         _remove(temp)
     size = out.stat().st_size
     store.record_event(actor, "backup.create", str(out), folder=str(out.parent), size_bytes=size)
-    return BackupInfo(
-        out, size, info.tables, info.migrations, info.data_version, tuple(removed)
-    )
+    return BackupInfo(out, size, info.tables, info.migrations, info.data_version, tuple(removed))
 
 
 def _publish(temp: Path, out: Path) -> None:
@@ -450,6 +448,36 @@ def restore(
         ),
         kept,
     )
+
+
+def rewrite_file(store: Store) -> None:
+    """Copy the database into a fresh file and put it in place of the old one.
+
+    DuckDB marks deleted rows free but leaves their bytes in the file (and its .wal) until the
+    blocks are reused; a fresh copy holds only live rows. Other processes wait on the file lock
+    meanwhile; this process's writers wait on the store's write lock.
+    """
+    path = store.path.resolve()
+    temp = _temp_name(path, "tulis-ulang")
+    _remove(temp)
+    try:
+        with store._write_lock, _holding(path, store.settings):
+            try:
+                store.snapshot_to(temp)
+            except ReadinessError as error:
+                msg = (
+                    f"Basis data {path.name} tidak dapat ditulis ulang "
+                    f"({_why_unreadable(error.message)}). Periksa ruang disk lalu jalankan "
+                    "perintah itu lagi; datanya sudah terhapus, sisa bytenya belum."
+                )
+                raise BackupError(msg, code="rewrite_failed") from error
+            make_private(temp)
+            _fsync_file(temp)
+            temp.replace(path)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)
+            _fsync_dir(path.parent)
+    finally:
+        _remove(temp)
 
 
 @contextmanager

@@ -104,7 +104,7 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
 
 def cmd_forget_nik(args: argparse.Namespace) -> int:
     """Delete one person's NIK everywhere on their request (UU 27/2022); logged, masked."""
-    from readiness import auth, privacy
+    from readiness import forgetting, privacy
 
     nik = args.nik.strip()
     if not (len(nik) == 16 and nik.isdigit()):
@@ -114,7 +114,7 @@ def cmd_forget_nik(args: argparse.Namespace) -> int:
         msg = text("forget_confirmation_needed")
         raise ReadinessError(msg, code="confirmation_needed")
     store = open_store(args)
-    counts = auth.forget_nik(store, cli_actor(), nik)
+    counts = forgetting.forget_nik(store, cli_actor(), nik)
     if args.json:
         print_json(counts)
     else:

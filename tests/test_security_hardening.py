@@ -274,3 +274,48 @@ def test_direction_controls_are_dropped_from_account_names_and_downloads(store, 
     assert RLO not in text
     assert PDI not in text
     assert "'=1+1" in text
+
+
+# -- forget-nik leaves no bytes on disk --------------------------------------------------------------
+
+
+def _file_bytes(path: Path) -> bytes:
+    wal = path.with_name(path.name + ".wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, capsys):
+    import hashlib
+
+    from conftest import make_nik, make_officers, no_findings
+
+    from readiness import roster
+    from readiness.cli import main
+    from readiness.db import SYSTEM
+    from readiness.scope import Scope
+
+    nik, phone = make_nik(7), "081377712345"
+
+    def save(serials: list[int], phones: list[str], tag: str) -> None:
+        officers = make_officers([make_nik(s) for s in serials], no_hp=phones)
+        roster.save_roster(
+            store, SYSTEM, "17.02.06.1004", officers, no_findings(), file_name="daftar.xlsx",
+            sha256=hashlib.sha256(tag.encode()).hexdigest(),
+            counts={"accepted": len(serials), "rejected": 0, "warned": 0, "skipped": 0},
+        )  # fmt: skip
+
+    others = list(range(100, 400))
+    other_phones = [f"0812{s:08d}" for s in others]
+    save([7, *others], [phone, *other_phones], "a")
+    assert _file_bytes(store.path).count(nik.encode()) > 0  # the scan finds what is there
+    assert main(["forget-nik", nik, "--yes", "--db", str(store.path)]) == 0
+    right_after = _file_bytes(store.path)
+    assert right_after.count(nik.encode()) == 0
+    assert right_after.count(phone.encode()) == 0
+    for tag in ("b", "c", "d"):  # three more uploads after the deletion
+        save(others, other_phones, tag)
+    on_disk = _file_bytes(store.path)
+    assert on_disk.count(nik.encode()) == 0
+    assert on_disk.count(phone.encode()) == 0
+    assert on_disk.count(make_nik(100).encode()) > 0
+    assert nik not in store.officers(Scope("17.02"))["nik"].to_list()
