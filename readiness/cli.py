@@ -199,7 +199,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = open_store(args)
     path = Path(args.file)
     data = read_input_file(path)
-    checked = check_roster_file(store, args.desa, data, path.name, max_bytes=CLI_MAX_BYTES)
+    checked = check_roster_file(
+        store, args.desa, data, path.name, max_bytes=CLI_MAX_BYTES, viewer=cli_actor()
+    )
     result = checked.to_json()
     if checked.verdict is not None and not args.dry_run:
         stored = store_checked_roster(store, cli_actor(), checked)

@@ -7,7 +7,11 @@ SECURITY_MESSAGES: dict[str, str] = {
     "backup_partials_removed": (
         "Sisa cadangan yang terputus dihapus ({count} berkas, berisi salinan NIK): {files}"
     ),
-    "duplicate_other_village": "NIK ini sudah terdaftar di desa lain.",
+    "nik_registered_other_village": (
+        'Baris {row}, kolom NIK: NIK "{value}" sudah terdaftar di desa lain; data di sana tidak '
+        "diubah. Hapus baris ini, atau minta operator kecamatan atau admin kabupaten memeriksa "
+        "di desa mana orang tersebut terdaftar."
+    ),
     "credentials_unwritable": (
         "Berkas kata sandi {path} tidak dapat ditulis ({reason}). Tidak ada akun yang dibuat; "
         "pilih folder yang dapat ditulis lalu jalankan lagi."

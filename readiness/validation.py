@@ -206,12 +206,21 @@ RULES: tuple[Rule, ...] = (
         "nik_registered_elsewhere",
         "error",
         "nik",
-        lambda ctx: pl.col("_elsewhere_code").is_not_null(),
+        lambda ctx: (
+            pl.col("_elsewhere_code").is_not_null() & (pl.col("_elsewhere_code") != HIDDEN_VILLAGE)
+        ),
         lambda ctx: {
             "value": pl.col("nik"),
             "desa_name": pl.col("_elsewhere_name"),
             "desa_code": pl.col("_elsewhere_code"),
         },
+    ),
+    Rule(
+        "nik_registered_other_village",
+        "error",
+        "nik",
+        lambda ctx: pl.col("_elsewhere_code") == HIDDEN_VILLAGE,
+        lambda ctx: {"value": pl.col("nik")},
     ),
     Rule(
         "tanggal_lahir_empty",
@@ -772,6 +781,11 @@ def _normalise(raw: RawTable, chosen: dict[str, str], ctx: RosterContext) -> pl.
         .alias("status_pelatihan"),
     )
     return _join_elsewhere(frame, ctx)
+
+
+# The code ``registered_elsewhere`` carries for a village the uploader may not see: the row is
+# refused all the same, with "sudah terdaftar di desa lain" and no village named.
+HIDDEN_VILLAGE = "*"
 
 
 def _join_elsewhere(frame: pl.DataFrame, ctx: RosterContext) -> pl.DataFrame:

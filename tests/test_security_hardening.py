@@ -40,7 +40,7 @@ def audit(store, action: str) -> list[dict]:
 def test_a_village_account_can_neither_back_up_nor_restore(store, admin, tmp_path, capsys):
     from readiness.cli import main
 
-    auth.add_user(store, admin, "desa.op", "operator_desa", "17.02.06.2001")
+    auth.add_user(store, admin, "desa.op", "operator_desa", "17.02.06.1004")
     db = str(store.path)
     copy = tmp_path / "salinan.duckdb"
     assert main(["--user", "desa.op", "backup", "--db", db, "--out", str(copy)]) == 1
@@ -250,7 +250,7 @@ def test_direction_controls_are_dropped_from_roster_names_and_addresses():
     rows[0]["Alamat"] = f"Dusun {PDI}2{RLO}"
     rows[1]["Tempat Lahir"] = f"{RLO}puruC"
     context = RosterContext(
-        desa_code="17.02.06.2001", kabupaten_code="17.02",
+        desa_code="17.02.06.1004", kabupaten_code="17.02",
         voting_date=dt.date(2024, 11, 27), tps_count=5,
     )  # fmt: skip
     verdict = validate_roster(read_table(csv_bytes(rows), "roster.csv"), context)
@@ -319,3 +319,55 @@ def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, cap
     assert on_disk.count(phone.encode()) == 0
     assert on_disk.count(make_nik(100).encode()) > 0
     assert nik not in store.officers(Scope("17.02"))["nik"].to_list()
+
+
+# -- cross-village look-ups ----------------------------------------------------------------------------
+
+
+def _roster_with(nik_value: str) -> bytes:
+    rows = people(2)
+    rows[1]["NIK"] = nik_value
+    return csv_bytes(rows)
+
+
+def test_a_village_learns_only_that_a_nik_is_registered_elsewhere(store, admin):
+    from conftest import make_nik, make_officers, no_findings
+
+    from readiness import roster
+
+    taken = make_nik(3, kecamatan_code="17.02.06")
+    roster.save_roster(
+        store, admin, "17.02.09.1012", make_officers([taken]), no_findings(),
+        file_name="lain.xlsx", sha256="0" * 64,
+        counts={"accepted": 1, "rejected": 0, "warned": 0, "skipped": 0},
+    )  # fmt: skip
+    data = _roster_with(taken)
+    auth.add_user(store, admin, "desa.op", "operator_desa", "17.02.06.1004")
+    village = auth.actor_from_record(store.user_record("desa.op"))
+    seen_by_village = roster.check_roster_file(
+        store, "17.02.06.1004", data, "daftar.csv", viewer=village
+    )
+    messages = seen_by_village.verdict.findings["message"].to_list()
+    assert any("sudah terdaftar di desa lain" in m for m in messages)
+    assert not any("17.02.09.1012" in m for m in messages)
+    name = store.region_name("17.02.09.1012")
+    assert not any(name in m for m in messages)
+    seen_by_admin = roster.check_roster_file(
+        store, "17.02.06.1004", data, "daftar.csv", viewer=admin
+    )
+    assert any("17.02.09.1012" in m for m in seen_by_admin.verdict.findings["message"].to_list())
+    lookups = audit(store, "roster.nik_lookup")
+    assert [r["username"] for r in lookups] == ["desa.op", "admin"]
+    assert json.loads(lookups[0]["detail"])["found"] == 1
+
+
+def test_a_dry_run_is_checked_against_the_accounts_region(store, admin, tmp_path, capsys):
+    from readiness.cli import main
+
+    auth.add_user(store, admin, "desa.op", "operator_desa", "17.02.06.1004")
+    file = tmp_path / "daftar.csv"
+    file.write_bytes(csv_bytes(people(2)))
+    args = ["--user", "desa.op", "import", "--db", str(store.path), "--desa"]
+    assert main([*args, "17.02.09.1012", str(file), "--dry-run"]) == 1
+    assert "17.02.09.1012" in capsys.readouterr().err
+    assert main([*args, "17.02.06.1004", str(file), "--dry-run"]) == 0
