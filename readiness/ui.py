@@ -453,7 +453,7 @@ def batch_history(kind: str, key: str, *, can_undo: bool) -> None:
     from readiness import tables
 
     current = store()
-    batches = current.batches(kind)
+    batches = current.batches(kind, current_actor().scope)  # a kecamatan sees its own imports
     st.dataframe(tables.batches_table(batches), hide_index=True, key=f"{key}_batches")
     if not can_undo:
         return

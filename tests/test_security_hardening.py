@@ -371,3 +371,32 @@ def test_a_dry_run_is_checked_against_the_accounts_region(store, admin, tmp_path
     assert main([*args, "17.02.09.1012", str(file), "--dry-run"]) == 1
     assert "17.02.09.1012" in capsys.readouterr().err
     assert main([*args, "17.02.06.1004", str(file), "--dry-run"]) == 0
+
+
+# -- training sessions and import histories by region ---------------------------------------------
+
+
+def test_training_sessions_and_import_histories_are_scoped_by_region(store, admin):
+    from readiness.scope import Scope
+
+    auth.add_user(store, admin, "kec.a", "operator_kecamatan", "17.02.06")
+    auth.add_user(store, admin, "kec.b", "operator_kecamatan", "17.02.09")
+    kec_a = auth.actor_from_record(store.user_record("kec.a"))
+    kec_b = auth.actor_from_record(store.user_record("kec.b"))
+    for where in (None, "17.02.06", "17.02.09"):
+        store.add_training_session(
+            admin, held_on=dt.date(2024, 10, 1), place=f"Aula {where}", modules=["tugas"],
+            kecamatan_code=where,
+        )  # fmt: skip
+    seen = store.training_sessions(kec_a.scope)["place"].to_list()
+    assert sorted(seen) == ["Aula 17.02.06", "Aula None"]
+    assert store.training_sessions(Scope("17.02")).height == 3
+    record = pl.DataFrame(
+        {"nik": [people(1)[0]["NIK"]], "kpj": ["1"], "enrolled": [True], "enrolled_on": [None]}
+    )
+    for who, name in ((admin, "kab.xlsx"), (kec_a, "a.xlsx"), (kec_b, "b.xlsx")):
+        store.record_bpjs_batch(who, record, file_name=name)
+    assert store.batches("bpjs", kec_a.scope)["file_name"].to_list() == ["a.xlsx"]
+    assert store.batches("bpjs", Scope("17.02"))["file_name"].to_list() == [
+        "b.xlsx", "a.xlsx", "kab.xlsx"
+    ]  # fmt: skip
