@@ -369,20 +369,41 @@ def _check_regular_file(source: Path) -> None:
         raise BackupError(msg, code="backup_not_a_file")
 
 
-def _confirm_unknown_tables(found: BackupInfo, store_path: Path, *, confirmed: bool) -> None:
-    """A backup with tables the current database lacks is listed and needs ``--yes``."""
+def _confirm_unknown_tables(
+    found: BackupInfo, store_path: Path, *, confirmed: bool, copy: Path | None = None
+) -> None:
+    """A backup with tables, views or macros the current database lacks, or with accounts
+    that differ from the current ones (added, removed, other role, region, password or
+    state), is listed and needs ``--yes``."""
     if confirmed or not store_path.is_file():
         return
     try:
-        current = set(Store.inspect_file(store_path)["tables"])
+        current = Store.inspect_file(store_path)
     except DatabaseFileError:
         return  # the current file is damaged: it is moved aside anyway
-    extra = sorted(set(found.tables) - current)
+    backup_catalog = Store.inspect_file(copy) if copy is not None else {}
+    problems = []
+    extra = sorted(set(found.tables) - set(current["tables"]))
     if extra:
+        problems.append(f"tabel yang tidak ada di basis data sekarang: {', '.join(extra)}")
+    for key, label in (("views", "view"), ("macros", "makro")):
+        unknown = sorted(set(backup_catalog.get(key, [])) - set(current.get(key, [])))
+        if unknown:
+            problems.append(f"{label} yang tidak ada di basis data sekarang: {', '.join(unknown)}")
+    theirs, ours = backup_catalog.get("accounts", {}), current.get("accounts", {})
+    differ = sorted(name for name in set(theirs) | set(ours) if theirs.get(name) != ours.get(name))
+    if copy is not None and differ:
+        shown = ", ".join(differ[:20]) + (
+            f" dan {len(differ) - 20} lainnya" if len(differ) > 20 else ""
+        )
+        problems.append(
+            f"akun yang berbeda dari sekarang (ditambah, dihapus, peran, wilayah, kata sandi "
+            f"atau status lain): {shown}"
+        )
+    if problems:
         msg = (
-            f"Berkas cadangan berisi tabel yang tidak ada di basis data sekarang: "
-            f"{', '.join(extra)}. Periksa asal berkas itu; bila memang benar, jalankan lagi "
-            "dengan --yes. Basis data sekarang tidak diubah."
+            f"Berkas cadangan berisi {'; '.join(problems)}. Periksa asal berkas itu; bila memang "
+            "benar, jalankan lagi dengan --yes. Basis data sekarang tidak diubah."
         )
         raise BackupError(msg, code="backup_needs_confirmation")
 
@@ -392,8 +413,9 @@ def restore(
 ) -> RestoreResult:
     """Replace the database at ``store_path`` by the verified snapshot ``source``.
 
-    Only an admin (or the server itself) may. Only a regular file is accepted; one with tables
-    the current database lacks needs ``confirmed`` (``--yes``).
+    Only an admin (or the server itself) may. Only a regular file is accepted; one with tables,
+    views or macros the current database lacks, or with other accounts than the current ones,
+    needs ``confirmed`` (``--yes``).
 
     Order: check ``source``; copy it next to the database and check the copy; migrate it and
     audit the restore there; snapshot the current database (if readable) or move it aside (if
@@ -421,7 +443,7 @@ def restore(
             found = inspect(checked_source, settings, shown=source.name)
         except BackupError as error:
             raise BackupError(_not_matching(error.message), code=error.code) from error
-        _confirm_unknown_tables(found, store_path, confirmed=confirmed)
+        _confirm_unknown_tables(found, store_path, confirmed=confirmed, copy=checked_source)
         checked_source.replace(staged)
         restored = open_store(staged, settings)  # applies newer migrations, syncs regions
         previous_version = _current_version(store_path, settings)

@@ -400,3 +400,39 @@ def test_training_sessions_and_import_histories_are_scoped_by_region(store, admi
     assert store.batches("bpjs", Scope("17.02"))["file_name"].to_list() == [
         "b.xlsx", "a.xlsx", "kab.xlsx"
     ]  # fmt: skip
+
+
+# -- restore: unknown views and macros, other accounts ------------------------------------------------
+
+
+def test_restore_lists_unknown_views_macros_and_other_accounts_and_needs_yes(
+    store, admin, tmp_path, capsys
+):
+    from readiness.cli import main
+    from readiness.db import Store
+
+    snap = backup.backup(store, tmp_path / "cadangan.duckdb", admin).path
+    other = Store.open(snap, store.settings)
+    other.write(admin, "meta.set", "x", lambda con: con.execute(
+        "CREATE VIEW semua_nik AS SELECT nik FROM officers"))  # fmt: skip
+    other.write(admin, "meta.set", "x", lambda con: con.execute(
+        "CREATE MACRO bocor(x) AS x"))  # fmt: skip
+    auth.add_user(other, admin, "penyusup", "admin", "17.02")
+    del other
+    db = str(store.path)
+    assert main(["restore", "--db", db, str(snap)]) == 1
+    err = capsys.readouterr().err
+    assert "semua_nik" in err
+    assert "bocor" in err
+    assert "penyusup" in err
+    assert "--yes" in err
+    assert store.user_record("penyusup") is None
+    assert main(["restore", "--db", db, str(snap), "--yes"]) == 0
+    assert store.user_record("penyusup") is not None
+
+
+def test_restore_of_a_backup_with_the_same_accounts_needs_no_yes(store, admin, tmp_path):
+    from readiness.cli import main
+
+    snap = backup.backup(store, tmp_path / "cadangan.duckdb", admin).path
+    assert main(["restore", "--db", str(store.path), str(snap)]) == 0
