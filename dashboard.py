@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent
 st.set_page_config(
     page_title="Kesiapan Linmas", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide"
 )
-ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or replaced
+with ui.busy_guard():
+    ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or replaced
 
 ALL = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
 UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
@@ -34,27 +35,29 @@ PAGES = [
     ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),
 ]
 
-actor = ui.session_actor()
-if actor is None or ui.must_change_password():
-    # Every page's URL shows the login form, so a deep link survives the login and a logout or
-    # timeout never meets "page not found"; the pages themselves are not registered at all.
-    pages = [
-        st.Page(
-            "pages/login.py",
-            title="Masuk",
-            icon=":material/login:",
-            url_path=Path(path).stem,
-            default=index == 0,
-            visibility="visible" if index == 0 else "hidden",
-        )
-        for index, (path, *_) in enumerate(PAGES)
-    ]
-else:
-    ui.account_sidebar(actor)
-    # A page another engineer has listed but not yet written is skipped, not an error.
-    visible = [p for p in PAGES if actor.role in p[3] and (ROOT / p[0]).exists()]
-    pages = [
-        st.Page(path, title=title, icon=icon, default=index == 0)
-        for index, (path, title, icon, _) in enumerate(visible)
-    ]
-st.navigation(pages).run()
+# The session check, page header and page all read the database: one busy guard around them.
+with ui.busy_guard():
+    actor = ui.session_actor()
+    if actor is None or ui.must_change_password():
+        # Every page's URL shows the login form, so a deep link survives the login and a logout or
+        # timeout never meets "page not found"; the pages themselves are not registered at all.
+        pages = [
+            st.Page(
+                "pages/login.py",
+                title="Masuk",
+                icon=":material/login:",
+                url_path=Path(path).stem,
+                default=index == 0,
+                visibility="visible" if index == 0 else "hidden",
+            )
+            for index, (path, *_) in enumerate(PAGES)
+        ]
+    else:
+        ui.account_sidebar(actor)
+        # A page another engineer has listed but not yet written is skipped, not an error.
+        visible = [p for p in PAGES if actor.role in p[3] and (ROOT / p[0]).exists()]
+        pages = [
+            st.Page(path, title=title, icon=icon, default=index == 0)
+            for index, (path, title, icon, _) in enumerate(visible)
+        ]
+    st.navigation(pages).run()

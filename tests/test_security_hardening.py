@@ -436,3 +436,38 @@ def test_restore_of_a_backup_with_the_same_accounts_needs_no_yes(store, admin, t
 
     snap = backup.backup(store, tmp_path / "cadangan.duckdb", admin).path
     assert main(["restore", "--db", str(store.path), str(snap)]) == 0
+
+
+# -- another process holding the database ----------------------------------------------------------
+
+
+def test_a_held_database_shows_the_busy_message_and_keeps_the_session(
+    env_db, store, app_as, monkeypatch
+):
+    from readiness.db import core
+
+    at = app_as("admin")
+    at.run()  # the store is opened (and cached) while the file is free
+    assert not at.exception
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "sys.stdin.read()", str(env_db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(core, "BUSY_TIMEOUT_SECONDS", 0.5)
+        at = app_as("admin")  # a page load: the entry script runs the session check first
+        at.run()
+        assert not at.exception
+        shown = " ".join(e.value for e in at.error)
+        assert "sedang dipakai proses lain" in shown
+        assert at.session_state["actor"] is not None  # the session is kept
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    at = app_as("admin")
+    at.run()
+    assert not at.exception
+    assert not at.error
