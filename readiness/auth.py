@@ -442,6 +442,7 @@ ACTION_LABELS = {
     "recap.import": "Impor rekap kabupaten",
     "regions.sync": "Muat daftar wilayah",
     "regions.import": "Impor wilayah kabupaten lain",  # issue 9: province instance
+    "roster.nik_lookup": "Pemeriksaan NIK yang terdaftar di desa lain",
     "roster.upload": "Unggah daftar linmas",
     "submission.return": "Daftar dikembalikan ke desa",
     "submission.verify": "Daftar diverifikasi",
