@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent
 st.set_page_config(
     page_title="Kesiapan Linmas", page_icon=str(ROOT / "assets" / "favicon.png"), layout="wide"
 )
-ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or replaced
+with ui.busy_guard():
+    ui.indonesian_chrome()  # before any page: Streamlit's own English hidden or replaced
 
 ALL = ("admin", "pimpinan", "operator_kecamatan", "operator_desa")
 UPLOADERS = ("admin", "operator_kecamatan", "operator_desa")
@@ -40,35 +41,37 @@ PAGES = [
     ("pages/audit.py", "Log Audit", ":material/history:", ADMIN),
 ]
 
-actor = ui.session_actor()
-if actor is None or ui.must_change_password():
-    # Every page's URL shows the login form, so a deep link survives the login and a logout or
-    # timeout never meets "page not found"; the pages themselves are not registered at all.
-    pages = [
+# The session check, page header and page all read the database: one busy guard around them.
+with ui.busy_guard():
+    actor = ui.session_actor()
+    if actor is None or ui.must_change_password():
+        # Every page's URL shows the login form, so a deep link survives the login and a logout or
+        # timeout never meets "page not found"; the pages themselves are not registered at all.
+        pages = [
+            st.Page(
+                "pages/login.py",
+                title="Masuk",
+                icon=":material/login:",
+                url_path=Path(path).stem,
+                default=index == 0,
+                visibility="visible" if index == 0 else "hidden",
+            )
+            for index, (path, *_) in enumerate(PAGES)
+        ]
+    else:
+        ui.account_sidebar(actor)
+        visible = [p for p in PAGES if actor.role in p[3]]
+        pages = [
+            st.Page(path, title=title, icon=icon, default=index == 0)
+            for index, (path, title, icon, _) in enumerate(visible)
+        ]
+    # Anyone holding a kartu tugas may check it, logged in or not: the page says only TPS and desa.
+    pages.append(
         st.Page(
-            "pages/login.py",
-            title="Masuk",
-            icon=":material/login:",
-            url_path=Path(path).stem,
-            default=index == 0,
-            visibility="visible" if index == 0 else "hidden",
-        )
-        for index, (path, *_) in enumerate(PAGES)
-    ]
-else:
-    ui.account_sidebar(actor)
-    visible = [p for p in PAGES if actor.role in p[3]]
-    pages = [
-        st.Page(path, title=title, icon=icon, default=index == 0)
-        for index, (path, title, icon, _) in enumerate(visible)
-    ]
-# Anyone holding a kartu tugas may check it, logged in or not: the page says only TPS and desa.
-pages.append(
-    st.Page(
-        "pages/verify_card.py",
-        title="Verifikasi Kartu",
-        url_path="verifikasi-kartu",
-        visibility="hidden",
-    )  # fmt: skip
-)
-st.navigation(pages).run()
+            "pages/verify_card.py",
+            title="Verifikasi Kartu",
+            url_path="verifikasi-kartu",
+            visibility="hidden",
+        )  # fmt: skip
+    )
+    st.navigation(pages).run()

@@ -34,7 +34,7 @@ with ui.guard():
         key="audit_dates",
     )
     since, until = (days[0], days[-1]) if days else (None, None)
-    page = st.number_input("Halaman", min_value=1, max_value=25, value=1, key="audit_page")
+    page = st.number_input("Halaman", min_value=1, max_value=100_000, value=1, key="audit_page")
     size = auth.AUDIT_PAGE_SIZE
     entries = auth.audit_entries(
         store,
@@ -44,12 +44,14 @@ with ui.guard():
         role=None if role == "(semua)" else role,
         since=since,
         until=until,
-        limit=page * size + 1,  # one more row tells whether a next page exists
+        offset=(page - 1) * size,
+        limit=size + 1,  # one more row tells whether a next page exists
+        field_max=auth.AUDIT_FIELD_MAX,
     )
-    shown = auth.audit_page(entries, page, size)
+    shown = entries.head(size)
     table = auth.audit_table(shown)
     first = (page - 1) * size + 1
-    more = text("audit_next_page") if entries.height > page * size else ""
+    more = text("audit_next_page") if entries.height > size else ""
     last = first + max(len(table) - 1, 0)
     st.caption(
         text(

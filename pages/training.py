@@ -64,7 +64,7 @@ with ui.guard():
                 )
                 st.success(text("session_saved", session=new))
 
-    sessions_frame = store.training_sessions()
+    sessions_frame = store.training_sessions(actor.scope)
     sessions = tables.session_choices(sessions_frame)
     session = st.selectbox("Sesi", list(sessions), format_func=sessions.get, key="session_pick")
     if manages and session is not None:

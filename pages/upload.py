@@ -65,7 +65,9 @@ with ui.guard():
             )
             for i, (column, target) in enumerate(work.mapping.items())
         }
-    checked = roster.check_raw(store, desa, work.raw, upload.name, work.sha256, mapping)
+    checked = roster.check_raw(
+        store, desa, work.raw, upload.name, work.sha256, mapping, viewer=actor
+    )
     if checked.verdict is None:
         st.error(checked.file_error.message)
         st.stop()

@@ -50,15 +50,24 @@ def read_operator_contacts(
 
 
 def bulk_create_with_contacts(
-    store: Store, actor: Actor, data: bytes, file_name: str, kabupaten_code: str | None = None
+    store: Store,
+    actor: Actor,
+    data: bytes,
+    file_name: str,
+    kabupaten_code: str | None = None,
+    *,
+    deliver=None,
 ) -> tuple[pl.DataFrame, contacts.ContactsParse]:
     """Every missing operator account, each with its region's name and phone from the file.
 
     Returns the accounts created (``auth.bulk_create_operators``, plus phone) and the parse
-    (its warnings: contacts without a phone, repeated rows).
+    (its warnings: contacts without a phone, repeated rows). ``deliver``: as in
+    ``auth.bulk_create_operators`` (the passwords file first, accounts only once it exists).
     """
     parsed = read_operator_contacts(store, actor, data, file_name, kabupaten_code)
-    created = auth.bulk_create_operators(store, actor, kabupaten_code, contacts=parsed.contacts)
+    created = auth.bulk_create_operators(
+        store, actor, kabupaten_code, contacts=parsed.contacts, deliver=deliver
+    )
     return created, parsed
 
 

@@ -16,12 +16,15 @@ import datetime as dt
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from readiness.audit_labels import ACTION_LABELS  # noqa: F401  (auth.ACTION_LABELS)
+from readiness.bidi import strip_bidi
 from readiness.db import Actor, Store, now_wib
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.kabupaten_regions import (
@@ -66,6 +69,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "manage_settings",
             "audit",
             "forget_personal_data",
+            "backup",
         }
     ),
     "pimpinan": frozenset({"view", "export"}),
@@ -87,6 +91,7 @@ PERMISSION_LABELS = {
     "manage_settings": "mengubah pengaturan",
     "audit": "membaca log audit",
     "forget_personal_data": "menghapus data pribadi",
+    "backup": "membuat atau memulihkan cadangan basis data",
 }
 
 # OWASP's minimum argon2id profile (19 MiB, 2 passes, 1 lane): bulk creation of ~170 accounts
@@ -101,6 +106,9 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 LOGIN_NAME_PATTERN = re.compile(r"^[a-z0-9._@-]{1,64}$")
 MAX_LOGIN_INPUT = 100  # typed characters, surrounding spaces included
 MAX_PASSWORD_LENGTH = 256
+# How long one login attempt may hold its account's claim (a verification takes ~50 ms; a
+# process killed mid-login frees the account after this).
+LOGIN_CLAIM_SECONDS = 10
 # Letters and digits that cannot be mistaken for one another when read off paper.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -133,6 +141,13 @@ def _update_user(
     store.update_user(actor, username, action, audit=audit, **fields)
 
 
+def _end_sessions_of(store: Store, actor: Actor, username: str, action: str, **fields) -> None:
+    """``_update_user`` that also raises the credential version: open sessions end."""
+    if actor.username != username:
+        require(actor, "manage_users")
+    store.update_user(actor, username, action, new_credentials=True, **fields)
+
+
 def accounts_target(count: int) -> str:
     """How the audit log names a batch of new accounts: "12 akun"."""
     return f"{count} akun"
@@ -157,8 +172,13 @@ def forget_nik(store: Store, actor: Actor, nik: str) -> dict[str, int]:
 
 
 def actor_from_record(record: dict) -> Actor:
-    """The Actor of one ``users`` row: its role, scoped to its region."""
-    return Actor(record["username"], record["role"], Scope(record["region_code"]))
+    """The Actor of one ``users`` row: its role, scoped to its region, its credential version."""
+    return Actor(
+        record["username"],
+        record["role"],
+        Scope(record["region_code"]),
+        record.get("credential_version"),
+    )
 
 
 # -- passwords -----------------------------------------------------------------------------------
@@ -276,6 +296,7 @@ def add_user(
     With ``password`` given (e.g. the first admin choosing their own) no change is forced.
     """
     username = normalize_username(username)
+    full_name = strip_bidi(full_name)
     check_account(store, username, role, region_code)
     _check_actor_covers(actor, role, region_code, store.settings.province_code)
     chosen = password is not None
@@ -349,6 +370,7 @@ def bulk_create_operators(
     kabupaten_code: str | None = None,
     *,
     contacts: pl.DataFrame | None = None,
+    deliver: Callable[[pl.DataFrame], Callable[[], None]] | None = None,
 ) -> pl.DataFrame:
     """Create every missing kecamatan and desa account with a one-time password, in one write.
 
@@ -357,6 +379,10 @@ def bulk_create_operators(
     region_code, region_name, password for the accounts created now (existing ones are left
     alone), to print and hand out. ``contacts`` (region_code, nama, no_hp: a checked contacts
     file) gives each new account of that region its operator's name and phone.
+
+    ``deliver(table)`` (e.g. write the passwords file) runs before the accounts are stored and
+    returns how to undo itself: when it fails nothing is created, and when storing fails the
+    delivery is undone, so no account exists whose one-time password was lost.
     """
     require(actor, "manage_users")
     code = kabupaten_code or default_kabupaten(store.settings, actor.scope)
@@ -388,12 +414,19 @@ def bulk_create_operators(
             )
             .drop("nama", "no_hp")
         )
-    store.add_users(
-        actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
-    )
-    return accounts.select(
+    created = accounts.select(
         "username", "full_name", "role", "region_code", "region_name", "password"
     )
+    undo = deliver(created) if deliver is not None else None
+    try:
+        store.add_users(
+            actor, accounts, action="user.bulk_add", target=accounts_target(accounts.height)
+        )
+    except BaseException:
+        if undo is not None:
+            undo()
+        raise
+    return created
 
 
 def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:
@@ -401,46 +434,6 @@ def table_xlsx(table: pl.DataFrame, *, title: str) -> bytes:
     from readiness import spreadsheet
 
     return spreadsheet.xlsx_bytes({title: table})
-
-
-# What each audit action means, for the admin reading the log (unknown codes show as they are).
-ACTION_LABELS = {
-    "auth.login": "Masuk",
-    "auth.login_failed": "Gagal masuk",
-    "auth.login_refused": "Masuk ditolak (akun terkunci/nonaktif)",
-    "auth.logout": "Keluar",
-    "auth.password_change": "Ganti kata sandi",
-    "auth.revoked": "Sesi dicabut",
-    "auth.timeout": "Sesi berakhir (tidak aktif)",
-    "backup.restore": "Pemulihan dari cadangan",
-    "batch.undo": "Impor dibatalkan",
-    "bpjs.import": "Impor peserta BPJS",
-    "bulk.load": "Muat data massal",
-    "export.download": "Unduh daftar",
-    "export.pdf": "Ekspor PDF",
-    "export.xlsx": "Ekspor Excel",
-    "export.csv": "Ekspor CSV",
-    "meta.set": "Ubah pengaturan sistem",
-    "plan.set": "Ubah rencana H-n",
-    "privacy.forget_nik": "Hapus data pribadi (NIK)",
-    "readiness.recount": "Hitung ulang kesiapan semua desa",
-    "recap.import": "Impor rekap kabupaten",
-    "regions.sync": "Muat daftar wilayah",
-    "regions.import": "Impor wilayah kabupaten lain",  # province instance
-    "roster.upload": "Unggah daftar linmas",
-    "submission.return": "Daftar dikembalikan ke desa",
-    "submission.verify": "Daftar diverifikasi",
-    "tps.import": "Impor daftar TPS",
-    "tps.rawan": "Ubah tanda TPS rawan",
-    "training.attendance": "Catat absensi pelatihan",
-    "training.session": "Tambah sesi pelatihan",
-    "user.add": "Tambah akun",
-    "user.bulk_add": "Buat akun massal",
-    "user.demo_accounts": "Buat akun contoh",
-    "user.disable": "Nonaktifkan akun",
-    "user.enable": "Aktifkan akun",
-    "user.reset_password": "Atur ulang kata sandi",
-}
 
 
 AUDIT_FIELD_MAX = 200  # characters of a name, target or detail shown before "…"
@@ -526,7 +519,7 @@ def reset_password(store: Store, actor: Actor, username: str) -> str:
     """A new one-time password for an account; its lock and failure count are cleared."""
     username = normalize_username(username)
     secret = one_time_password()
-    _update_user(
+    _end_sessions_of(
         store,
         actor,
         username,
@@ -546,7 +539,10 @@ def set_disabled(store: Store, actor: Actor, username: str, *, disabled: bool) -
         msg = text("disable_self")
         raise ReadinessError(msg, code="disable_self")
     action = "user.disable" if disabled else "user.enable"
-    _update_user(store, actor, username, action, disabled=disabled)
+    if disabled:
+        _end_sessions_of(store, actor, username, action, disabled=True)
+    else:
+        _update_user(store, actor, username, action, disabled=False)
 
 
 def change_password(store: Store, actor: Actor, current: str, new: str) -> None:
@@ -653,29 +649,35 @@ def login(store: Store, username: str, password: str, *, now: dt.datetime | None
                 reason="unknown_name", count=count,
             )  # fmt: skip
         raise _login_failed(settings)
-    right = verify_password(record["password_hash"], password)
-    locked_until = record["locked_until"]
-    if locked_until is not None and locked_until > now:
+    refused = store.claim_login_attempt(
+        username,
+        now=now,
+        max_attempts=settings.login_max_attempts,
+        lock_until=now + dt.timedelta(minutes=settings.lockout_minutes),
+        claim_until=now + dt.timedelta(seconds=LOGIN_CLAIM_SECONDS),
+        role=record["role"],
+    )
+    if refused is not None:  # locked, or another attempt is verifying this account right now
+        _burn(password)
         store.record_event(
-            actor_from_record(record), "auth.login_refused", username, reason="locked"
+            actor_from_record(record), "auth.login_refused", username, reason=refused
         )
         raise _login_failed(settings)
-    if not right:
-        lock_until = now + dt.timedelta(minutes=settings.lockout_minutes)
-        store.register_failed_login(
-            username,
-            max_attempts=settings.login_max_attempts,
-            lock_until=lock_until,
-            role=record["role"],
-        )
+    if not verify_password(record["password_hash"], password):
+        store.release_login_claim(username, role=record["role"], action="auth.login_failed")
         raise _login_failed(settings)
     if record["disabled"]:
-        store.record_event(
-            actor_from_record(record), "auth.login_refused", username, reason="disabled"
+        store.release_login_claim(
+            username, role=record["role"], action="auth.login_refused", reason="disabled"
         )
         raise _login_failed(settings)
     actor = actor_from_record(record)
-    fields: dict = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+    fields: dict = {
+        "failed_attempts": 0,
+        "locked_until": None,
+        "last_login_at": now,
+        "login_claimed_until": None,
+    }
     if HASHER.check_needs_rehash(record["password_hash"]):
         fields["password_hash"] = hash_password(password)
     _update_user(store, actor, username, "auth.login", audit={"method": "password"}, **fields)
@@ -705,9 +707,12 @@ def login_identity(store: Store, email: str | None, *, now: dt.datetime | None =
 
 
 def session_still_valid(store: Store, actor: Actor) -> bool:
-    """False when the session's account was disabled, or its role or region changed, meanwhile.
+    """False when the session's account was disabled, its password reset, or its role or
+    region changed since the session began; checked before every action of a session.
 
-    Sessions of actors without an account row (tests, the server itself) stay valid.
+    The credential version the actor carries (from its login) must still be the account's;
+    a reset or a disable raises it. Sessions of actors without an account row (tests, the
+    server itself) and actors made without a version stay valid.
     """
     record = store.user_record(actor.username)
     if record is None:
@@ -716,6 +721,10 @@ def session_still_valid(store: Store, actor: Actor) -> bool:
         not record["disabled"]
         and record["role"] == actor.role
         and record["region_code"] == actor.scope.code
+        and (
+            actor.credential_version is None
+            or record.get("credential_version") == actor.credential_version
+        )
     )
 
 

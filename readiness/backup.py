@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import stat
 import threading
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readiness import formatting as fmt
+from readiness.auth import require
 from readiness.config import Settings
-from readiness.db import MIGRATIONS, Actor, DatabaseFileError, Store, now_wib
+from readiness.db import MIGRATIONS, SYSTEM, Actor, DatabaseFileError, Store, now_wib
+from readiness.db.core import release
 from readiness.errors import ReadinessError
 from readiness.messages import text
 from readiness.private_files import make_private
@@ -49,6 +52,7 @@ class BackupInfo:
     tables: dict[str, int]
     migrations: list[int]
     data_version: int
+    partials_removed: tuple[Path, ...] = ()
 
     def describe(self) -> str:
         """One Indonesian line for the CLI."""
@@ -96,6 +100,45 @@ def _fsync_file(path: Path) -> None:
 
 def _temp_name(final: Path, tag: str) -> Path:
     return final.with_name(f".{final.stem}.{tag}-{os.getpid()}-{threading.get_ident()}{SUFFIX}")
+
+
+# A temporary copy a backup or restore writes before its rename: ".<stem>.<tag>-<pid>-<thread>".
+_PARTIAL_NAME = re.compile(
+    r"^\..+\.(?:sedang-dibuat|pemulihan)-(?P<pid>\d+)-\d+(?:-cek)?\.duckdb(?:\.wal)?$"
+)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_partial_copies(*folders: Path) -> list[Path]:
+    """Delete the temporary copies a killed backup or restore left behind (each holds NIKs).
+
+    A copy whose writing process still runs is left alone. Returns the files removed.
+    """
+    removed: list[Path] = []
+    for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            found = _PARTIAL_NAME.match(entry.name)
+            if found is None or _process_alive(int(found["pid"])) or not entry.is_file():
+                continue
+            try:
+                entry.unlink()
+            except OSError:
+                continue
+            removed.append(entry)
+    return removed
 
 
 def _remove(path: Path) -> None:
@@ -155,8 +198,14 @@ def inspect(path: Path, settings: Settings, *, shown: str | None = None) -> Back
     )
 
 
-def backup(store: Store, out: Path) -> BackupInfo:
-    """Write a verified snapshot of the store to ``out`` (refuses to overwrite a file)."""
+def backup(store: Store, out: Path, actor: Actor = SYSTEM) -> BackupInfo:
+    """Write a verified snapshot of the store to ``out`` (refuses to overwrite a file).
+
+    Only an admin (or the server itself) may; the snapshot is audited with who made it, where
+    and its size. Partial copies that killed backups left in the same folders are removed first
+    (``BackupInfo.partials_removed`` names them).
+    """
+    require(actor, "backup")
     out = Path(out).resolve()
     if out.exists():
         msg = text("backup_exists", file=out)
@@ -165,6 +214,11 @@ def backup(store: Store, out: Path) -> BackupInfo:
         msg = text("backup_onto_itself")
         raise BackupError(msg, code="backup_exists")
     out.parent.mkdir(parents=True, exist_ok=True)
+    removed = remove_partial_copies(out.parent, store.path.parent)
+    if removed:
+        store.record_event(
+            actor, "backup.partial_removed", str(out.parent), files=[p.name for p in removed]
+        )
     temp = _temp_name(out, "sedang-dibuat")
     _remove(temp)
     try:
@@ -186,7 +240,9 @@ def backup(store: Store, out: Path) -> BackupInfo:
         raise BackupError(msg, code="backup_write_failed") from error
     finally:
         _remove(temp)
-    return BackupInfo(out, out.stat().st_size, info.tables, info.migrations, info.data_version)
+    size = out.stat().st_size
+    store.record_event(actor, "backup.create", str(out), folder=str(out.parent), size_bytes=size)
+    return BackupInfo(out, size, info.tables, info.migrations, info.data_version, tuple(removed))
 
 
 def _publish(temp: Path, out: Path) -> None:
@@ -243,7 +299,9 @@ def _older_than(path: Path, cutoff: float) -> bool:
         return False
 
 
-def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path | None:
+def daily_snapshot(
+    store: Store, today: dt.date, *, force: bool = False, actor: Actor = SYSTEM
+) -> Path | None:
     """Take today's snapshot if the setting is on and it does not exist yet; prune old ones.
 
     Returns the new file, or None when nothing was needed. Cheap to call on every page run.
@@ -260,7 +318,7 @@ def daily_snapshot(store: Store, today: dt.date, *, force: bool = False) -> Path
         made = None
         if not target.exists():
             try:
-                made = backup(store, target).path
+                made = backup(store, target, actor).path
             except BackupError as error:
                 if error.code != "backup_exists":  # another process took it meanwhile: fine
                     raise
@@ -296,17 +354,34 @@ def _check_regular_file(source: Path) -> None:
         raise BackupError(msg, code="backup_not_a_file")
 
 
-def _confirm_unknown_tables(found: BackupInfo, store_path: Path, *, confirmed: bool) -> None:
-    """A backup with tables the current database lacks is listed and needs ``--yes``."""
+def _confirm_unknown_tables(
+    found: BackupInfo, store_path: Path, *, confirmed: bool, copy: Path | None = None
+) -> None:
+    """A backup with tables, views or macros the current database lacks, or with accounts
+    that differ from the current ones (added, removed, other role, region, password or
+    state), is listed and needs ``--yes``."""
     if confirmed or not store_path.is_file():
         return
     try:
-        current = set(Store.inspect_file(store_path)["tables"])
+        current = Store.inspect_file(store_path)
     except DatabaseFileError:
         return  # the current file is damaged: it is moved aside anyway
-    extra = sorted(set(found.tables) - current)
+    backup_catalog = Store.inspect_file(copy) if copy is not None else {}
+    problems = []
+    extra = sorted(set(found.tables) - set(current["tables"]))
     if extra:
-        msg = text("backup_needs_confirmation", tables=", ".join(extra))
+        problems.append(text("backup_extra_tables", names=", ".join(extra)))
+    for key, label in (("views", "view"), ("macros", "makro")):
+        unknown = sorted(set(backup_catalog.get(key, [])) - set(current.get(key, [])))
+        if unknown:
+            problems.append(text("backup_unknown_objects", kind=label, names=", ".join(unknown)))
+    theirs, ours = backup_catalog.get("accounts", {}), current.get("accounts", {})
+    differ = sorted(name for name in set(theirs) | set(ours) if theirs.get(name) != ours.get(name))
+    if copy is not None and differ:
+        more = text("backup_more_accounts", count=len(differ) - 20) if len(differ) > 20 else ""
+        problems.append(text("backup_accounts_differ", names=", ".join(differ[:20]) + more))
+    if problems:
+        msg = text("backup_needs_confirmation", problems="; ".join(problems))
         raise BackupError(msg, code="backup_needs_confirmation")
 
 
@@ -315,16 +390,19 @@ def restore(
 ) -> RestoreResult:
     """Replace the database at ``store_path`` by the verified snapshot ``source``.
 
-    Only a regular file is accepted; one with tables the current database lacks needs
-    ``confirmed`` (``--yes``).
+    Only an admin (or the server itself) may. Only a regular file is accepted; one with tables,
+    views or macros the current database lacks, or with other accounts than the current ones,
+    needs ``confirmed`` (``--yes``).
 
     Order: check ``source``; copy it next to the database and check the copy; migrate it and
     audit the restore there; snapshot the current database (if readable) or move it aside (if
     damaged); only then rename the copy into place.
     """
+    require(actor, "backup")
     store_path = Path(store_path).resolve()
     source = Path(source).resolve()
     _check_regular_file(source)
+    release(source)  # a file this process still holds may have writes only in its log
     if source == store_path:
         msg = text("backup_is_current")
         raise BackupError(msg, code="backup_is_current")
@@ -343,7 +421,7 @@ def restore(
             found = inspect(checked_source, settings, shown=source.name)
         except BackupError as error:
             raise BackupError(_not_matching(error.message), code=error.code) from error
-        _confirm_unknown_tables(found, store_path, confirmed=confirmed)
+        _confirm_unknown_tables(found, store_path, confirmed=confirmed, copy=checked_source)
         checked_source.replace(staged)
         restored = open_store(staged, settings)  # applies newer migrations, syncs regions
         previous_version = _current_version(store_path, settings)
@@ -368,6 +446,34 @@ def restore(
         ),
         kept,
     )
+
+
+def rewrite_file(store: Store) -> None:
+    """Copy the database into a fresh file and put it in place of the old one.
+
+    DuckDB marks deleted rows free but leaves their bytes in the file (and its .wal) until the
+    blocks are reused; a fresh copy holds only live rows. Other processes wait on the file lock
+    meanwhile; this process's writers wait on the store's write lock.
+    """
+    path = store.path.resolve()
+    temp = _temp_name(path, "tulis-ulang")
+    _remove(temp)
+    try:
+        with store._write_lock, _holding(path, store.settings):
+            try:
+                store.snapshot_to(temp)
+            except ReadinessError as error:
+                msg = text(
+                    "forget_rewrite_failed", file=path.name, reason=_why_unreadable(error.message)
+                )
+                raise BackupError(msg, code="rewrite_failed") from error
+            make_private(temp)
+            _fsync_file(temp)
+            temp.replace(path)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)
+            _fsync_dir(path.parent)
+    finally:
+        _remove(temp)
 
 
 @contextmanager

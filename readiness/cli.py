@@ -211,7 +211,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = open_store(args)
     path = Path(args.file)
     data = read_input_file(path)
-    checked = check_roster_file(store, args.desa, data, path.name, max_bytes=CLI_MAX_BYTES)
+    checked = check_roster_file(
+        store, args.desa, data, path.name, max_bytes=CLI_MAX_BYTES, viewer=cli_actor()
+    )
     result = checked.to_json()
     saved = None
     if not args.dry_run:
@@ -235,11 +237,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified snapshot (safe while the dashboard runs); ``--daily`` for a timer."""
     from readiness import backup
+    from readiness.auth import require
     from readiness.db import now_wib
 
+    actor = cli_actor()
+    require(actor, "backup")  # before the file is even opened: a village account copies nothing
     store = open_store(args)
     if args.daily:
-        made = backup.daily_snapshot(store, now_wib().date(), force=True)
+        made = backup.daily_snapshot(store, now_wib().date(), force=True, actor=actor)
         if made is None:
             print(text("backup_daily_exists"))
         else:
@@ -248,7 +253,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     out = args.out or backup.backup_dir(store.settings, store.path) / (
         f"cadangan-{now_wib():%Y-%m-%d-%H%M%S}.duckdb"
     )
-    info = backup.backup(store, Path(out))
+    info = backup.backup(store, Path(out), actor)
+    if info.partials_removed:
+        names = ", ".join(p.name for p in info.partials_removed)
+        print(text("backup_partials_removed", count=len(info.partials_removed), files=names))
     print(text("backup_made", backup=info.describe()))
     return EXIT_OK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from readiness.cli_common import EXIT_OK, KABUPATEN_HELP, cli_actor, open_store, print_json
@@ -75,6 +76,21 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
         msg = text("output_exists", path=out)
         raise ReadinessError(msg, code="output_exists")
     store = open_store(args)
+
+    def deliver(created):
+        """The passwords file first (temp name, then rename): accounts only once it exists."""
+        partial = out.with_name(f".{out.name}.sebagian")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_private(partial, auth.credentials_xlsx(created, title="Akun operator"))
+            partial.replace(out)
+        except OSError as error:
+            with contextlib.suppress(OSError):  # its folder may not even exist
+                partial.unlink(missing_ok=True)
+            msg = text("credentials_unwritable", path=out, reason=error.strerror or error)
+            raise ReadinessError(msg, code="credentials_unwritable") from None
+        return lambda: out.unlink(missing_ok=True)
+
     kabupaten = getattr(args, "kabupaten", None)
     if getattr(args, "contacts", None):  # operators' phones from a file, checked first
         from readiness import account_contacts
@@ -82,18 +98,16 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
 
         data = read_input_file(Path(args.contacts))
         created, parsed = account_contacts.bulk_create_with_contacts(
-            store, cli_actor(), data, Path(args.contacts).name, kabupaten
+            store, cli_actor(), data, Path(args.contacts).name, kabupaten, deliver=deliver
         )
         for warning in parsed.findings["message"].to_list():
             print(text("contacts_warnings", warnings=warning))
         print(account_contacts.applied_note(store, created, parsed))
     else:
-        created = auth.bulk_create_operators(store, cli_actor(), kabupaten)
+        created = auth.bulk_create_operators(store, cli_actor(), kabupaten, deliver=deliver)
     if not created.height:
         print(text("accounts_none_missing"))
         return EXIT_OK
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_private(out, auth.credentials_xlsx(created, title="Akun operator"))
     print(text("accounts_written", count=created.height, path=out))
     print(text("accounts_hand_over"))
     return EXIT_OK
@@ -101,7 +115,7 @@ def cmd_user_bulk(args: argparse.Namespace) -> int:
 
 def cmd_forget_nik(args: argparse.Namespace) -> int:
     """Delete one person's NIK everywhere on their request (UU 27/2022); logged, masked."""
-    from readiness import auth, privacy
+    from readiness import forgetting, privacy
 
     nik = args.nik.strip()
     if not (len(nik) == 16 and nik.isdigit()):
@@ -111,7 +125,7 @@ def cmd_forget_nik(args: argparse.Namespace) -> int:
         msg = text("forget_confirmation_needed")
         raise ReadinessError(msg, code="confirmation_needed")
     store = open_store(args)
-    counts = auth.forget_nik(store, cli_actor(), nik)
+    counts = forgetting.forget_nik(store, cli_actor(), nik)
     if args.json:
         print_json(counts)
     else:

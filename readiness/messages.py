@@ -22,6 +22,7 @@ from readiness.messages_duty import MESSAGES as DUTY_MESSAGES
 from readiness.messages_intake import INTAKE_MESSAGES
 from readiness.messages_plan import TEMPLATES as PLAN_MESSAGES
 from readiness.messages_rawan import RAWAN_MESSAGES
+from readiness.messages_security import SECURITY_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
 # Fields are named; ``render`` fills them. Other modules add their own codes here.
@@ -315,7 +316,14 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
 MESSAGES.update(APP_MESSAGES)
 # Each area's catalogue joins the one dictionary; a code means one text, so two areas must
 # not claim the same code.
-for _area in (DOMAIN_MESSAGES, PLAN_MESSAGES, DUTY_MESSAGES, INTAKE_MESSAGES, RAWAN_MESSAGES):
+for _area in (
+    DOMAIN_MESSAGES,
+    PLAN_MESSAGES,
+    DUTY_MESSAGES,
+    INTAKE_MESSAGES,
+    RAWAN_MESSAGES,
+    SECURITY_MESSAGES,
+):
     _OVERLAP = MESSAGES.keys() & _area.keys()
     if _OVERLAP:
         msg = f"message codes defined twice: {sorted(_OVERLAP)}"

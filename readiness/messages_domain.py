@@ -93,10 +93,20 @@ DOMAIN_MESSAGES: dict[str, str] = {
         "Pilih berkas cadangan .duckdb yang dibuat dengan perintah backup."
     ),
     "backup_needs_confirmation": (
-        "Berkas cadangan berisi tabel yang tidak ada di basis data sekarang: "
-        "{tables}. Periksa asal berkas itu; bila memang benar, jalankan lagi "
-        "dengan --yes. Basis data sekarang tidak diubah."
+        "Berkas cadangan berisi {problems}. Periksa asal berkas itu; bila memang benar, "
+        "jalankan lagi dengan --yes. Basis data sekarang tidak diubah."
     ),
+    "forget_rewrite_failed": (
+        "Basis data {file} tidak dapat ditulis ulang ({reason}). Periksa ruang disk lalu "
+        "jalankan perintah itu lagi; datanya sudah terhapus, sisa bytenya belum."
+    ),
+    "backup_extra_tables": "tabel yang tidak ada di basis data sekarang: {names}",
+    "backup_unknown_objects": "{kind} yang tidak ada di basis data sekarang: {names}",
+    "backup_accounts_differ": (
+        "akun yang berbeda dari sekarang (ditambah, dihapus, peran, wilayah, kata sandi "
+        "atau status lain): {names}"
+    ),
+    "backup_more_accounts": " dan {count} lainnya",
     "backup_is_current": (
         "Berkas cadangan sama dengan basis data yang dipakai. Pilih berkas cadangan lain."
     ),

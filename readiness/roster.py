@@ -21,7 +21,13 @@ from readiness.messages import text
 from readiness.permissions import check_permission, check_scope
 from readiness.regions import DESA_CODE, load_aliases
 from readiness.scope import Scope
-from readiness.validation import RosterContext, RosterVerdict, rejected_file_json, validate_roster
+from readiness.validation import (
+    HIDDEN_VILLAGE,
+    RosterContext,
+    RosterVerdict,
+    rejected_file_json,
+    validate_roster,
+)
 
 # `python -m readiness import` reads a file an admin chose on the server, not a browser upload:
 # it may be larger than the web limit (a whole kabupaten's list of 50,000 rows is about 6 MB).
@@ -119,6 +125,7 @@ def check_raw(
     mapping: dict[str, str | None] | None = None,
     *,
     split_part: bool = False,
+    viewer: Actor | None = None,
 ) -> CheckedRoster:
     """Validate an already-read (or edited) table for one desa.
 
@@ -128,7 +135,14 @@ def check_raw(
     A second pass runs only when an accepted NIK is active in another village, so the common
     upload never loads other villages' NIKs. Every read shares one connection (opening the
     file costs more than validating 200 rows).
+
+    ``viewer``: who checks (a dry run is checked like an upload: role and region). A village
+    outside the viewer's region is not named ("sudah terdaftar di desa lain"), and every check
+    that finds NIKs of other villages is audited with how many.
     """
+    if viewer is not None:
+        check_permission(viewer, "upload")
+        check_scope(viewer, desa_code)
     with store.reading():
         context = roster_context(store, desa_code)
         previous = current_version(store, desa_code)
@@ -141,13 +155,30 @@ def check_raw(
         try:
             verdict = validate_roster(raw, context, mapping)
             clash = store.niks_registered_elsewhere(verdict.officers["nik"].to_list(), desa_code)
+            if clash.height and viewer is not None:
+                clash = _hide_villages_outside(clash, viewer)
             if clash.height:
                 verdict = validate_roster(
                     raw, replace(context, registered_elsewhere=clash), mapping
                 )
         except RosterFileError as error:
             return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
+    if viewer is not None and clash.height:
+        store.record_event(
+            viewer, "roster.nik_lookup", desa_code, file_name=file_name, found=clash.height
+        )
     return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous, seen)
+
+
+def _hide_villages_outside(clash: pl.DataFrame, viewer: Actor) -> pl.DataFrame:
+    """Other villages' codes and names kept only where the viewer's region covers them."""
+    seen = pl.col("desa_code").map_elements(
+        viewer.scope.covers, return_dtype=pl.Boolean, skip_nulls=False
+    )
+    return clash.with_columns(
+        pl.when(seen).then(pl.col("desa_code")).otherwise(pl.lit(HIDDEN_VILLAGE)),
+        pl.when(seen).then(pl.col("desa_name")).otherwise(pl.lit(None, dtype=pl.String)),
+    )
 
 
 def _names_other_villages(
@@ -181,12 +212,16 @@ def check_roster_file(
     mapping: dict[str, str | None] | None = None,
     *,
     max_bytes: int | None = None,
+    viewer: Actor | None = None,
 ) -> CheckedRoster:
-    """Read and validate uploaded bytes; nothing is stored.
+    """Read and validate uploaded bytes; nothing is stored (``viewer``: see ``check_raw``).
 
     ``max_bytes`` defaults to the web upload limit ([upload] max_megabytes); the CLI passes
     ``CLI_MAX_BYTES`` because an admin on the server chose that file.
     """
+    if viewer is not None:  # before a byte of the file is parsed
+        check_permission(viewer, "upload")
+        check_scope(viewer, desa_code)
     limit = max_bytes if max_bytes is not None else store.settings.max_upload_bytes
     sha256 = hashlib.sha256(data).hexdigest()
     with store.reading():
@@ -196,7 +231,7 @@ def check_roster_file(
         except RosterFileError as error:
             previous = current_version(store, desa_code)
             return CheckedRoster(desa_code, file_name, sha256, None, None, error, previous)
-        return check_raw(store, desa_code, raw, file_name, sha256, mapping)
+        return check_raw(store, desa_code, raw, file_name, sha256, mapping, viewer=viewer)
 
 
 # What the operator sees in the column-mapping step, per canonical column.

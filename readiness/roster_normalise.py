@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from readiness import crosschecks, messages
+from readiness.bidi import BIDI_CONTROLS
 from readiness.column_names import family_card_columns
 from readiness.ingest import (
     CANONICAL_COLUMNS,
@@ -33,7 +34,13 @@ _DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 def _text(expr: pl.Expr) -> pl.Expr:
     """Trimmed text, empty -> null; nothing else changes (José and Ma’ruf stay as written)."""
-    return expr.cast(pl.String).str.strip_chars().str.strip_chars("\u200b\ufeff").replace("", None)
+    return (
+        expr.cast(pl.String)
+        .str.replace_all(BIDI_CONTROLS, "")
+        .str.strip_chars()
+        .str.strip_chars("\u200b\ufeff")
+        .replace("", None)
+    )
 
 
 def _yes_no(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

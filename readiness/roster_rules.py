@@ -70,6 +70,11 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 FREE_TEXT_COLUMNS = ("tempat_lahir", "alamat", "keterangan", "no_kpj")
 
 
+# The code ``registered_elsewhere`` carries for a village the uploader may not see: the row is
+# refused all the same, with "sudah terdaftar di desa lain" and no village named.
+HIDDEN_VILLAGE = "*"
+
+
 @dataclass(frozen=True)
 class RosterContext:
     """What validation needs to know about the village and the election; limits are settings."""
@@ -192,12 +197,21 @@ RULES: tuple[Rule, ...] = (
         "nik_registered_elsewhere",
         "error",
         "nik",
-        lambda ctx: pl.col("_elsewhere_code").is_not_null(),
+        lambda ctx: (
+            pl.col("_elsewhere_code").is_not_null() & (pl.col("_elsewhere_code") != HIDDEN_VILLAGE)
+        ),
         lambda ctx: {
             "value": pl.col("nik"),
             "desa_name": pl.col("_elsewhere_name"),
             "desa_code": pl.col("_elsewhere_code"),
         },
+    ),
+    Rule(
+        "nik_registered_other_village",
+        "error",
+        "nik",
+        lambda ctx: pl.col("_elsewhere_code") == HIDDEN_VILLAGE,
+        lambda ctx: {"value": pl.col("nik")},
     ),
     Rule(
         "tanggal_lahir_empty",

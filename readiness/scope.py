@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class Actor:
     username: str
     role: str
     scope: Scope
+    # The account's credential version when the session began (None: no account row, e.g.
+    # the server itself); a reset password or a disabled account has a newer one.
+    credential_version: int | None = field(default=None, compare=False)
 
 
 # The product itself (start-up, demo data, recounts): an admin of everything.

@@ -12,6 +12,8 @@ import io
 
 import polars as pl
 
+from readiness.bidi import BIDI_CONTROLS
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = b"\xef\xbb\xbf"
 MAX_WIDTH = 45
@@ -27,13 +29,15 @@ def safe_text(text: str) -> str:
 
 
 def neutralise(column: str) -> pl.Expr:
-    """Prefix an apostrophe to text that a spreadsheet would run as a formula.
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula; drop Unicode
+    direction controls (an RTL override would disguise the text).
 
     >>> pl.DataFrame({"a": ["=1+1", "Budi", None]}).select(neutralise("a"))["a"].to_list()
     ["'=1+1", 'Budi', None]
     """
-    risky = pl.any_horizontal(pl.col(column).str.starts_with(s) for s in FORMULA_STARTS)
-    return pl.when(risky).then(pl.lit("'") + pl.col(column)).otherwise(pl.col(column)).alias(column)
+    text = pl.col(column).str.replace_all(BIDI_CONTROLS, "")
+    risky = pl.any_horizontal(text.str.starts_with(s) for s in FORMULA_STARTS)
+    return pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(column)
 
 
 def as_text_columns(frame: pl.DataFrame) -> pl.DataFrame:

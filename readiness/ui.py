@@ -207,6 +207,19 @@ def guard() -> Iterator[None]:
         st.error(UNEXPECTED)
 
 
+@contextmanager
+def busy_guard() -> Iterator[None]:
+    """While another process holds the database: the Indonesian "sedang dipakai" message in
+    place of the page, the session kept (nothing is ended or logged out)."""
+    from readiness.errors import DatabaseBusyError
+
+    try:
+        yield
+    except DatabaseBusyError as error:
+        st.error(error.message, icon=":material/hourglass_top:")
+        st.stop()
+
+
 # Streamlit's own English words that no setting translates (file uploader, skip link, "Press
 # Enter to submit form", the running indicator) are hidden and Indonesian put in their place
 # with CSS: ``visibility: hidden`` keeps them out of sight and out of the page's text, and an
@@ -466,7 +479,7 @@ def batch_history(kind: str, key: str, *, can_undo: bool) -> None:
     from readiness import tables
 
     current = store()
-    batches = current.batches(kind)
+    batches = current.batches(kind, current_actor().scope)  # a kecamatan sees its own imports
     st.dataframe(tables.batches_table(batches), hide_index=True, key=f"{key}_batches")
     if not can_undo:
         return

@@ -14,7 +14,13 @@ import polars as pl
 
 from readiness.ingest import ROW_COLUMN, RawTable, RosterFileError
 from readiness.roster_normalise import normalise_roster, resolve_mapping
-from readiness.roster_rules import DUPLICATE_RULE, RULES, RosterContext, render_rule
+from readiness.roster_rules import (  # noqa: F401  (HIDDEN_VILLAGE: callers read it here)
+    DUPLICATE_RULE,
+    HIDDEN_VILLAGE,
+    RULES,
+    RosterContext,
+    render_rule,
+)
 
 OFFICER_SCHEMA: dict[str, pl.DataType] = {
     "row_number": pl.Int64(),

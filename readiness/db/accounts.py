@@ -98,22 +98,33 @@ class AccountStore:
             "last_login_at",
             "full_name",
             "phone",
+            "login_claimed_until",
         }
     )
 
     def update_user(
-        self, actor: Actor, username: str, action: str, *, audit: dict | None = None, **fields
+        self,
+        actor: Actor,
+        username: str,
+        action: str,
+        *,
+        audit: dict | None = None,
+        new_credentials: bool = False,
+        **fields,
     ) -> None:
         """Set some columns of one account (names from a fixed allow-list) with an audit row.
 
         Any actor may change its own account (password, login state); other accounts need
         ``manage_users``. ``audit`` adds detail to the audit row (never a password or hash).
+        ``new_credentials`` raises the credential version: sessions begun before are over.
         """
         unknown = set(fields) - self._USER_FIELDS
         if unknown or not fields:
             msg = f"unknown user fields {sorted(unknown)}"
             raise ValueError(msg)
         assignments = ", ".join(f"{name} = ${name}" for name in sorted(fields))
+        if new_credentials:
+            assignments += ", credential_version = coalesce(credential_version, 0) + 1"
 
         def update(con) -> None:
             found = con.execute(
@@ -125,30 +136,68 @@ class AccountStore:
 
         self.write(actor, action, username, update, **(audit or {}))
 
-    def register_failed_login(
-        self, username: str, *, max_attempts: int, lock_until: dt.datetime, role: str | None
-    ) -> tuple[int, bool]:
-        """Count one wrong password; at ``max_attempts`` lock the account until ``lock_until``.
+    def claim_login_attempt(
+        self,
+        username: str,
+        *,
+        now: dt.datetime,
+        max_attempts: int,
+        lock_until: dt.datetime,
+        claim_until: dt.datetime,
+        role: str | None,
+    ) -> str | None:
+        """Count one login attempt before its password is verified, in one transaction.
 
-        Returns (failed attempts now, whether this failure set the lock). The counter restarts
-        once a lock is set.
+        The attempt is counted as failed until the login succeeds (which clears the count), so
+        parallel guesses cannot outrun the lock: the ``max_attempts``-th attempt sets the lock
+        and no later one is verified. While one attempt holds the claim (until ``claim_until``
+        at most) another is counted but not verified. Returns None when this attempt may verify
+        the password, else why not: "locked" or "busy".
         """
         actor = Actor(username, role or "-", Scope("-"))
 
-        def count(con) -> tuple[int, bool]:
-            row = con.execute(
+        def claim(con) -> str | None:
+            state = con.execute(
+                """SELECT coalesce(locked_until > $now, FALSE),
+                          coalesce(login_claimed_until > $now, FALSE)
+                   FROM users WHERE username = $u""",
+                {"u": username, "now": now},
+            ).fetchall()
+            if not state or state[0][0]:
+                return "locked"
+            busy = bool(state[0][1])
+            con.execute(
                 """UPDATE users SET
                        locked_until = CASE WHEN failed_attempts + 1 >= $max THEN $until
                                       ELSE locked_until END,
                        failed_attempts = CASE WHEN failed_attempts + 1 >= $max THEN 0
-                                         ELSE failed_attempts + 1 END
-                   WHERE username = $u
-                   RETURNING failed_attempts, failed_attempts = 0""",
-                {"u": username, "max": max_attempts, "until": lock_until},
-            ).fetchall()
-            return (row[0][0], bool(row[0][1])) if row else (0, False)
+                                         ELSE failed_attempts + 1 END,
+                       login_claimed_until = CASE WHEN $busy THEN login_claimed_until
+                                             ELSE $claim_until END
+                   WHERE username = $u""",
+                {
+                    "u": username,
+                    "max": max_attempts,
+                    "until": lock_until,
+                    "busy": busy,
+                    "claim_until": claim_until,
+                },
+            )
+            return "busy" if busy else None
 
-        return self.write(actor, "auth.login_failed", username, count)
+        return self.write(actor, "auth.login_attempt", username, claim)
+
+    def release_login_claim(self, username: str, *, role: str | None, action: str, **detail):
+        """End a granted attempt that failed (wrong password, disabled) with its audit row."""
+        actor = Actor(username, role or "-", Scope("-"))
+
+        def release(con) -> None:
+            con.execute(
+                "UPDATE users SET login_claimed_until = NULL WHERE username = $u",
+                {"u": username},
+            )
+
+        self.write(actor, action, username, release, **detail)
 
     def record_event(self, actor: Actor, action: str, target: str, **detail) -> None:
         """An audit row without a data change (login, logout, unmasked export, ...)."""

@@ -30,17 +30,31 @@ class AuditStore:
         since: dt.date | None = None,
         until: dt.date | None = None,
         limit: int = 5000,
+        offset: int = 0,
+        field_max: int | None = None,
     ) -> pl.DataFrame:
-        """Audit rows matching the filters, newest first (admin only)."""
+        """Audit rows matching the filters, newest first (admin only).
+
+        ``offset``/``limit`` page in SQL; ``field_max`` cuts username, role, target and detail
+        to that many characters plus "…" in SQL, so a flood of huge rows never reaches memory.
+        """
+        cut = {
+            column: f"""CASE WHEN $cut IS NOT NULL AND length({column}) > $cut
+                             THEN left({column}, $cut) || '…' ELSE {column} END AS {column}"""
+            for column in ("username", "role", "target", "detail")
+        }
         return self.read(
-            """SELECT id, logged_at, username, role, action, target, detail FROM audit_log
+            f"""SELECT id, logged_at, {cut["username"]}, {cut["role"]}, action, {cut["target"]},
+                       {cut["detail"]} FROM audit_log
                WHERE ($username IS NULL OR contains(lower(username), lower($username)))
                  AND ($action IS NULL OR action = $action)
                  AND ($role IS NULL OR role = $role)
                  AND ($since IS NULL OR logged_at >= $since::DATE::TIMESTAMPTZ)
                  AND ($until IS NULL OR logged_at < ($until::DATE + 1)::TIMESTAMPTZ)
-               ORDER BY id DESC LIMIT $limit""",
+               ORDER BY id DESC LIMIT $limit OFFSET $offset""",
             {
+                "cut": field_max,
+                "offset": max(offset, 0),
                 "username": username or None,
                 "action": action or None,
                 "role": role or None,

@@ -128,6 +128,29 @@ class BackupStore:
                         "(SELECT 1 FROM regions c WHERE c.parent_code = k.code) ORDER BY code"
                     ).fetchall()
                 ]
+            # What a restore would bring besides tables: views and macros, and the accounts.
+            info["views"] = [
+                row[0]
+                for row in con.execute(
+                    "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+                    "AND schema_name = 'main' ORDER BY view_name"
+                ).fetchall()
+            ]
+            info["macros"] = [
+                row[0]
+                for row in con.execute(
+                    "SELECT DISTINCT function_name FROM duckdb_functions() WHERE NOT internal "
+                    "AND function_type IN ('macro', 'table_macro') ORDER BY function_name"
+                ).fetchall()
+            ]
+            info["accounts"] = {}
+            if "users" in counts:
+                info["accounts"] = {
+                    row[0]: tuple(row[1:])
+                    for row in con.execute(
+                        "SELECT username, role, region_code, password_hash, disabled FROM users"
+                    ).fetchall()
+                }
             if "audit_log" in counts:
                 info["data_version"] = int(
                     con.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchall()[0][0]

@@ -6,8 +6,9 @@ import datetime as dt
 
 import polars as pl
 
-from readiness.db.core import Actor, frame, now_wib
+from readiness.db.core import Actor, frame, now_wib, scoped
 from readiness.errors import CodedError
+from readiness.scope import Scope
 
 
 class BatchStore:
@@ -96,11 +97,14 @@ class BatchStore:
             actor, "training.session", place, insert, held_on=held_on, modules=modules
         )
 
-    def training_sessions(self) -> pl.DataFrame:
-        """Every training session, newest first."""
+    def training_sessions(self, scope: Scope | None = None) -> pl.DataFrame:
+        """Training sessions, newest first: kabupaten-wide ones and those of a kecamatan inside
+        ``scope`` (default: every session)."""
         return self.read(
-            "SELECT id, held_on, place, modules, kecamatan_code FROM training_sessions "
-            "ORDER BY held_on DESC, id DESC"
+            f"""SELECT id, held_on, place, modules, kecamatan_code FROM training_sessions
+                WHERE kecamatan_code IS NULL OR {scoped("kecamatan_code")}
+                ORDER BY held_on DESC, id DESC""",
+            {"scope": "" if scope is None else scope.code},
         )
 
     def record_attendance(
@@ -162,12 +166,20 @@ class BatchStore:
         )
         return frame["nik"].to_list()
 
-    def batches(self, kind: str) -> pl.DataFrame:
-        """Imports of one kind (bpjs / attendance), newest first, with whether they were undone."""
+    def batches(self, kind: str, scope: Scope | None = None) -> pl.DataFrame:
+        """Imports of one kind (bpjs / attendance), newest first, with whether they were undone.
+
+        With ``scope``: only imports made by accounts whose region lies inside it (a kecamatan
+        sees its own imports, not the kabupaten's or another kecamatan's).
+        """
         return self.read(
-            "SELECT id, kind, created_at, username, file_name, session_id, rows_applied, "
-            "rows_rejected, undone_at, undone_by FROM batches WHERE kind = $kind ORDER BY id DESC",
-            {"kind": kind},
+            f"""SELECT b.id, b.kind, b.created_at, b.username, b.file_name, b.session_id,
+                       b.rows_applied, b.rows_rejected, b.undone_at, b.undone_by
+                FROM batches b LEFT JOIN users u ON u.username = b.username
+                WHERE b.kind = $kind
+                  AND ($scope = '' OR (u.region_code IS NOT NULL AND {scoped("u.region_code")}))
+                ORDER BY b.id DESC""",
+            {"kind": kind, "scope": "" if scope is None else scope.code},
         )
 
     def undo_batch(self, actor: Actor, batch_id: int) -> None:

@@ -125,6 +125,19 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 MIGRATIONS += (
     (
+        11,
+        "accounts: credential version (ends sessions on reset) and the login claim",
+        (
+            # Raised by a password reset or a disable; a session started under another
+            # version is over at its next action.
+            "ALTER TABLE users ADD COLUMN credential_version INTEGER DEFAULT 0",
+            # Set while one login verifies this account's password: one verification at a time.
+            "ALTER TABLE users ADD COLUMN login_claimed_until TIMESTAMPTZ",
+        ),
+    ),
+)
+MIGRATIONS += (
+    (
         9,
         "graded rawan TPS: level, source and extra linmas per TPS, with their history",
         (
