@@ -16,6 +16,7 @@ import datetime as dt
 import string
 
 from readiness.messages_app import APP_MESSAGES
+from readiness.messages_phone import PHONE_MESSAGES
 
 # Each template says where, what is wrong, what was found and how to fix it.
 # Fields are named; ``render`` fills them. Other modules add their own codes here.
@@ -307,6 +308,11 @@ if _OVERLAP:  # a code means one text; two areas must not claim it
     msg = f"message codes defined twice: {sorted(_OVERLAP)}"
     raise RuntimeError(msg)
 MESSAGES.update(APP_MESSAGES)
+_OVERLAP = MESSAGES.keys() & PHONE_MESSAGES.keys()
+if _OVERLAP:
+    msg = f"message codes defined twice: {sorted(_OVERLAP)}"
+    raise RuntimeError(msg)
+MESSAGES.update(PHONE_MESSAGES)
 
 
 def fields(code: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``backups``: snapshots, file inspection, restores, bulk loads
 - ``regions``: the reference regions and other kabupaten imported
 - ``recaps``: kabupaten recaps imported by a province instance
+- ``sessions``: login sessions kept across reloads (token hashes only)
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -47,6 +48,7 @@ from readiness.db.readiness_counts import ReadinessCountsStore
 from readiness.db.recaps import RECAP_COLUMNS, RecapStore
 from readiness.db.regions import RegionStore, kabupaten_region_rows
 from readiness.db.rosters import OFFICER_COLUMNS, ROSTER_COLUMNS, RosterStore, StoredRoster
+from readiness.db.sessions import SessionStore
 from readiness.db.verification import VerificationStore
 from readiness.errors import DatabaseFileError
 from readiness.scope import SYSTEM, Actor
@@ -88,6 +90,7 @@ class Store(
     BackupStore,
     RegionStore,
     RecapStore,
+    SessionStore,
     StoreCore,
 ):
     """One DuckDB file: short-lived connections, migrations, scoped reads, audited writes."""
