@@ -29,7 +29,8 @@ def test_only_the_tokens_hash_is_stored(store):
     assert stored.rows() == [(login_sessions.token_hash(token), "desa.17.02.06.1004")]
     assert token not in str(store.read("SELECT * FROM sessions").rows())
     resumed = login_sessions.resume(store, token, now_wib(), 30)
-    assert resumed.actor == actor and resumed.reason is None
+    assert resumed.actor == actor
+    assert resumed.reason is None
 
 
 def test_unknown_or_malformed_tokens_open_nothing(store):
