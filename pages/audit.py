@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from readiness import auth, spreadsheet, ui
+from readiness import audit_text, auth, spreadsheet, ui
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -47,7 +47,7 @@ with ui.guard():
         limit=page * size + 1,  # one more row tells whether a next page exists
     )
     shown = auth.audit_page(entries, page, size)
-    table = auth.audit_table(shown)
+    table = audit_text.audit_view(store, shown, actor.scope)
     first = (page - 1) * size + 1
     more = text("audit_next_page") if entries.height > page * size else ""
     last = first + max(len(table) - 1, 0)
