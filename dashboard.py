@@ -21,6 +21,8 @@ ADMIN = ("admin",)
 # to another page lands on the default page; each page ALSO checks with ui.require_role(...),
 # and storage refuses writes outside the role (issue 8). Add a page by adding one line here.
 PAGES = [
+    ("pages/home_desa.py", "Desa saya", ":material/home:", ("operator_desa",)),
+    ("pages/home_kecamatan.py", "Kecamatan saya", ":material/home:", ("operator_kecamatan",)),
     ("pages/overview.py", "Ringkasan", ":material/dashboard:", ALL),
     ("pages/upload.py", "Unggah Daftar Linmas", ":material/upload_file:", UPLOADERS),
     ("pages/verification.py", "Verifikasi", ":material/fact_check:", ALL),

@@ -9,4 +9,16 @@ PHONE_MESSAGES: dict[str, str] = {
         "Kata sandi akun Anda diganti sejak Anda masuk. Silakan masuk lagi dengan kata sandi baru."
     ),
     "session_logged_out": "Anda telah keluar.",
+    "home_sent": "Terkirim: {sent}{when}.",
+    "home_review": "Status verifikasi: {review}.",
+    "home_note": "Catatan kecamatan:",
+    "home_balance_short": "Kebutuhan {need}; terdaftar {registered}: {balance}.",
+    "home_balance_excess": (
+        "Kebutuhan {need}; terdaftar {registered}: {balance}. Kelebihan tidak dihitung; "
+        "pastikan setiap orang tercatat di TPS yang benar."
+    ),
+    "home_balance_ok": "Kebutuhan {need}; terdaftar {registered}: pas.",
+    "home_nothing_to_do": "Tidak ada yang perlu dilengkapi. Terima kasih.",
+    "home_waiting": "{n} desa menunggu verifikasi.",
+    "home_no_villages": "Belum ada desa di kecamatan ini.",
 }
