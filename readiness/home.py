@@ -91,7 +91,11 @@ def desa_home(
         todo.append(Todo(f"{fmt.number(untrained)} orang belum ikut pelatihan.", *READINESS))
     return DesaHome(
         card=card,
-        need=f"{fmt.number(required)} orang untuk {fmt.number(row['tps_count'] or 0)} TPS",
+        need=(
+            f"{fmt.number(required)} orang untuk {fmt.number(row['tps_count'])} TPS"
+            if row["tps_count"] is not None
+            else "belum diketahui (daftar TPS belum diisi)"
+        ),
         registered=f"{fmt.number(registered)} orang",
         balance=balance,
         balance_kind=kind,
