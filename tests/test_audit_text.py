@@ -60,3 +60,16 @@ def test_audit_page_shows_sentences(env_db, store, app_as):
     shown = at.dataframe[0].value
     assert "admin masuk" in shown["Tindakan"].tolist()
     assert "Kode" not in shown.columns
+
+
+def test_akun_page_picks_the_region_by_name(env_db, store, app_as):
+    at = app_as("admin").run()
+    at.switch_page("pages/users.py").run()
+    assert not at.exception
+    picker = at.selectbox(key="new_user_region")
+    assert picker.value == "17.02"  # the admin's own kabupaten first
+    labels = picker.options
+    assert labels[0].startswith("Kabupaten ")
+    assert any(label.startswith("Kecamatan ") for label in labels)
+    assert any(label.startswith("Desa/Kel. ") and "(Kecamatan " in label for label in labels)
+    assert not any(label[:2].isdigit() for label in labels)  # names, never bare codes
