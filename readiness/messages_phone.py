@@ -21,4 +21,10 @@ PHONE_MESSAGES: dict[str, str] = {
     "home_nothing_to_do": "Tidak ada yang perlu dilengkapi. Terima kasih.",
     "home_waiting": "{n} desa menunggu verifikasi.",
     "home_no_villages": "Belum ada desa di kecamatan ini.",
+    "fix_counter": "Baris {n} dari {total} yang ditolak (baris {row} di berkas).",
+    "fix_row_problem": "Masalah baris ini: {problem}",
+    "fix_all_skipped": (
+        "Semua baris yang ditolak sudah dilewati; baris itu tidak ikut disimpan. "
+        "Simpan baris yang diterima di bawah, atau mulai lagi dari baris pertama."
+    ),
 }

@@ -573,3 +573,67 @@ def batch_history(kind: str, key: str, *, can_undo: bool) -> None:
     if st.button("Batalkan impor", key=f"{key}_undo", disabled=chosen is None):
         imports.undo(current, current_actor(), chosen)
         st.success(text("import_undone", batch=chosen))
+
+
+# -- fixing rejected rows: a stacked form on a phone, the grid on a desktop ------------------------
+
+
+def _phone_by_default() -> bool:
+    """Streamlit cannot tell the screen width; a mobile User-Agent is the default guess."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser behind this run (AppTest)
+        return False
+    return "Mobi" in agent or "Android" in agent
+
+
+def fix_rejected_rows(work_key: str, work, checked, rejected, mapping: dict[str, str]) -> None:
+    """The rejected rows to fix in place: one row at a time as a stacked form ("Tampilan
+    ponsel", on by default on a phone) or the grid, each problem said once."""
+    from readiness import fix_rows, roster
+
+    phone = st.toggle("Tampilan ponsel", value=_phone_by_default(), key="phone_view")
+    if not phone:
+        st.markdown(text("roster_fix_rejected_here"))  # the problems are in the grid's Masalah
+        edited = st.data_editor(
+            rejected,
+            hide_index=True,
+            disabled=["_row", roster.PROBLEM_COLUMN],
+            key="rejected_editor",
+            column_config=text_columns(rejected),
+        )
+        if st.button("Periksa ulang perbaikan", key="recheck", icon=":material/refresh:"):
+            update_upload_work(work_key, roster.apply_edits(work.raw, edited))
+            st.rerun()
+        return
+    fixes = fix_rows.row_fixes(rejected, checked.verdict.findings, mapping)
+    skipped = st.session_state.setdefault("fix_skipped", {}).setdefault(work_key, set())
+    waiting = [f for f in fixes if f.row not in skipped]
+    if not waiting:
+        st.info(text("fix_all_skipped"))
+        if st.button("Mulai lagi dari baris pertama", key="fix_restart"):
+            skipped.clear()
+            st.rerun()
+        return
+    fix = waiting[0]
+    position = fixes.index(fix) + 1
+    st.markdown(text("fix_counter", n=position, total=len(fixes), row=fix.row))
+    if None in fix.problems:
+        st.warning(literal(text("fix_row_problem", problem=fix.problems[None])))
+    with st.form(f"fix_row_form_{fix.row}"):
+        values = {}
+        for index, field in enumerate(fix.fields):
+            if field in fix.problems:
+                st.error(literal(fix.problems[field]))
+            values[field] = st.text_input(
+                field, value=fix.values.get(field) or "", key=f"fix_{fix.row}_{index}"
+            )
+        recheck = st.form_submit_button("Periksa ulang", type="primary", key="fix_recheck")
+        skip = st.form_submit_button("Lewati baris ini (tidak ikut disimpan)", key="fix_skip")
+    if recheck:
+        edited = fix_rows.edited_row(fix, values)
+        update_upload_work(work_key, roster.apply_edits(work.raw, edited))
+        st.rerun()
+    if skip:
+        skipped.add(fix.row)
+        st.rerun()
