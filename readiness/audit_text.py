@@ -12,7 +12,7 @@ import json
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness.auth import ACTION_LABELS, audit_table
+from readiness.auth import ACTION_LABELS, AUDIT_FIELD_MAX, audit_table
 from readiness.db import Store
 from readiness.scope import Scope
 
@@ -105,6 +105,11 @@ def _value(key: str, value: object) -> str:
     return VALUE_WORDS.get(text, text)
 
 
+def _cut(text: str) -> str:
+    """A name, target or detail cut to ``AUDIT_FIELD_MAX`` characters (then "…")."""
+    return text[:AUDIT_FIELD_MAX] + "…" if len(text) > AUDIT_FIELD_MAX else text
+
+
 def readable_detail(detail: str | None) -> str:
     """An audit row's JSON detail as "kunci: nilai; ..." in Indonesian ("—" when empty).
 
@@ -147,12 +152,12 @@ def readable_audit_table(entries: pl.DataFrame, region_names: dict[str, str]) ->
     ``entries``: rows of ``audit_log`` (id, logged_at, username, role, action, target, detail).
     """
     base = audit_table(entries)  # WIB time, role labels, long fields cut
-    targets = [region_names.get(t, t) if t else t for t in entries["target"].to_list()]
+    targets = [region_names.get(t, _cut(t)) if t else t for t in entries["target"].to_list()]
     sentences = [
-        sentence(a, u, t)
+        sentence(a, _cut(u), t)
         for a, u, t in zip(entries["action"], entries["username"], targets, strict=True)
     ]
-    details = [readable_detail(d) for d in entries["detail"].to_list()]
+    details = [_cut(readable_detail(d)) for d in entries["detail"].to_list()]
     return base.select(
         "No.",
         "Waktu",
