@@ -44,7 +44,7 @@ def fix_nik(page, nik: str) -> None:
 
 def test_desa_operator_fixes_two_rows_on_a_phone_and_saves(demo_store, tmp_path):
     shots = Path(os.environ.get("READINESS_SCREENSHOTS", tmp_path))
-    before = demo_store.submissions(Scope(DESA)).height
+    before = demo_store.submissions(Scope(DESA))["version"].max()
     with running_dashboard(demo_store.path) as url, sync_playwright() as p:
         browser = launch_chromium(p)
         context = browser.new_context(
@@ -71,4 +71,6 @@ def test_desa_operator_fixes_two_rows_on_a_phone_and_saves(demo_store, tmp_path)
         page.get_by_role("button", name="Simpan 3 baris diterima").click()
         expect(page.get_by_text("disimpan sebagai versi")).to_be_visible(timeout=60_000)
         browser.close()
-    assert demo_store.submissions(Scope(DESA)).height == before + 1
+    latest = demo_store.submissions(Scope(DESA)).sort("version").row(-1, named=True)
+    assert latest["version"] == before + 1
+    assert (latest["rows_accepted"], latest["rows_rejected"]) == (3, 0)
