@@ -114,7 +114,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     ),
     (
         7,
-        "sessions that survive a reload, and upload drafts kept on the server",
+        "sessions that survive a reload (token hashes only)",
         (
             # token_hash: SHA-256 of the browser's random token (the token itself is never
             # stored); credential: the account's credential version at login.
@@ -122,11 +122,6 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 token_hash VARCHAR PRIMARY KEY, username VARCHAR NOT NULL,
                 credential VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL,
                 last_seen_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ, end_reason VARCHAR)""",
-            """CREATE TABLE upload_drafts (
-                username VARCHAR NOT NULL, desa_code VARCHAR NOT NULL,
-                file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, payload BLOB NOT NULL,
-                created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
-                PRIMARY KEY (username, desa_code))""",
         ),
     ),
 )
