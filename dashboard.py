@@ -24,6 +24,8 @@ SECURITY = ("mitra_keamanan",)
 # to another page lands on the default page; each page ALSO checks with ui.require_role(...),
 # and the domain layer refuses writes outside the role. Add a page by adding one line here.
 PAGES = [
+    ("pages/home_desa.py", "Desa saya", ":material/home:", ("operator_desa",)),
+    ("pages/home_kecamatan.py", "Kecamatan saya", ":material/home:", ("operator_kecamatan",)),
     ("pages/overview.py", "Ringkasan", ":material/dashboard:", ALL),
     ("pages/upload.py", "Unggah Daftar Linmas", ":material/upload_file:", UPLOADERS),
     ("pages/intake.py", "Kiriman Kecamatan, Nihil & Versi", ":material/stacks:", UPLOADERS),

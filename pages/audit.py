@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from readiness import auth, spreadsheet, ui
+from readiness import audit_text, auth, spreadsheet, ui
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -49,7 +49,7 @@ with ui.guard():
         field_max=auth.AUDIT_FIELD_MAX,
     )
     shown = entries.head(size)
-    table = auth.audit_table(shown)
+    table = audit_text.audit_view(store, shown, actor.scope)
     first = (page - 1) * size + 1
     more = text("audit_next_page") if entries.height > size else ""
     last = first + max(len(table) - 1, 0)

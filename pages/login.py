@@ -27,6 +27,7 @@ if st.session_state.get("actor") is not None and ui.must_change_password():
             else:
                 auth.change_password(store, st.session_state["actor"], current, new)
                 st.session_state["must_change_password"] = False
+                ui.renew_session()  # the old session's credential no longer matches
                 st.rerun()
 elif ui.needs_first_admin():
     st.subheader("Buat akun admin pertama")

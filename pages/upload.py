@@ -90,18 +90,7 @@ with ui.guard():
             st.dataframe(roster.skipped_table(checked), hide_index=True, key="skipped_table")
     rejected = roster.rejected_rows(checked)
     if rejected.height:
-        st.markdown(text("roster_fix_rejected_here"))
-        st.markdown(roster.rejected_messages(rejected, escape=ui.literal))
-        edited = st.data_editor(
-            rejected,
-            hide_index=True,
-            disabled=["_row", roster.PROBLEM_COLUMN],
-            key="rejected_editor",
-            column_config=ui.text_columns(rejected),
-        )
-        if st.button("Periksa ulang perbaikan", key="recheck", icon=":material/refresh:"):
-            ui.update_upload_work(work_key, roster.apply_edits(work.raw, edited))
-            st.rerun()
+        ui.fix_rejected_rows(work_key, work, checked, rejected, mapping)
 
     st.subheader("4. Simpan")
     st.caption(roster.describe_previous(checked))

@@ -5,6 +5,7 @@ import streamlit as st
 from readiness import account_contacts, auth, ui
 from readiness.kabupaten_regions import default_kabupaten
 from readiness.messages import text
+from readiness.region_choices import region_labels
 
 ui.page_header("Akun Pengguna")
 actor = ui.require_role("admin")
@@ -28,16 +29,20 @@ with ui.guard():
         role = st.selectbox(
             "Peran", auth.ROLES, format_func=auth.ROLE_LABELS.get, key="new_user_role"
         )
-        region = st.text_input(
-            "Kode wilayah",
-            value=default_kabupaten(settings, actor.scope),  # the admin's own
-            help="Kabupaten untuk admin/pimpinan, kecamatan (17.02.06) atau desa (17.02.06.2001).",
+        regions = region_labels(store, actor.scope)  # picked by name, never typed as a code
+        home = default_kabupaten(settings, actor.scope)
+        region = st.selectbox(
+            "Wilayah",
+            list(regions),
+            index=list(regions).index(home) if home in regions else 0,
+            format_func=regions.get,
+            help="Kabupaten untuk admin/pimpinan, kecamatan atau desa untuk operatornya.",
             key="new_user_region",
         )
         phone = st.text_input("No. HP (opsional)", key="new_user_phone")
         if st.form_submit_button("Buat akun", key="new_user_submit"):
             secret = auth.add_user(
-                store, actor, username, role, region.strip(), full_name=full_name, phone=phone
+                store, actor, username, role, region or "", full_name=full_name, phone=phone
             )
             st.session_state["issued_password"] = (auth.normalize_username(username), secret)
             st.rerun()

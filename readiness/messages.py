@@ -20,6 +20,7 @@ from readiness.messages_app import APP_MESSAGES
 from readiness.messages_domain import DOMAIN_MESSAGES
 from readiness.messages_duty import MESSAGES as DUTY_MESSAGES
 from readiness.messages_intake import INTAKE_MESSAGES
+from readiness.messages_phone import PHONE_MESSAGES
 from readiness.messages_plan import TEMPLATES as PLAN_MESSAGES
 from readiness.messages_rawan import RAWAN_MESSAGES
 from readiness.messages_security import SECURITY_MESSAGES
@@ -323,6 +324,7 @@ for _area in (
     INTAKE_MESSAGES,
     RAWAN_MESSAGES,
     SECURITY_MESSAGES,
+    PHONE_MESSAGES,
 ):
     _OVERLAP = MESSAGES.keys() & _area.keys()
     if _OVERLAP:

@@ -336,50 +336,159 @@ def export_download(
 # Tests log in by putting an Actor in session state: see ``login_as`` and tests/conftest.py.
 
 
-def login_as(actor: Actor, *, full_name: str | None = None, must_change: bool = False) -> None:
-    """Start this session as ``actor`` (after a checked login, or in a test)."""
+def login_as(
+    actor: Actor, *, full_name: str | None = None, must_change: bool = False, remember: bool = True
+) -> None:
+    """Start this session as ``actor`` (after a checked login, or in a test).
+
+    ``remember``: open a server-side session and give the browser its token in a cookie, so
+    the login survives a reload or a closed tab (tests that only set session state skip it).
+    """
     import time
+
+    from readiness import login_sessions
 
     st.session_state["actor"] = actor
     st.session_state["full_name"] = full_name
     st.session_state["must_change_password"] = must_change
     st.session_state["last_seen"] = time.time()
+    if remember:
+        token = login_sessions.start(store(), actor)
+        st.session_state["session_token"] = token
+        st.session_state["cookie_pending"] = token
 
 
-def _end_session(reason: str, notice: str | None = None) -> None:
-    from readiness import auth
+def renew_session() -> None:
+    """A new server session for the logged-in actor (after its own password change: the old
+    session's credential no longer matches and would end at the next action)."""
+    actor = st.session_state.get("actor")
+    old = st.session_state.get("session_token")
+    if actor is None or old is None:
+        return
+    from readiness import login_sessions
+
+    store().end_session(login_sessions.token_hash(old), "renewed")
+    token = login_sessions.start(store(), actor)
+    st.session_state["session_token"] = token
+    st.session_state["cookie_pending"] = token
+
+
+def _cookie_script(token: str | None) -> str:
+    """JavaScript that stores (or, for None, deletes) the session cookie in this browser.
+
+    SameSite=Strict: no other site's page can send it; Secure whenever the page came over
+    HTTPS. Not HttpOnly: Streamlit answers over a websocket and cannot set response headers,
+    so the page's own script sets it (docs/privacy.md says what limits that risk).
+    """
+    from readiness import login_sessions
+
+    value, age = (token, login_sessions.COOKIE_MAX_AGE_SECONDS) if token else ("", 0)
+    return (
+        "<script>document.cookie = "
+        f'"{login_sessions.COOKIE_NAME}={value}; Path=/; Max-Age={age}; SameSite=Strict"'
+        ' + (location.protocol === "https:" ? "; Secure" : "");</script>'
+    )
+
+
+def _flush_cookie() -> None:
+    """Write or delete the browser's session cookie when a login or logout asked for it."""
+    if "cookie_pending" not in st.session_state:
+        return
+    token = st.session_state.pop("cookie_pending")
+    st.html(_cookie_script(token), unsafe_allow_javascript=True)
+
+
+def _cookie_token() -> str | None:
+    """The session token the browser sent when this tab connected, unless already ended."""
+    from readiness import login_sessions
+
+    try:
+        token = st.context.cookies.get(login_sessions.COOKIE_NAME)
+    except Exception:  # no browser behind this run (AppTest, bare script run)
+        return None
+    if not token or token in st.session_state.get("ended_tokens", ()):
+        return None
+    return token
+
+
+_SESSION_KEYS = ("actor", "full_name", "must_change_password", "last_seen", "session_token")
+_END_NOTICES = {
+    "timeout": "session_timeout",
+    "revoked": "session_revoked",
+    "password_changed": "session_password_changed",
+    "logout": "session_logged_out",
+}
+
+
+def _forget_session(reason: str | None) -> None:
+    """Clear this tab's login (the server side is already ended) and ask to delete the cookie."""
+    token = st.session_state.get("session_token") or _cookie_token()
+    if token:
+        st.session_state.setdefault("ended_tokens", set()).add(token)
+        st.session_state["cookie_pending"] = None
+    for key in _SESSION_KEYS:
+        st.session_state.pop(key, None)
+    if reason in _END_NOTICES:
+        minutes = settings().session_timeout_minutes
+        st.session_state["auth_notice"] = text(_END_NOTICES[reason], minutes=minutes)
+
+
+def _end_session(reason: str) -> None:
+    from readiness import auth, login_sessions
 
     actor = st.session_state.get("actor")
-    if actor is not None:
+    token = st.session_state.get("session_token")
+    if actor is not None and token is not None:
+        login_sessions.end(store(), token, actor, reason)
+    elif actor is not None:
         auth.logout(store(), actor, reason=reason)
-    for key in ("actor", "full_name", "must_change_password", "last_seen"):
-        st.session_state.pop(key, None)
-    if notice:
-        st.session_state["auth_notice"] = notice
+    _forget_session(reason)
 
 
 def session_actor() -> Actor | None:
-    """The logged-in actor after the idle timeout and account checks; None means log in."""
+    """The logged-in actor after the server-side session checks; None means log in.
+
+    A tab without a login picks up the session its browser's cookie names. A session ends at
+    the next run after the idle timeout, the account being disabled or changed, or its
+    password being changed (``readiness.login_sessions``).
+    """
     import time
 
-    from readiness import auth
+    from readiness import auth, login_sessions
 
-    actor = st.session_state.get("actor")
-    if actor is None:
-        return None
-    now = time.time()
-    minutes = settings().session_timeout_minutes
-    last_seen = st.session_state.get("last_seen")
-    if last_seen is not None and now - last_seen > minutes * 60:
-        _end_session(
-            "timeout", f"Sesi berakhir karena tidak aktif {minutes} menit. Silakan masuk lagi."
-        )
-        return None
-    if not auth.session_still_valid(store(), actor):
-        _end_session("revoked", "Akun Anda diubah atau dinonaktifkan admin. Silakan masuk lagi.")
-        return None
-    st.session_state["last_seen"] = now
-    return actor
+    try:
+        actor = st.session_state.get("actor")
+        token = st.session_state.get("session_token")
+        minutes = settings().session_timeout_minutes
+        if actor is None or token is not None:
+            token = token or _cookie_token()
+            if token is None:
+                return None
+            resumed = login_sessions.resume(store(), token, now(), minutes)
+            if resumed.actor is None or (actor is not None and resumed.actor != actor):
+                if resumed.actor is not None:  # role or region changed: end it too
+                    login_sessions.end(store(), token, resumed.actor, "revoked")
+                _forget_session(resumed.reason or ("revoked" if actor is not None else None))
+                return None
+            if actor is None:
+                st.session_state["actor"] = resumed.actor
+                st.session_state["full_name"] = resumed.full_name
+                st.session_state["must_change_password"] = resumed.must_change_password
+                st.session_state["session_token"] = token
+            return resumed.actor
+        # A login without a server session (tests set the actor directly): checked in memory.
+        moment = time.time()
+        last_seen = st.session_state.get("last_seen")
+        if last_seen is not None and moment - last_seen > minutes * 60:
+            _end_session("timeout")
+            return None
+        if not auth.session_still_valid(store(), actor):
+            _end_session("revoked")
+            return None
+        st.session_state["last_seen"] = moment
+        return actor
+    finally:
+        _flush_cookie()
 
 
 def must_change_password() -> bool:
@@ -394,7 +503,7 @@ def pop_auth_notice() -> str | None:
 
 def logout() -> None:
     """End the session (and the identity provider's, in OIDC mode) and show the login page."""
-    _end_session("logout", "Anda telah keluar.")
+    _end_session("logout")
     if settings().auth_mode == "oidc" and getattr(st.user, "is_logged_in", False):
         st.logout()
     st.rerun()
@@ -601,3 +710,67 @@ def rawan_level_form(store: Store, actor: Actor, coverage, desa_code: str | None
                 key = "rawan_level_saved" if level else "rawan_level_cleared"
                 name = dict(rows.select("desa_code", "desa_name").iter_rows()).get(desa_code, "")
                 st.success(text(key, tps=number, desa=name, level=choices[level], source=source))
+
+
+# -- fixing rejected rows: a stacked form on a phone, the grid on a desktop ------------------------
+
+
+def _phone_by_default() -> bool:
+    """Streamlit cannot tell the screen width; a mobile User-Agent is the default guess."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser behind this run (AppTest)
+        return False
+    return "Mobi" in agent or "Android" in agent
+
+
+def fix_rejected_rows(work_key: str, work, checked, rejected, mapping: dict[str, str]) -> None:
+    """The rejected rows to fix in place: one row at a time as a stacked form ("Tampilan
+    ponsel", on by default on a phone) or the grid, each problem said once."""
+    from readiness import fix_rows, roster
+
+    phone = st.toggle("Tampilan ponsel", value=_phone_by_default(), key="phone_view")
+    if not phone:
+        st.markdown(text("roster_fix_rejected_here"))  # the problems are in the grid's Masalah
+        edited = st.data_editor(
+            rejected,
+            hide_index=True,
+            disabled=["_row", roster.PROBLEM_COLUMN],
+            key="rejected_editor",
+            column_config=text_columns(rejected),
+        )
+        if st.button("Periksa ulang perbaikan", key="recheck", icon=":material/refresh:"):
+            update_upload_work(work_key, roster.apply_edits(work.raw, edited))
+            st.rerun()
+        return
+    fixes = fix_rows.row_fixes(rejected, checked.verdict.findings, mapping)
+    skipped = st.session_state.setdefault("fix_skipped", {}).setdefault(work_key, set())
+    waiting = [f for f in fixes if f.row not in skipped]
+    if not waiting:
+        st.info(text("fix_all_skipped"))
+        if st.button("Mulai lagi dari baris pertama", key="fix_restart"):
+            skipped.clear()
+            st.rerun()
+        return
+    fix = waiting[0]
+    position = fixes.index(fix) + 1
+    st.markdown(text("fix_counter", n=position, total=len(fixes), row=fix.row))
+    if None in fix.problems:
+        st.warning(literal(text("fix_row_problem", problem=fix.problems[None])))
+    with st.form(f"fix_row_form_{fix.row}"):
+        values = {}
+        for index, field in enumerate(fix.fields):
+            if field in fix.problems:
+                st.error(literal(fix.problems[field]))
+            values[field] = st.text_input(
+                field, value=fix.values.get(field) or "", key=f"fix_{fix.row}_{index}"
+            )
+        recheck = st.form_submit_button("Periksa ulang", type="primary", key="fix_recheck")
+        skip = st.form_submit_button("Lewati baris ini (tidak ikut disimpan)", key="fix_skip")
+    if recheck:
+        edited = fix_rows.edited_row(fix, values)
+        update_upload_work(work_key, roster.apply_edits(work.raw, edited))
+        st.rerun()
+    if skip:
+        skipped.add(fix.row)
+        st.rerun()

@@ -230,6 +230,9 @@ def test_pages_without_login_show_nothing(env_db, seeded):
 
 def test_desa_operator_overview_counts_only_its_desa(env_db, seeded, app_as):
     at = app_as("operator_desa", DESA).run()
+    assert [t.value for t in at.title] == ["Desa saya"]  # the desa operator's home
+    assert not at.exception
+    at.switch_page("pages/overview.py").run()
     shown = {m.label: m.value for m in at.metric}
     assert shown["Kiriman"] == "Versi 1"
     # Three villages hold two linmas each; the desa operator's card counts its own two only.

@@ -16,6 +16,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``plan``: the admin's changes to the H-n milestones
 - ``assignments``: TPS assignment changes and voting-day attendance (append-only)
 - ``rawan``: graded rawan TPS (level, source, reason) and their history
+- ``sessions``: login sessions kept across reloads (token hashes only)
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -55,6 +56,7 @@ from readiness.db.readiness_counts import ReadinessCountsStore
 from readiness.db.recaps import RECAP_COLUMNS, RecapStore
 from readiness.db.regions import RegionStore, kabupaten_region_rows
 from readiness.db.rosters import OFFICER_COLUMNS, ROSTER_COLUMNS, RosterStore, StoredRoster
+from readiness.db.sessions import SessionStore
 from readiness.db.verification import VerificationStore
 from readiness.errors import DatabaseFileError
 from readiness.scope import SYSTEM, Actor
@@ -101,6 +103,7 @@ class Store(
     RecapStore,
     PlanStore,
     RawanStore,
+    SessionStore,
     StoreCore,
 ):
     """One DuckDB file: a held connection, migrations, scoped reads, audited writes."""

@@ -125,6 +125,20 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 MIGRATIONS += (
     (
+        7,
+        "sessions that survive a reload (token hashes only)",
+        (
+            # token_hash: SHA-256 of the browser's random token (the token itself is never
+            # stored); credential: the account's credential version at login.
+            """CREATE TABLE sessions (
+                token_hash VARCHAR PRIMARY KEY, username VARCHAR NOT NULL,
+                credential VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                last_seen_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ, end_reason VARCHAR)""",
+        ),
+    ),
+)
+MIGRATIONS += (
+    (
         11,
         "accounts: credential version (ends sessions on reset) and the login claim",
         (
