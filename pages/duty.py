@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import duty, ui, voting_day
+from readiness import duty, ui, ui_duty, voting_day
 from readiness.messages import text
 from readiness.scope import Scope
 
@@ -92,5 +92,5 @@ with ui.guard():
     for kind, label in (("sk", "Lampiran SK (PDF)"), ("kartu", "Kartu tugas (PDF)"),
                         ("honor", "Daftar honor (Excel)")):  # fmt: skip
         name, mime = duty.document_file(kind, scope)
-        st.download_button(label, ui.duty_download(kind, scope), file_name=name, mime=mime,
+        st.download_button(label, ui_duty.duty_download(kind, scope), file_name=name, mime=mime,
                            disabled=not people, key=f"duty_download_{kind}")  # fmt: skip

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import charts, metrics, recaps, tables, ui, verification
+from readiness import charts, metrics, recaps, tables, ui, ui_duty, verification
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -10,9 +10,9 @@ ui.page_header("Ringkasan Kesiapan Linmas")
 settings = ui.settings()
 actor = ui.current_actor()
 
-if actor.scope.level != "desa" and ui.is_voting_day():  # the head's live view comes first
+if actor.scope.level != "desa" and ui_duty.is_voting_day():  # the head's live view comes first
     with ui.guard():
-        ui.voting_day_view(actor.scope)
+        ui_duty.voting_day_view(actor.scope)
     st.divider()
 
 with ui.guard():

@@ -20,6 +20,11 @@ from readiness.scope import Scope
 SENTENCES = {
     "auth.login": "{user} masuk",
     "auth.login_failed": "Percobaan masuk gagal",
+    "auth.login_attempt": "Percobaan masuk {target} dihitung sebelum kata sandinya diperiksa",
+    "backup.create": "{user} membuat cadangan basis data {target}",
+    "backup.partial_removed": "Sisa cadangan yang terputus dihapus ({target})",
+    "roster.nik_lookup": "{user} memeriksa NIK yang sudah terdaftar di desa lain ({target})",
+    "plan.set": "{user} mengubah milestone rencana H-n {target}",
     "auth.login_refused": "Akun {target} ditolak masuk",
     "auth.logout": "{user} keluar",
     "auth.password_change": "{user} mengganti kata sandinya",

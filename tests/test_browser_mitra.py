@@ -44,7 +44,7 @@ def test_partner_in_chromium_sees_rawan_coverage_and_no_personal_data(filled_sto
             timeout=60_000
         )
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=30_000)
-        # Its only page: the menu offers no other (Streamlit hides a one-page menu).
+        # Only its own pages are offered: the linmas pages are not in its menu.
         for other in ("Ringkasan", "Kesiapan", "Ekspor", "Daftar TPS", "Verifikasi"):
             assert page.get_by_role("link", name=other).count() == 0
         page.get_by_role("button", name="Siapkan unduhan TPS rawan (Excel)").click()

@@ -91,7 +91,7 @@ def test_partner_sees_only_the_peta_kerawanan_without_personal_data(partner_db, 
     assert "Kota Padang" in shown
     assert_no_personal_data(shown)
     for page in ("pages/readiness.py", "pages/overview.py", "pages/export.py", "pages/tps.py",
-                 "pages/verification.py", "pages/users.py"):  # fmt: skip
+                 "pages/verification.py", "pages/users.py", "pages/duty.py"):  # fmt: skip
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)
     assert not at.file_uploader  # importing is the admin's
@@ -146,10 +146,24 @@ def test_admin_creates_a_partner_account_on_the_akun_page(partner_db, app_as, mo
     at.switch_page("pages/users.py").run()
     at.text_input(key="new_user_username").input("kodim.0409")
     at.selectbox(key="new_user_role").set_value("mitra_keamanan")
-    at.text_input(key="new_user_region").input("17.02")
+    at.selectbox(key="new_user_region").set_value("17.02")
     at.button(key="new_user_submit").click().run()
     assert not at.exception
     record = store.user_record("kodim.0409")
     assert (record["role"], record["region_code"]) == ("mitra_keamanan", "17.02")
     logged = store.read("SELECT username FROM audit_log WHERE target = 'kodim.0409'")
     assert logged["username"].to_list() == ["test.admin.17.02"]
+
+
+def test_partner_sees_the_milestone_status_without_personal_data(partner_db, app_as,
+                                                                  monkeypatch):  # fmt: skip
+    store, _ = partner_db
+    monkeypatch.setenv("READINESS_DB", str(store.path))
+    at = app_as("mitra_keamanan", "17.02").run()
+    at.switch_page("pages/plan.py").run()
+    assert not at.exception
+    shown = _all_text(at)
+    assert "kecamatan tepat waktu" in shown  # the plan headline
+    assert "Daftar linmas" in shown  # the milestone table
+    assert "plan_save" not in [b.key for b in at.button]  # changing the plan is the admin's
+    assert_no_personal_data(shown)

@@ -210,6 +210,7 @@ def test_overview_page_shows_no_error_for_any_role(demo_template, monkeypatch, a
         ("operator_desa", "17.02.06.2001"),
     ]:
         at = app_as(role, region).run()
+        at.switch_page("pages/overview.py").run()  # operators land on their own home page
         assert not at.exception, role
         assert not at.error, (role, [e.value for e in at.error])
         labels = {m.label for m in at.metric}

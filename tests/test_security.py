@@ -91,7 +91,10 @@ def test_audit_page_renders_the_first_page_only(env_db, store, admin, app_as):
     shown = at.dataframe[0].value
     assert len(shown) == auth.AUDIT_PAGE_SIZE
     cut = "x" * auth.AUDIT_FIELD_MAX + "…"
-    assert all(cut in sentence and "x" * 300 not in sentence for sentence in shown["Tindakan"])
+    # the daily backup made when the page opened is logged too; the flooded rows are the rest
+    flooded = [sentence for sentence in shown["Tindakan"] if "pengaturan sistem" in sentence]
+    assert len(flooded) >= auth.AUDIT_PAGE_SIZE - 2
+    assert all(cut in sentence and "x" * 300 not in sentence for sentence in flooded)
     assert any("ada halaman berikutnya" in c.value for c in at.caption)
 
 
