@@ -60,6 +60,9 @@ def test_summary_json_of_two_demos_built_for_one_day_is_the_same(demo_template, 
         assert main(["summary", "--json", "--db", str(path)]) == 0
         data = json.loads(capsys.readouterr().out)
         data.pop("generated_at")  # the moment the command ran
+        # the newest audit id: other tests read the shared template through the dashboard,
+        # which logs their logins and the daily backup there
+        data.pop("data_version")
         outputs.append(data)
     assert outputs[0] == outputs[1]
     assert outputs[0]["election_name"] == with_demo_election(demo_template).settings.election_name
