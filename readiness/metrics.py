@@ -75,7 +75,7 @@ def desa_overview(
     >>> row["officers_required"], row["officers_registered"], row["officers_counted"]
     (2, 3, 2)
     """
-    # Issue 9: at national scale storage hands over per-desa counts (tps_count, rawan_count;
+    # At national scale storage hands over per-desa counts (tps_count, rawan_count;
     # officers_registered) instead of 800,000 TPS and 1.6 million officer rows.
     if "tps_count" in tps.columns:
         tps_per_desa = tps.select(
@@ -220,7 +220,7 @@ def kabupaten_summary(kecamatan: pl.DataFrame) -> dict[str, int | float | None]:
     return summary
 
 
-# -- readiness: BPJS, training, TPS coverage (issue 6) -------------------------------------------
+# -- readiness: BPJS, training, TPS coverage -------------------------------------------------------
 
 _SLOT_COLUMNS = {
     "siap": "slots_siap",
@@ -540,7 +540,7 @@ def kabupaten_readiness(
 def readiness_timeline_counts(
     desa: pl.DataFrame, submissions: pl.DataFrame, events: pl.DataFrame, days: list[dt.date]
 ) -> pl.DataFrame:
-    """:func:`readiness_timeline` from per-desa, per-day counts (issue 9 follow-up).
+    """:func:`readiness_timeline` from per-desa, per-day counts.
 
     events: desa_code, kind ("registered" / "ready"), day (WIB date), n (counted persons
     listed / ready that day), as ``Store.readiness_counts`` returns them. Each desa's running
@@ -602,7 +602,7 @@ def readiness_timeline_counts(
     return frame
 
 
-# -- verification berjenjang (issue 8) -----------------------------------------------------------
+# -- verification berjenjang -------------------------------------------------------------------
 
 VERIFICATION_STATES = ("belum mengirim", "sebagian", "lengkap", "terverifikasi")
 
@@ -688,7 +688,7 @@ def kecamatan_verification(desa: pl.DataFrame, reviews: pl.DataFrame) -> pl.Data
     )
 
 
-# -- region roll-up (issue 9): an overview one level below a province or national scope --------
+# -- region roll-up: an overview one level below a province or national scope --------
 
 AREA_CODE_LENGTH = {"provinsi": 2, "kabupaten": 5}
 
@@ -741,4 +741,4 @@ def area_overview(kecamatan: pl.DataFrame, level: str) -> pl.DataFrame:
     )
 
 
-# -- end of region roll-up (issue 9) ------------------------------------------------------------
+# -- end of region roll-up --------------------------------------------------------------------

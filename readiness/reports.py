@@ -25,7 +25,7 @@ class Overview:
     summary: dict
     as_of: dt.datetime | None
     scope: Scope
-    # Issue 9: for a province or national scope, the same figures per kabupaten / provinsi
+    # For a province or national scope, the same figures per kabupaten / provinsi
     # (area_code, area_name + metrics.area_overview columns); None below that.
     areas: pl.DataFrame | None = None
 
@@ -39,11 +39,11 @@ def rules(settings: Settings) -> metrics.Rules:
     )
 
 
-@one_connection  # issue 9: one connection for all reads of the page
+@one_connection  # one connection for all reads of the page
 def overview(store: Store, scope: Scope) -> Overview:
     """Submission and registration figures for everything inside ``scope``."""
     submissions = store.submissions(scope, active_only=False)
-    # issue 9: per-desa counts kept by every write; counted live when they cannot answer
+    # per-desa counts kept by every write; counted live when they cannot answer
     tps, registered = store.cached_overview_counts(scope) or (
         store.tps_counts(scope),
         store.registered_counts(scope),
@@ -53,7 +53,7 @@ def overview(store: Store, scope: Scope) -> Overview:
     )
     kecamatan = metrics.kecamatan_overview(desa)
     as_of = submissions["uploaded_at"].max() if submissions.height else None
-    # Verification berjenjang (issue 8): the kecamatan's word next to "lengkap".
+    # Verification berjenjang: the kecamatan's word next to "lengkap".
     reviews = metrics.desa_verification(submissions)
     desa = desa.join(reviews, on="desa_code", how="left")
     verification = metrics.kecamatan_verification(desa, reviews)
@@ -76,10 +76,10 @@ def overview(store: Store, scope: Scope) -> Overview:
     )
     areas = None
     level = metrics.child_level(scope.level)
-    if level != "kecamatan":  # issue 9: berjenjang recap one level down
+    if level != "kecamatan":  # berjenjang recap one level down
         names = store.region_names(level, scope).rename({"code": "area_code", "name": "area_name"})
         areas = names.join(metrics.area_overview(kecamatan, level), on="area_code", how="left")
-        if level == "kabupaten":  # issue 9 roll-up: imported recaps where no live rosters
+        if level == "kabupaten":  # roll-up: imported recaps where no live rosters
             from readiness.recaps import merge_recaps
 
             areas = merge_recaps(areas, store.kabupaten_recaps(scope))
@@ -107,7 +107,7 @@ def summary_json(view: Overview) -> dict:
     return {**view.summary, "kecamatan": per_kecamatan}
 
 
-# -- villages that sent nothing (issue 9: the action list without the whole overview) ------------
+# -- villages that sent nothing: the action list without the whole overview ----------------------
 
 
 def villages_not_submitted(store: Store, scope: Scope) -> pl.DataFrame:
@@ -124,7 +124,7 @@ def villages_not_submitted(store: Store, scope: Scope) -> pl.DataFrame:
 # -- end of villages that sent nothing ------------------------------------------------------------
 
 
-# -- readiness view (issue 6): BPJS, training, TPS coverage, change since yesterday ----------------
+# -- readiness view: BPJS, training, TPS coverage, change since yesterday ----------------
 
 
 def readiness_rules(settings: Settings) -> metrics.ReadinessRules:
@@ -179,7 +179,7 @@ def _submissions_by(submissions: pl.DataFrame, as_of: dt.datetime | None) -> pl.
     return submissions.filter(pl.col("uploaded_at").dt.epoch("us") <= limit)
 
 
-# -- issue 9 follow-up: the same figures from per-desa counts in DuckDB ----------------------------
+# -- the same figures from per-desa counts in DuckDB -----------------------------------------------
 
 # Scopes whose Readiness lists each officer and TPS (the drill-down, action lists and exports).
 # A national scope gets the figures only: 1.6 million officer rows take seconds and gigabytes,
@@ -265,7 +265,7 @@ def _timeline_days(submissions: pl.DataFrame, states: pl.DataFrame | None, setti
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-@one_connection  # issue 9: one connection for all reads of the page
+@one_connection  # one connection for all reads of the page
 def readiness(store: Store, scope: Scope, today: dt.date) -> Readiness:
     """Readiness figures for ``scope`` now, and as of the end of yesterday for the deltas.
 
@@ -330,7 +330,7 @@ def readiness_people(store: Store, scope: Scope) -> People:
     )
 
 
-# -- end of issue 9 follow-up ------------------------------------------------------------------------
+# -- end of the figures from per-desa counts ---------------------------------------------------------
 
 
 READINESS_JSON_KEYS = ("bpjs_enrolled", "trained", "ready", "tps_total", "tps_covered")
@@ -375,4 +375,4 @@ def with_readiness(data: dict, view: Readiness) -> dict:
     return {**data, **extra["overall"], "kecamatan": kecamatan}
 
 
-# -- end of readiness view (issue 6) ---------------------------------------------------------------
+# -- end of readiness view -----------------------------------------------------------------------
