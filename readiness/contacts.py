@@ -15,9 +15,9 @@ import polars as pl
 from readiness.errors import ReadinessError
 from readiness.file_formats import RosterFileError, read_grid
 from readiness.messages_plan import expr, text
-from readiness.regions import name_key, name_keys
+from readiness.regions import name_keys
 from readiness.roster_normalise import phone_number
-from readiness.tps_list import TPS_ALIASES, locate_tps_table, match_villages
+from readiness.tps_list import TPS_ALIASES, locate_tps_table, map_by_aliases, match_villages
 
 # Header text (as name_key) -> our column name.
 CONTACT_ALIASES = {
@@ -72,12 +72,7 @@ class ContactsParse:
 
 def map_contact_columns(columns: list[str]) -> dict[str, str]:
     """Header text -> our name, for the headers we recognise (first one of each wins)."""
-    mapping: dict[str, str] = {}
-    for column in columns:
-        target = CONTACT_ALIASES.get(name_key(column))
-        if target and target not in mapping.values():
-            mapping[column] = target
-    return mapping
+    return map_by_aliases(columns, CONTACT_ALIASES)
 
 
 def parse_contacts(

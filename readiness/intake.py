@@ -214,12 +214,7 @@ def save_kecamatan(
                 desa_code=one.desa_code,
                 officers=v.officers,
                 findings=v.findings,
-                counts={
-                    "accepted": v.accepted,
-                    "warned": v.warned,
-                    "rejected": v.rejected,
-                    "skipped": v.skipped_count,
-                },
+                counts=v.counts,
                 detected=v.detected,
                 expected_previous_version=one.previous_version,
                 checked_version=one.checked_version,

@@ -24,6 +24,7 @@ from readiness.tps_list import (
     TPS_ALIASES,
     TPS_NUMBER,
     locate_tps_table,
+    map_by_aliases,
     match_villages,
     village_problem,
 )
@@ -86,12 +87,7 @@ class RawanParse:
 
 def map_rawan_columns(columns: list[str]) -> dict[str, str]:
     """Header text -> our name, for the headers we recognise (first one of each wins)."""
-    mapping: dict[str, str] = {}
-    for column in columns:
-        target = RAWAN_ALIASES.get(name_key(column))
-        if target and target not in mapping.values():
-            mapping[column] = target
-    return mapping
+    return map_by_aliases(columns, RAWAN_ALIASES)
 
 
 def level_lookup(levels: Sequence[RawanLevel]) -> dict[str, str]:

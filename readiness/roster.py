@@ -436,12 +436,7 @@ def store_checked_roster(store: Store, actor: Actor, checked: CheckedRoster) -> 
         v.findings,
         file_name=checked.file_name,
         sha256=checked.sha256,
-        counts={
-            "accepted": v.accepted,
-            "warned": v.warned,
-            "rejected": v.rejected,
-            "skipped": v.skipped_count,
-        },
+        counts=v.counts,
         detected=v.detected,
         # Another upload of this desa stored after the check is refused, not overwritten.
         expected_previous_version=checked.previous_version,

@@ -67,14 +67,20 @@ class TpsParse:
         return self.problems.height == 0
 
 
-def map_tps_columns(columns: list[str]) -> dict[str, str]:
-    """Header text -> our name, for the headers we recognise."""
+def map_by_aliases(columns: list[str], aliases: dict[str, str]) -> dict[str, str]:
+    """Header text -> our name, through ``aliases`` (name keys), for the headers we recognise
+    (the first header of each name wins)."""
     mapping: dict[str, str] = {}
     for column in columns:
-        target = TPS_ALIASES.get(name_key(column))
+        target = aliases.get(name_key(column))
         if target and target not in mapping.values():
             mapping[column] = target
     return mapping
+
+
+def map_tps_columns(columns: list[str]) -> dict[str, str]:
+    """Header text -> our name, for the headers of a KPU TPS list."""
+    return map_by_aliases(columns, TPS_ALIASES)
 
 
 def parse_tps(

@@ -62,6 +62,16 @@ class RosterVerdict:
     skipped_count: int
     mapping: dict[str, str] = field(default_factory=dict)  # canonical -> header column used
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """The row counts a stored version keeps with it."""
+        return {
+            "accepted": self.accepted,
+            "warned": self.warned,
+            "rejected": self.rejected,
+            "skipped": self.skipped_count,
+        }
+
     def to_json(self, file: str, desa: str) -> dict:
         """Build the ``import --json`` object for a file that was read (status "ok")."""
         return {
