@@ -109,6 +109,9 @@ with ui.guard():
         st.dataframe(missing, hide_index=True, key="not_submitted_table")
     else:
         st.success(text("all_desa_submitted"))
+    if (nihil := tables.nihil_table(view.desa)).height:  # sent "0 linmas": TPS still unguarded
+        st.subheader("Desa/kelurahan yang melapor nihil")
+        st.dataframe(nihil, hide_index=True, key="nihil_table")
 
     with st.expander("Ketepatan waktu per desa/kelurahan"):
         st.dataframe(tables.desa_submission_table(view.desa), hide_index=True, key="desa_table")

@@ -12,6 +12,7 @@ import polars as pl
 
 from readiness import formatting as fmt
 from readiness import tables
+from readiness.messages_intake import text
 
 # What fixes each kind of gap: a page of the product (st.page_link target) and its label.
 UPLOAD = ("pages/upload.py", "Unggah daftar linmas yang diperbaiki")
@@ -72,7 +73,12 @@ def desa_home(
         "pas": "pas",
     }[kind]
     todo: list[Todo] = []
-    if not row["submitted"]:
+    if row.get("intake_label") == text("state_attempted_failed"):
+        sent = row.get("attempt_file") or "berkas"
+        when = fmt.timestamp(row["attempt_at"]) if row.get("attempt_at") else ""
+        todo.append(Todo(text("home_attempt_refused", file=sent, when=when,
+                              reasons=(row.get("intake_note") or "—").rstrip(".")), *UPLOAD))  # fmt: skip
+    elif not row["submitted"]:
         todo.append(Todo("Daftar linmas belum dikirim.", *UPLOAD))
     if card["note"]:
         todo.append(Todo(f"Kecamatan mengembalikan daftar: {card['note']}", *UPLOAD))
@@ -116,12 +122,14 @@ def kecamatan_villages(
     """One row per village of the kecamatan, worst first, as *Kecamatan saya* shows it.
 
     Input: ``reports.overview(...).desa`` and ``reports.readiness(...).desa`` of the kecamatan.
-    Output columns: Desa, Status, Verifikasi, Terlambat, Kebutuhan, Terdaftar, Selisih, BPJS,
+    Output columns: Desa, Status, Verifikasi (nihil / a refused file when so), Keterangan,
+    Terlambat, Kebutuhan, Terdaftar, Selisih, BPJS,
     Pelatihan, Kontak, WhatsApp (a wa.me link or empty).
     """
     review = overview_desa.select("desa_code", "review_status")
     rank = {"kritis": 0, "perlu perhatian": 1, "siap": 2}
-    joined = readiness_desa.join(review, on="desa_code", how="left").with_columns(
+    joined = tables.with_intake(readiness_desa).join(review, on="desa_code", how="left")
+    joined = joined.with_columns(
         pl.col("status").replace_strict(rank, default=3, return_dtype=pl.Int8).alias("_rank"),
         (
             pl.col("officers_registered").fill_null(0) - pl.col("officers_required").fill_null(0)
@@ -142,10 +150,13 @@ def kecamatan_villages(
         pl.col("status")
         .replace_strict(tables.READINESS_STATUS_LABELS, default="—")
         .alias("Status"),
-        pl.when(pl.col("submitted").fill_null(False))
+        pl.when(pl.col("intake_label").is_not_null())
+        .then(tables.submission_word())  # nihil, or a refused file until a good one arrives
+        .when(pl.col("submitted").fill_null(False))
         .then(pl.col("review_status").replace_strict(VERIFICATION, default="—"))
         .otherwise(pl.lit("Belum mengirim"))
         .alias("Verifikasi"),
+        tables.intake_note().alias("Keterangan"),
         pl.when(late).then(pl.lit("ya")).otherwise(pl.lit("tidak")).alias("Terlambat"),
         pl.col("officers_required").fill_null(0).alias("Kebutuhan"),
         pl.col("officers_registered").fill_null(0).alias("Terdaftar"),

@@ -42,6 +42,10 @@ INTAKE_MESSAGES: dict[str, str] = {
     "summary_desa_attempted": "Desa mencoba, semua ditolak: {count}",
     "state_nihil": "nihil",
     "state_attempted_failed": "mencoba mengirim, semua ditolak",
+    "home_attempt_refused": (
+        "Berkas {file} yang dikirim {when} ditolak seluruhnya, jadi tidak tersimpan. "
+        "Alasan utama: {reasons}. Perbaiki baris-baris itu lalu unggah ulang."
+    ),
     "roster_version_unknown": (
         "Desa {desa_code} tidak punya versi {version}. Lihat daftar versi dengan "
         "`roster versions --desa {desa_code}`."

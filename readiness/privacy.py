@@ -74,6 +74,18 @@ def mask_phone_expr(column: str | pl.Expr = "no_hp") -> pl.Expr:
     return out.alias(column) if isinstance(column, str) else out
 
 
+def mask_digit_runs_expr(column: str | pl.Expr) -> pl.Expr:
+    """Free text with every run of six or more digits hidden: an importer's reason may quote
+    a NIK or phone number as typed, and a table of villages is read by more people than the
+    village's own operator.
+
+    >>> pl.select(mask_digit_runs_expr(pl.lit("NIK 1702010101900001 salah"))).item()
+    'NIK •••• salah'
+    """
+    column = pl.col(column) if isinstance(column, str) else column
+    return column.str.replace_all(r"\d{6,}", "••••")
+
+
 def shows_personal_data(role: str, purpose: str = "screen") -> bool:
     """Whether ``role`` sees unmasked NIK and phone for ``purpose`` ("screen" or "export")."""
     allowed = EXPORT_UNMASKED_ROLES if purpose == "export" else SCREEN_UNMASKED_ROLES

@@ -14,6 +14,7 @@ from readiness import metrics
 from readiness.config import Settings
 from readiness.db import Store, one_connection
 from readiness.scope import Scope
+from readiness.verification_checks import village_states
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def overview(store: Store, scope: Scope) -> Overview:
     as_of = submissions["uploaded_at"].max() if submissions.height else None
     # Verification berjenjang: the kecamatan's word next to "lengkap".
     reviews = metrics.desa_verification(submissions)
-    desa = desa.join(reviews, on="desa_code", how="left")
+    desa = desa.join(reviews, on="desa_code", how="left").join(
+        village_states(store, scope), on="desa_code", how="left"
+    )  # nihil / mencoba mengirim, semua ditolak
     verification = metrics.kecamatan_verification(desa, reviews)
     kecamatan = kecamatan.join(
         verification.select(
@@ -299,7 +302,9 @@ def readiness(store: Store, scope: Scope, today: dt.date) -> Readiness:
         villages,
         _submissions_by(all_submissions, end_of_yesterday),
     )[2]
-    desa = desa.join(store.operator_contacts(scope), on="desa_code", how="left")
+    desa = desa.join(store.operator_contacts(scope), on="desa_code", how="left").join(
+        village_states(store, scope), on="desa_code", how="left"
+    )
     return Readiness(
         desa=desa,
         kecamatan=kecamatan,

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness.privacy import mask_nik_expr, mask_phone_expr
+from readiness.privacy import mask_digit_runs_expr, mask_nik_expr, mask_phone_expr
 from readiness.rawan import with_level_label
 
 STATE_LABELS = {"lengkap": "Lengkap", "sebagian": "Sebagian", "belum mengirim": "Belum mengirim"}
@@ -35,10 +35,49 @@ def kecamatan_table(kecamatan: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def not_submitted_table(desa: pl.DataFrame) -> pl.DataFrame:
-    """The villages still silent, to call today."""
+# -- nihil reports and refused files, as every village table shows them ------------------------
+
+
+def with_intake(desa: pl.DataFrame) -> pl.DataFrame:
+    """``desa`` with intake_label and intake_note present (null where the village is in neither
+    state), so tables built from frames without :func:`verification_checks.village_states`
+    still render."""
+    missing = [c for c in ("intake_label", "intake_note") if c not in desa.columns]
+    return desa.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
+
+
+def _capitalised(column: str) -> pl.Expr:
+    return pl.col(column).str.slice(0, 1).str.to_uppercase() + pl.col(column).str.slice(1)
+
+
+def submission_word() -> pl.Expr:
+    """Sudah / Belum / Nihil / Mencoba mengirim, semua ditolak: whether a village sent its list.
+
+    A refused file stays visible until a good version arrives, even over an older good one.
+    """
     return (
-        desa.filter(~pl.col("submitted"))
+        pl.when(pl.col("intake_label").is_not_null())
+        .then(_capitalised("intake_label"))
+        .when(pl.col("submitted").fill_null(False))
+        .then(pl.lit("Sudah"))
+        .otherwise(pl.lit("Belum"))
+    )
+
+
+def intake_note() -> pl.Expr:
+    """The nihil reason or the reasons a file was refused, long digit runs hidden; "—" else."""
+    return (
+        pl.when(pl.col("intake_label").is_not_null() & pl.col("intake_note").is_not_null())
+        .then(mask_digit_runs_expr("intake_note"))
+        .otherwise(pl.lit("—"))
+    )
+
+
+def not_submitted_table(desa: pl.DataFrame) -> pl.DataFrame:
+    """The villages still silent, to call today; a village that tried and was refused says so."""
+    return (
+        with_intake(desa)
+        .filter(~pl.col("submitted"))
         .select(
             pl.col("kecamatan_name").alias("Kecamatan"),
             pl.col("desa_name").alias("Desa/Kelurahan"),
@@ -46,6 +85,27 @@ def not_submitted_table(desa: pl.DataFrame) -> pl.DataFrame:
             pl.col("desa_code").alias("Kode desa"),
             pl.col("tps_count").alias("TPS"),
             pl.col("officers_required").alias("Kebutuhan linmas"),
+            pl.when(pl.col("intake_label").is_not_null())
+            .then(_capitalised("intake_label"))
+            .otherwise(pl.lit("Belum pernah mengirim"))
+            .alias("Keadaan"),
+            intake_note().alias("Alasan ditolak"),
+        )
+        .sort("Kecamatan", "Desa/Kelurahan")
+    )
+
+
+def nihil_table(desa: pl.DataFrame) -> pl.DataFrame:
+    """Villages that reported nihil (0 linmas): counted as sent, their TPS still unguarded."""
+    return (
+        with_intake(desa)
+        .filter(pl.col("intake_label") == "nihil")
+        .select(
+            pl.col("kecamatan_name").alias("Kecamatan"),
+            pl.col("desa_name").alias("Desa/Kelurahan"),
+            pl.col("tps_count").alias("TPS belum terjaga"),
+            pl.col("officers_required").alias("Kebutuhan linmas"),
+            intake_note().alias("Alasan nihil"),
         )
         .sort("Kecamatan", "Desa/Kelurahan")
     )
@@ -136,12 +196,12 @@ def readiness_kecamatan_table(kecamatan: pl.DataFrame) -> pl.DataFrame:
 
 def readiness_desa_table(desa: pl.DataFrame) -> pl.DataFrame:
     """One row per desa of a kecamatan, furthest behind first."""
-    return desa.sort(pl.col("ready_rate").fill_null(-1.0), "desa_name").select(
+    return with_intake(desa).sort(pl.col("ready_rate").fill_null(-1.0), "desa_name").select(
         pl.col("desa_name").alias("Desa/Kelurahan"),
         pl.col("desa_code").alias("Kode desa"),
         pl.col("status").replace_strict(READINESS_STATUS_LABELS, default="").alias("Status"),
-        pl.when(pl.col("submitted")).then(pl.lit("Sudah")).otherwise(pl.lit("Belum"))
-        .alias("Mengirim"),
+        submission_word().alias("Mengirim"),
+        intake_note().alias("Keterangan"),
         pl.col("tps_count").alias("TPS"),
         pl.col("officers_required").alias("Kebutuhan"),
         pl.col("registered").alias("Terdaftar"),
@@ -238,12 +298,19 @@ def action_lists(
 
 def action_not_submitted(desa: pl.DataFrame, *, deadline: str, sender: str) -> pl.DataFrame:
     """Villages that sent no roster yet, with contact and a WhatsApp reminder."""
-    rows = _ensure_contacts(desa).filter(~pl.col("submitted")).sort("kecamatan_name", "desa_name")
+    rows = (
+        with_intake(_ensure_contacts(desa))
+        .filter(~pl.col("submitted"))
+        .sort("kecamatan_name", "desa_name")
+    )
     reminder = pl.format(
-        "Yth. operator {} {}: daftar linmas belum kami terima (kebutuhan {} linmas untuk {} TPS). "
+        "Yth. operator {} {}: daftar linmas {} (kebutuhan {} linmas untuk {} TPS). "
         "Mohon diunggah di dasbor Kesiapan Linmas paling lambat {}. Terima kasih. {}",
         pl.col("desa_kind").fill_null("desa"),
         "desa_name",
+        pl.when(pl.col("intake_label").is_not_null())
+        .then(pl.lit("yang dikirim ditolak seluruhnya; mohon perbaiki sesuai alasan di dasbor"))
+        .otherwise(pl.lit("belum kami terima")),
         pl.col("officers_required").fill_null(0),
         pl.col("tps_count").fill_null(0),
         pl.lit(deadline),
@@ -254,6 +321,8 @@ def action_not_submitted(desa: pl.DataFrame, *, deadline: str, sender: str) -> p
         pl.col("desa_name").alias("Desa/Kelurahan"),
         pl.col("tps_count").alias("TPS"),
         pl.col("officers_required").alias("Kebutuhan linmas"),
+        submission_word().alias("Keadaan"),
+        intake_note().alias("Alasan ditolak"),
         "Kontak operator",
         "WhatsApp",
     )

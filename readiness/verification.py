@@ -15,6 +15,7 @@ from readiness.db import Actor, Store
 from readiness.errors import AccessDenied, ReadinessError
 from readiness.permissions import check_permission
 from readiness.scope import Scope
+from readiness.verification_checks import village_states
 
 STATUS_LABELS = {
     "menunggu_verifikasi": "Menunggu verifikasi",
@@ -53,8 +54,6 @@ def queue(store: Store, scope: Scope) -> pl.DataFrame:
         "reviewed_at",
         "review_note",
     )
-    from readiness.verification_checks import village_states
-
     names = store.display_names(active["uploader"].to_list() + active["reviewed_by"].to_list())
     return (
         villages.drop("desa_kind")

@@ -205,10 +205,17 @@ def review_view(store: Store, actor: Actor, desa_code: str, submission_id: int) 
 
 
 def village_states(store: Store, scope: Scope) -> pl.DataFrame:
-    """desa_code, intake_label ("nihil" / "mencoba mengirim, semua ditolak"), intake_note."""
+    """desa_code, intake_label ("nihil" / "mencoba mengirim, semua ditolak"), intake_note
+    (the nihil reason, or the top reasons the file was refused), attempt_at, attempt_file.
+
+    Only villages in either state have a row; every page and table that lists villages joins
+    this, so the two states read the same everywhere.
+    """
     states = store.intake_states(scope)
     return states.select(
         "desa_code",
+        pl.when(pl.col("attempted_failed")).then(pl.col("attempt_at")).alias("attempt_at"),
+        pl.when(pl.col("attempted_failed")).then(pl.col("attempt_file")).alias("attempt_file"),
         pl.when(pl.col("attempted_failed"))
         .then(pl.lit(text("state_attempted_failed")))
         .otherwise(pl.lit(text("state_nihil")))

@@ -32,8 +32,8 @@ def test_kecamatan_operator_lands_on_the_per_village_table(demo_store, monkeypat
     assert [t.value for t in at.title] == ["Kecamatan saya"]
     table = at.dataframe[0].value
     assert list(table.columns) == [
-        "Desa", "Status", "Verifikasi", "Terlambat", "Kebutuhan", "Terdaftar", "Selisih",
-        "BPJS", "Pelatihan", "Kontak", "WhatsApp",
+        "Desa", "Status", "Verifikasi", "Keterangan", "Terlambat", "Kebutuhan", "Terdaftar",
+        "Selisih", "BPJS", "Pelatihan", "Kontak", "WhatsApp",
     ]  # fmt: skip
     order = {"Kritis": 0, "Perlu perhatian": 1, "Siap": 2}
     ranks = [order.get(s, 3) for s in table["Status"]]

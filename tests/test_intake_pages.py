@@ -116,3 +116,65 @@ def test_a_village_operator_sees_no_kecamatan_upload(env_db, store, app_as):
     assert not at.exception
     assert not [s for s in at.selectbox if s.key == "kec_code"]
     assert at.selectbox(key="versions_desa").value == DERATI
+
+
+def _village_states(store) -> None:
+    """Taba Anyar reports nihil; Derati's only file is refused whole (a NIK with a bad
+    region code on every row, quoted in the reasons)."""
+    intake.report_nihil(store, ADMIN, TABA_ANYAR, "belum ada warga yang bersedia")
+    bad = [person(i, NIK="9999990101900001") for i in (1, 2)]
+    refused = intake.save_village(
+        store, ADMIN, check_roster_file(store, DERATI, csv_bytes(bad), "derati_salah.csv")
+    )
+    assert refused.outcome == "attempt"
+
+
+def _row(frame, column: str, value: str) -> dict:
+    return next(r for r in frame.to_dict("records") if r[column] == value)
+
+
+def _table(at, *columns: str):
+    """The one dataframe on the page holding every one of ``columns``."""
+    return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
+
+
+def test_head_sees_nihil_and_refused_villages_with_their_reasons(env_db, store, app_as):
+    _village_states(store)
+    at = app_as("pimpinan", "").run()
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    silent = _table(at, "Keadaan", "Alasan ditolak", "Jenis")
+    derati = _row(silent, "Desa/Kelurahan", "Derati")
+    assert derati["Keadaan"] == "Mencoba mengirim, semua ditolak"
+    assert "kode wilayah" in derati["Alasan ditolak"]
+    assert "9999990101900001" not in derati["Alasan ditolak"]  # long digit runs hidden
+    assert "Taba Anyar" not in silent["Desa/Kelurahan"].tolist()  # nihil counts as sent
+    assert _row(silent, "Desa/Kelurahan", "Air Bang")["Keadaan"] == "Belum pernah mengirim"
+    nihil = _table(at, "Alasan nihil")
+    assert nihil["Desa/Kelurahan"].tolist() == ["Taba Anyar"]
+    assert nihil["Alasan nihil"].tolist() == ["belum ada warga yang bersedia"]
+
+    at.switch_page("pages/readiness.py").run()
+    assert not at.exception
+    at.selectbox(key="drill_kecamatan").set_value("17.02.06").run()
+    desa = _table(at, "Mengirim", "Keterangan")
+    assert _row(desa, "Desa/Kelurahan", "Taba Anyar")["Mengirim"] == "Nihil"
+    assert _row(desa, "Desa/Kelurahan", "Derati")["Mengirim"] == ("Mencoba mengirim, semua ditolak")
+    calls = _table(at, "Keadaan", "WhatsApp")
+    assert _row(calls, "Desa/Kelurahan", "Derati")["Keadaan"] == "Mencoba mengirim, semua ditolak"
+
+
+def test_kecamatan_and_village_homes_name_nihil_and_refused_files(env_db, store, app_as):
+    _village_states(store)
+    at = app_as("operator_kecamatan", "17.02.06").run()
+    assert not at.exception
+    villages = _table(at, "Verifikasi", "Keterangan")
+    assert _row(villages, "Desa", "Taba Anyar")["Verifikasi"] == "Nihil"
+    assert _row(villages, "Desa", "Taba Anyar")["Keterangan"] == "belum ada warga yang bersedia"
+    assert _row(villages, "Desa", "Derati")["Verifikasi"] == "Mencoba mengirim, semua ditolak"
+
+    home = app_as("operator_desa", DERATI).run()
+    assert not home.exception
+    said = " ".join(m.value for m in home.markdown).replace("\\", "")  # markdown escapes
+    assert "derati_salah.csv" in said
+    assert "ditolak seluruhnya" in said
