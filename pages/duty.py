@@ -88,9 +88,4 @@ with ui.guard():
             )
 
     st.subheader("Dokumen tugas")
-    scope = Scope(desa_code)
-    for kind, label in (("sk", "Lampiran SK (PDF)"), ("kartu", "Kartu tugas (PDF)"),
-                        ("honor", "Daftar honor (Excel)")):  # fmt: skip
-        name, mime = duty.document_file(kind, scope)
-        st.download_button(label, ui_duty.duty_download(kind, scope), file_name=name, mime=mime,
-                           disabled=not people, key=f"duty_download_{kind}")  # fmt: skip
+    ui_duty.duty_download_buttons(Scope(desa_code), disabled=not people)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import exports, privacy, ui
+from readiness import exports, privacy, ui, ui_duty
 from readiness import formatting as fmt
 from readiness.kabupaten_regions import loaded_kabupaten
 from readiness.messages import text
@@ -72,6 +72,15 @@ with ui.guard():
             type=style,
             key=f"export_{kind}",
         )
+
+    st.subheader("Dokumen tugas")  # SK lampiran, kartu tugas, daftar honor
+    if scope.level in ("kecamatan", "desa"):
+        st.caption(text("export_duty_caption", region=recap.region_name))
+        ui_duty.duty_download_buttons(
+            scope, unmasked=unmasked, disabled=not h["officers_registered"], key="export_duty"
+        )
+    else:
+        st.caption(text("export_duty_pick_kecamatan"))
 
     st.subheader("Pratinjau")
     tabs = st.tabs([f"{name} ({fmt.number(frame.height)})" for name, frame in recap.sheets.items()])

@@ -132,6 +132,14 @@ MESSAGES: dict[str, str] = {
         "melalui dasbor Kesiapan Linmas. Terima kasih."
     ),
     "voting_day_before": ("Absen linmas dibuka pukul {hour} WIB. Belum ada laporan kehadiran."),
+    "export_duty_caption": (
+        "{region}: lampiran SK penetapan, kartu tugas (4 per halaman A4) dan daftar honor dari "
+        "daftar linmas yang berlaku; satu berkas untuk semua desa/kelurahan di wilayah ini."
+    ),
+    "export_duty_pick_kecamatan": (
+        "Lampiran SK, kartu tugas dan daftar honor dibuat per kecamatan atau per desa: pilih "
+        "satu kecamatan pada Wilayah di atas."
+    ),
 }
 
 # Words shown on documents for a value the data does not hold (never "None" or an empty box).

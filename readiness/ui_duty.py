@@ -61,7 +61,32 @@ def voting_day_view(scope: Scope) -> None:
     st.dataframe(view.desa, hide_index=True, key="voting_day_desa")
 
 
-def duty_download(kind: str, scope: Scope) -> Callable[[], bytes]:
+DUTY_DOCUMENTS = (
+    ("sk", "Lampiran SK (PDF)"),
+    ("kartu", "Kartu tugas (PDF)"),
+    ("honor", "Daftar honor (Excel)"),
+)
+
+
+def duty_download_buttons(
+    scope: Scope, *, unmasked: bool = False, disabled: bool = False, key: str = "duty_download"
+) -> None:
+    """The SK lampiran, kartu tugas and daftar honor of a desa or kecamatan, one button each."""
+    from readiness import duty
+
+    for column, (kind, label) in zip(st.columns(3), DUTY_DOCUMENTS, strict=True):
+        name, mime = duty.document_file(kind, scope)
+        column.download_button(
+            label,
+            duty_download(kind, scope, unmasked=unmasked),
+            file_name=name,
+            mime=mime,
+            disabled=disabled,
+            key=f"{key}_{kind}",
+        )
+
+
+def duty_download(kind: str, scope: Scope, *, unmasked: bool = False) -> Callable[[], bytes]:
     """A download button's deferred duty document (SK, kartu, honor): built and audited on click."""
     from readiness import duty
 
@@ -69,7 +94,9 @@ def duty_download(kind: str, scope: Scope) -> Callable[[], bytes]:
 
     def produce() -> bytes:
         try:
-            return duty.duty_document(current, actor, kind, scope, today=today()).data
+            return duty.duty_document(
+                current, actor, kind, scope, unmasked=unmasked, today=today()
+            ).data
         except Exception:
             log.exception("duty document %s of %s failed", kind, scope.code)
             raise

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 import roster_builder
 from browser import launch_chromium, running_dashboard
+from conftest import copy_database
 from playwright.sync_api import expect, sync_playwright
 
 from readiness.db import Store
@@ -36,7 +36,7 @@ def pick_option(page, label: str, option: str) -> None:
 
 def test_return_reupload_verify_in_chromium(demo_template, tmp_path):
     db = tmp_path / "demo.duckdb"
-    shutil.copy(demo_template.path, db)
+    copy_database(demo_template.path, db)
     store = Store.open(db, demo_template.settings)
     before = store.submissions(Scope(DESA)).row(0, named=True)
     assert before["status"] == "dikembalikan"
@@ -94,7 +94,7 @@ def test_return_reupload_verify_in_chromium(demo_template, tmp_path):
 
 def test_kecamatan_uploads_three_villages_and_verifies_one_in_chromium(demo_template, tmp_path):
     db = tmp_path / "demo.duckdb"
-    shutil.copy(demo_template.path, db)
+    copy_database(demo_template.path, db)
     store = Store.open(db, demo_template.settings)
     villages = ("Dwi Tunggal", "Air Putih Lama", "Adirejo")
     rows = [

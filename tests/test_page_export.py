@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import copy_database
 from streamlit.testing.v1 import AppTest
 
 from readiness import formatting as fmt
@@ -23,7 +23,7 @@ DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 @pytest.fixture
 def demo_db(demo_template, tmp_path, monkeypatch):
     path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_template.path, path)
+    copy_database(demo_template.path, path)
     monkeypatch.setenv("READINESS_DB", str(path))
     return path
 
@@ -100,3 +100,22 @@ def test_admin_preview_unmasks_only_when_asked(demo_db):
     assert not at.exception
     niks = belum_bpjs(at)["NIK"]
     assert not niks.str.contains("•").any()
+
+
+def test_duty_documents_are_offered_per_kecamatan_not_for_the_whole_kabupaten(demo_db):
+    head = open_export_page(Actor("kasatpol", "pimpinan", Scope("17.02")))
+    assert [b.key for b in head.get("download_button")] == [
+        "export_pdf",
+        "export_xlsx",
+        "export_csv",
+    ]
+    assert any("pilih satu kecamatan" in c.value for c in head.caption)
+    head.selectbox(key="export_region").set_value("17.02.09").run()
+    assert not head.exception
+    duty = [b for b in head.get("download_button") if b.key.startswith("export_duty_")]
+    assert [b.key for b in duty] == ["export_duty_sk", "export_duty_kartu", "export_duty_honor"]
+    assert not any(b.proto.disabled for b in duty)  # Curup has a roster in force
+
+    operator = open_export_page(Actor("op.curup", "operator_kecamatan", Scope("17.02.09")))
+    keys = [b.key for b in operator.get("download_button")]
+    assert keys[3:] == ["export_duty_sk", "export_duty_kartu", "export_duty_honor"]
