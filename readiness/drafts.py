@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from readiness import intake, roster
+from readiness import auth, intake, roster
 from readiness.db import Actor, Store, now_wib
 from readiness.ingest import RawTable
 from readiness.permissions import check_permission, check_scope
@@ -199,14 +199,31 @@ def restore(
     )
 
 
-def latest_desa(store: Store, actor: Actor, *, now: dt.datetime | None = None) -> str | None:
-    """The desa of the actor's newest draft within its region (where the upload page opens)."""
-    check_permission(actor, "upload")
+@dataclass(frozen=True)
+class DraftNote:
+    """Which draft is waiting: its desa, file name and when it was last changed."""
+
+    desa_code: str
+    file_name: str
+    updated_at: dt.datetime
+
+
+def latest(store: Store, actor: Actor, *, now: dt.datetime | None = None) -> DraftNote | None:
+    """The actor's newest draft within its region (the upload page opens on its desa), or
+    None; an account without the right to upload has none."""
+    if not auth.can(actor, "upload"):
+        return None
     at = now or now_wib()
     record = store.draft_record(actor.username, None, expired=_expired(store, at))
     if record is None or not actor.scope.covers(record["desa_code"]):
         return None
-    return record["desa_code"]
+    return DraftNote(record["desa_code"], record["file_name"], record["updated_at"])
+
+
+def latest_desa(store: Store, actor: Actor, *, now: dt.datetime | None = None) -> str | None:
+    """The desa of :func:`latest`, or None."""
+    note = latest(store, actor, now=now)
+    return note.desa_code if note else None
 
 
 def discard(store: Store, actor: Actor, desa_code: str) -> bool:

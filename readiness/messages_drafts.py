@@ -7,6 +7,10 @@ DRAFT_MESSAGES: dict[str, str] = {
         "Draf dari {when} dipulihkan: berkas {file_name} dengan semua perbaikan Anda. "
         "Lanjutkan di bawah, atau buang draf untuk mulai dari awal."
     ),
+    "draft_waiting": (
+        "Ada draf unggahan yang belum disimpan: berkas {file_name} untuk {desa}, terakhir "
+        "diubah {when}. Draf belum dihitung di mana pun sampai disimpan."
+    ),
     "draft_discarded": (
         "Draf dibuang; tidak ada yang disimpan. Unggah berkas lagi untuk mulai dari awal."
     ),

@@ -50,6 +50,17 @@ def draft_desa(store: Store, actor: Actor) -> str | None:
     return st.session_state["draft_desa"]
 
 
+def draft_notice(store: Store, actor: Actor) -> None:
+    """On a home page: a draft not yet saved, with the link that continues it."""
+    note = drafts.latest(store, actor)
+    if note is None:
+        return
+    when = fmt.timestamp(note.updated_at)
+    desa = store.region_name(note.desa_code) or note.desa_code
+    st.info(literal(text("draft_waiting", file_name=note.file_name, desa=desa, when=when)))
+    st.page_link("pages/upload.py", label="Lanjutkan draf", icon=":material/edit_note:")
+
+
 def open_work(store: Store, actor: Actor, desa: str, upload) -> Opened | None:
     """The uploaded file (kept as a new draft), else the actor's draft of ``desa``, else None.
 

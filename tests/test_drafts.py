@@ -255,3 +255,16 @@ def test_buang_draf_discards_it(env_db, store, app_as):
     assert any("Draf dibuang" in i.value for i in again.info)
     assert not again.metric  # back to step 2: nothing to check
     assert store.count("submissions") == 0
+
+
+def test_desa_saya_points_to_a_draft_not_yet_saved(env_db, store, app_as):
+    at = app_as("operator_desa", DESA).run()
+    assert not any("draf" in i.value for i in at.info)
+    work = roster.read_upload(store, two_bad_rows(), "derati.csv")
+    drafts.start(store, actor_for("operator_desa", DESA), DESA, "derati.csv", work)
+    at = app_as("operator_desa", DESA).run()
+    assert not at.exception
+    notice = next(i.value for i in at.info if "draf unggahan" in i.value)
+    assert "derati" in notice
+    assert "Derati" in notice
+    assert "None" not in notice
