@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -23,6 +24,7 @@ from readiness.ingest import RawTable
 from readiness.permissions import check_permission, check_scope
 from readiness.roster import CheckedRoster, UploadWork
 
+log = logging.getLogger("readiness.drafts")
 _DTYPES = {"int": pl.Int64, "str": pl.String}
 
 
@@ -185,10 +187,16 @@ def restore(
     record = store.draft_record(actor.username, desa_code, expired=_expired(store, at))
     if record is None:
         return None
-    raw = table_from_json(record["table_json"])
-    for patch in record["fixes"]:
-        raw = roster.apply_edits(raw, _frame_from(json.loads(patch)))
-    mapping = json.loads(record["mapping_json"])
+    try:
+        raw = table_from_json(record["table_json"])
+        for patch in record["fixes"]:
+            raw = roster.apply_edits(raw, _frame_from(json.loads(patch)))
+        mapping = json.loads(record["mapping_json"])
+    except (KeyError, TypeError, ValueError, pl.exceptions.PolarsError):
+        # Kept by an older version of the product in another shape: the clerk uploads again.
+        log.warning("upload draft of %s for %s unreadable; dropped", actor.username, desa_code)
+        store.drop_draft(actor.username, desa_code)
+        return None
     return Draft(
         desa_code=record["desa_code"],
         file_name=record["file_name"],

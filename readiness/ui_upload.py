@@ -57,7 +57,7 @@ def draft_notice(store: Store, actor: Actor) -> None:
         return
     when = fmt.timestamp(note.updated_at)
     desa = store.region_name(note.desa_code) or note.desa_code
-    st.info(literal(text("draft_waiting", file_name=note.file_name, desa=desa, when=when)))
+    st.info(text("draft_waiting", file_name=literal(note.file_name), desa=literal(desa), when=when))
     st.page_link("pages/upload.py", label="Lanjutkan draf", icon=":material/edit_note:")
 
 
@@ -103,7 +103,7 @@ def draft_banner(store: Store, actor: Actor, desa: str, opened: Opened) -> None:
         st.caption(text("draft_kept_hint", days=fmt.number(store.settings.draft_days)))
         return
     when = fmt.timestamp(opened.draft.updated_at)
-    st.info(literal(text("draft_restored", when=when, file_name=opened.file_name)))
+    st.info(text("draft_restored", when=when, file_name=literal(opened.file_name)))
     if st.button("Buang draf", key="draft_discard", icon=":material/delete:"):
         drafts.discard(store, actor, desa)
         st.session_state["draft_restored"][desa] = None

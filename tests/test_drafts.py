@@ -14,7 +14,7 @@ from conftest import actor_for, make_nik
 from polars.testing import assert_frame_equal
 from test_page_upload import open_upload_page, upload
 
-from readiness import drafts, fix_rows, reports, roster
+from readiness import drafts, exports, fix_rows, reports, roster
 from readiness.db import WIB
 from readiness.errors import AccessDenied
 from readiness.scope import Scope
@@ -134,6 +134,7 @@ def _everything_counted(store) -> dict:
         "readiness": readiness,
         "not_submitted": reports.villages_not_submitted(store, scope).to_dicts(),
         "officers": store.officers(scope).height,
+        "export_csv": exports.render(exports.build_recap(store, scope, now=AT), "csv"),
         "tables": [store.count(t) for t in ("submissions", "officers", "findings", "audit_log")],
     }
 
@@ -268,3 +269,12 @@ def test_desa_saya_points_to_a_draft_not_yet_saved(env_db, store, app_as):
     assert "derati" in notice
     assert "Derati" in notice
     assert "None" not in notice
+
+
+def test_an_unreadable_draft_is_dropped_not_shown(store):
+    store.keep_draft(
+        CLERK.username, DESA, file_name="lama.csv", sha256="0" * 64, table_json='{"rows": 1}',
+        mapping_json="{}", at=AT, expired=AT - dt.timedelta(days=7),
+    )  # fmt: skip
+    assert drafts.restore(store, CLERK, DESA, now=AT) is None
+    assert store.draft_count() == 0
