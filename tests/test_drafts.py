@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 from conftest import actor_for, make_nik
 from polars.testing import assert_frame_equal
@@ -278,3 +279,22 @@ def test_an_unreadable_draft_is_dropped_not_shown(store):
     )  # fmt: skip
     assert drafts.restore(store, CLERK, DESA, now=AT) is None
     assert store.draft_count() == 0
+
+
+def test_a_grid_edit_is_kept_like_a_form_fix(store):
+    work = roster.read_upload(store, two_bad_rows(), "derati.csv")
+    drafts.start(store, CLERK, DESA, "derati.csv", work)
+    checked = roster.check_raw(store, DESA, work.raw, "derati.csv", work.sha256, work.mapping)
+    grid = roster.rejected_rows(checked)  # what the desktop grid shows, Masalah column and all
+    edited = grid.with_columns(NIK=pl.Series([make_nik(2), make_nik(3)])).to_pandas()
+    drafts.fix(store, CLERK, DESA, work, edited)
+    verdict = verdict_of(store, drafts.restore(store, CLERK, DESA).work)
+    assert (verdict.accepted, verdict.rejected) == (3, 0)
+
+
+def test_an_expired_draft_of_anyone_goes_when_a_draft_is_written(store):
+    checked_draft(store, now=AT - dt.timedelta(days=8))
+    other = actor_for("operator_desa", "17.02.09.1012")
+    work = roster.read_upload(store, two_bad_rows(), "lain.csv")
+    drafts.start(store, other, "17.02.09.1012", "lain.csv", work, now=AT)
+    assert store.draft_count() == 1
