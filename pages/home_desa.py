@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from readiness import home, ui
+from readiness import home, ui, ui_upload
 from readiness.messages import text
 
 ui.page_header("Desa saya")
 actor = ui.require_role("operator_desa")
+ui_upload.draft_notice(ui.store(), actor)  # an upload checked but not saved yet
 
 with ui.guard():
     view = home.desa_home(

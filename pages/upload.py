@@ -1,11 +1,9 @@
 """Unggah Daftar Linmas: a village's roster, checked row by row before anything is stored."""
 
-import hashlib
-
 import streamlit as st
 
 from readiness import formatting as fmt
-from readiness import intake, roster, templates, ui
+from readiness import intake, roster, templates, ui, ui_upload
 from readiness.messages import text
 
 actor = ui.require_role("admin", "operator_kecamatan", "operator_desa")
@@ -20,12 +18,24 @@ st.subheader("1. Pilih desa/kelurahan")
 villages = store.villages(actor.scope)
 names = dict(zip(villages["desa_code"], villages["desa_name"], strict=True))
 kecamatan_names = dict(zip(villages["kecamatan_code"], villages["kecamatan_name"], strict=True))
+kept = ui_upload.draft_desa(store, actor)  # a draft kept: the page opens on its desa
 left, right = st.columns(2)
+kecamatans = list(kecamatan_names)
 kecamatan = left.selectbox(
-    "Kecamatan", list(kecamatan_names), format_func=kecamatan_names.get, key="upload_kecamatan"
+    "Kecamatan",
+    kecamatans,
+    index=next((i for i, k in enumerate(kecamatans) if kept and kept.startswith(f"{k}.")), 0),
+    format_func=kecamatan_names.get,
+    key="upload_kecamatan",
 )
 in_kecamatan = [c for c in names if c.startswith(f"{kecamatan}.")]
-desa = right.selectbox("Desa/Kelurahan", in_kecamatan, format_func=names.get, key="upload_desa")
+desa = right.selectbox(
+    "Desa/Kelurahan",
+    in_kecamatan,
+    index=in_kecamatan.index(kept) if kept in in_kecamatan else 0,
+    format_func=names.get,
+    key="upload_desa",
+)
 
 st.subheader("2. Unggah berkas")
 with st.expander("Belum punya format? Unduh templat daftar linmas"):
@@ -45,13 +55,16 @@ upload = st.file_uploader(
     # roster.read_upload names what the file is and how to fix it, in Bahasa Indonesia.
     key="roster_file",
 )
-if upload is None or desa is None:
+if ui_upload.pop_discarded():
+    st.info(text("draft_discarded"))
+if desa is None:
     st.stop()
-
-data = upload.getvalue()
-work_key = f"{desa}:{hashlib.sha256(data).hexdigest()}"
 with ui.guard():
-    work = ui.upload_work(work_key, lambda: roster.read_upload(store, data, upload.name))
+    opened = ui_upload.open_work(store, actor, desa, upload)
+    if opened is None:
+        st.stop()
+    work_key, work = opened.key, opened.work
+    ui_upload.draft_banner(store, actor, desa, opened)
     st.caption(text("roster_detected", detected=roster.describe_detected(work.raw.detected)))
     with st.expander("Pencocokan kolom (ubah bila ada kolom yang salah dibaca)"):
         choices = roster.mapping_choices()
@@ -65,9 +78,7 @@ with ui.guard():
             )
             for i, (column, target) in enumerate(work.mapping.items())
         }
-    checked = roster.check_raw(
-        store, desa, work.raw, upload.name, work.sha256, mapping, viewer=actor
-    )
+    checked = ui_upload.check(store, actor, desa, opened, mapping)
     if checked.verdict is None:
         st.error(checked.file_error.message)
         st.stop()
@@ -90,7 +101,7 @@ with ui.guard():
             st.dataframe(roster.skipped_table(checked), hide_index=True, key="skipped_table")
     rejected = roster.rejected_rows(checked)
     if rejected.height:
-        ui.fix_rejected_rows(work_key, work, checked, rejected, mapping)
+        ui_upload.fix_rejected_rows(store, actor, desa, opened, checked, rejected, mapping)
 
     st.subheader("4. Simpan")
     st.caption(roster.describe_previous(checked))
@@ -103,6 +114,5 @@ with ui.guard():
     elif st.button(
         f"Simpan {fmt.number(v.accepted)} baris diterima", type="primary", key="submit_roster"
     ):
-        saved = intake.save_village(store, actor, checked)
-        ui.mark_upload_stored(work_key, intake.describe_saved(saved, names[desa]))
+        ui_upload.save(store, actor, checked, work_key, names[desa])
         st.success(ui.upload_stored(work_key))

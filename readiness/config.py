@@ -102,6 +102,8 @@ class Settings:
     ready_target: float = 90.0
     critical_below: float = 50.0
     max_upload_megabytes: int = 5
+    # A checked upload and its fixes not saved or discarded are dropped after this many days.
+    draft_days: int = 7
     # A kecamatan operator sees full NIK of their own kecamatan while verifying (audited).
     verify_full_nik: bool = True
     signature_title: str = ""
@@ -346,6 +348,7 @@ def load_settings(path: Path | None = None) -> Settings:
         "ready_target": ("status", "ready_target", float),
         "critical_below": ("status", "critical_below", float),
         "max_upload_megabytes": ("upload", "max_megabytes", int),
+        "draft_days": ("upload", "draft_days", int),
         "verify_full_nik": ("verification", "full_nik", bool),
         "signature_title": ("signature", "title", str),
         "signature_name": ("signature", "name", str),

@@ -18,6 +18,7 @@ import string
 
 from readiness.messages_app import APP_MESSAGES
 from readiness.messages_domain import DOMAIN_MESSAGES
+from readiness.messages_drafts import DRAFT_MESSAGES
 from readiness.messages_duty import MESSAGES as DUTY_MESSAGES
 from readiness.messages_intake import INTAKE_MESSAGES
 from readiness.messages_phone import PHONE_MESSAGES
@@ -325,6 +326,7 @@ for _area in (
     RAWAN_MESSAGES,
     SECURITY_MESSAGES,
     PHONE_MESSAGES,
+    DRAFT_MESSAGES,
 ):
     _OVERLAP = MESSAGES.keys() & _area.keys()
     if _OVERLAP:

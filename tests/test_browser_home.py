@@ -1,12 +1,9 @@
 """The operators' home pages in chromium at phone size (390×844).
 
-Set ``READINESS_SCREENSHOTS=docs/screenshots`` to refresh the README's screenshots.
+The README's screenshots come from ``tests/screenshots.py`` (a live demo built for today).
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from browser import launch_chromium, running_dashboard
@@ -19,7 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def test_home_pages_at_phone_size(demo_store, tmp_path):
-    shots = Path(os.environ.get("READINESS_SCREENSHOTS", tmp_path))
+    shots = tmp_path  # pictures of a demo pinned to 2024: for looking at, not for the README
     with running_dashboard(demo_store.path) as url, sync_playwright() as p:
         browser = launch_chromium(p)
         page = browser.new_page(viewport=PHONE)

@@ -289,9 +289,9 @@ def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, cap
 
     from conftest import make_nik, make_officers, no_findings
 
-    from readiness import roster
+    from readiness import drafts, roster
     from readiness.cli import main
-    from readiness.db import SYSTEM
+    from readiness.db import SYSTEM, Actor
     from readiness.scope import Scope
 
     nik, phone = make_nik(7), "081377712345"
@@ -307,6 +307,10 @@ def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, cap
     others = list(range(100, 400))
     other_phones = [f"0812{s:08d}" for s in others]
     save([7, *others], [phone, *other_phones], "a")
+    draft = f"Nama;NIK;No. HP\r\nOrang Tujuh;{nik};{phone}\r\n".encode()  # checked, not saved
+    clerk = Actor("desa.draf", "operator_desa", Scope("17.02.06.1004"))
+    work = roster.read_upload(store, draft, "daftar.csv")
+    drafts.start(store, clerk, "17.02.06.1004", "daftar.csv", work)
     assert _file_bytes(store.path).count(nik.encode()) > 0  # the scan finds what is there
     assert main(["forget-nik", nik, "--yes", "--db", str(store.path)]) == 0
     right_after = _file_bytes(store.path)
@@ -319,6 +323,7 @@ def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, cap
     assert on_disk.count(phone.encode()) == 0
     assert on_disk.count(make_nik(100).encode()) > 0
     assert nik not in store.officers(Scope("17.02"))["nik"].to_list()
+    assert drafts.restore(store, clerk, "17.02.06.1004") is None
 
 
 # -- cross-village look-ups ----------------------------------------------------------------------------

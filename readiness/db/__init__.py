@@ -17,6 +17,7 @@ the methods that run it, as a mixin of ``Store``:
 - ``assignments``: TPS assignment changes and voting-day attendance (append-only)
 - ``rawan``: graded rawan TPS (level, source, reason) and their history
 - ``sessions``: login sessions kept across reloads (token hashes only)
+- ``drafts``: checked uploads and their fixes kept until saved or discarded (count nowhere)
 
 The package imports no domain module and holds no user text: it raises ``CodedError`` whose
 text lives in ``readiness.messages``, and it is given the domain values it needs through
@@ -47,6 +48,7 @@ from readiness.db.core import (
     scoped,
     use_domain,
 )
+from readiness.db.drafts import DraftStore
 from readiness.db.intake import IntakeStore, KecamatanPart
 from readiness.db.migrations import MIGRATIONS
 from readiness.db.officers import OfficerStore
@@ -104,6 +106,7 @@ class Store(
     PlanStore,
     RawanStore,
     SessionStore,
+    DraftStore,
     StoreCore,
 ):
     """One DuckDB file: a held connection, migrations, scoped reads, audited writes."""

@@ -87,6 +87,7 @@ class AuditStore:
                 ("findings", "DELETE FROM findings WHERE contains(message, $nik)"),
             ):
                 counts[table] = len(con.execute(sql + " RETURNING 1", {"nik": nik}).fetchall())
+            counts["upload_drafts"] = self._forget_nik_in_drafts(con, nik)
             for table in ("batches", "submissions"):  # file names may quote a NIK
                 con.execute(
                     f"UPDATE {table} SET file_name = replace(file_name, $nik, $masked) "

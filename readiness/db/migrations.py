@@ -217,5 +217,24 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    (
+        12,
+        "upload drafts: a checked file and its in-place fixes kept per account and village",
+        (
+            # The file as read (table_json: rows, what was detected, rows passed over), the
+            # column mapping and every fix in order (fixes: JSON patches of rows), so the same
+            # verdict comes back after a reload. Nothing here counts anywhere until saved.
+            """CREATE TABLE upload_drafts (
+                username VARCHAR NOT NULL, desa_code VARCHAR NOT NULL,
+                file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+                table_json VARCHAR NOT NULL, mapping_json VARCHAR NOT NULL,
+                fixes VARCHAR[] NOT NULL DEFAULT [], skipped_rows BIGINT[] NOT NULL DEFAULT [],
+                created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (username, desa_code))""",
+        ),
+    ),
+)
+
 # Concerns append their migrations in blocks; the runner applies them in version order.
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda migration: migration[0]))
