@@ -382,28 +382,6 @@ def duty_roster(
     )
 
 
-def with_assigned_tps(officers: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
-    """``officers`` with nomor_tps replaced by the assignment in force (null for cadangan).
-
-    Feeding this to ``metrics.officer_states`` / ``metrics.tps_coverage`` makes every existing
-    coverage figure use assignments instead of the roster's TPS column, with no other change.
-    """
-    duty = assignments.select(
-        "desa_code",
-        "nik",
-        pl.when(pl.col("cadangan"))
-        .then(None)
-        .otherwise(pl.col("tps_number"))
-        .alias("assigned_tps"),
-    )
-    dtype = officers.schema["nomor_tps"]
-    return (
-        officers.join(duty, on=["desa_code", "nik"], how="left")
-        .with_columns(pl.col("assigned_tps").cast(dtype).alias("nomor_tps"))
-        .drop("assigned_tps")
-    )
-
-
 def summary_counts(cover: pl.DataFrame, villages: pl.DataFrame) -> pl.DataFrame:
     """Per kecamatan: assigned (linmas guarding a TPS, capped at need), tps_total, tps_assigned_full.
 

@@ -38,12 +38,17 @@ def check_desa(store: Store, desa_code: str) -> str:
 
 
 def assignments(store: Store, scope: Scope) -> pl.DataFrame:
-    """The assignments in force inside ``scope``: the roster's TPS column with changes laid over."""
-    with store.reading():
-        officers = store.officers(scope)
-        changes = store.assignment_changes(scope)
-    initial = assignment.initial_assignments(officers)
-    return assignment.apply_changes(initial, changes.drop("actor"))
+    """The assignments in force inside ``scope`` (``Store.assignments_in_force``), ASSIGNMENT_SCHEMA."""
+    frame = store.assignments_in_force(scope)
+    source = pl.when(pl.col("reassigned")).then(pl.lit(assignment.SOURCE_EDITED))
+    return (
+        frame.select(
+            *assignment.ASSIGNMENT_SCHEMA.keys() - {"source"},
+            source.otherwise(pl.lit(assignment.SOURCE_ROSTER)).alias("source"),
+        )
+        .select(list(assignment.ASSIGNMENT_SCHEMA))
+        .cast(assignment.ASSIGNMENT_SCHEMA)
+    )
 
 
 @dataclass(frozen=True)
