@@ -142,15 +142,28 @@ def swap_changes(
 def tps_need(tps: pl.DataFrame, *, officers_per_tps: int, rawan_extra: int) -> pl.DataFrame:
     """desa_code, tps_number, rawan, need: linmas each TPS of the list needs.
 
-    tps: desa_code, tps_number, rawan (``Store.tps``; ``nomor_tps`` is accepted too).
+    tps: desa_code, tps_number, rawan, optional extra_officers (``Store.tps``; ``nomor_tps`` is
+    accepted too). A rawan TPS graded with its own extra_officers needs that many extra, as in
+    the readiness coverage (``Store.tps_coverage``).
     """
     if "tps_number" not in tps.columns and "nomor_tps" in tps.columns:
         tps = tps.rename({"nomor_tps": "tps_number"})
-    return tps.select(
-        pl.col("desa_code").cast(pl.String),
-        pl.col("tps_number").cast(pl.Int64),
-        pl.col("rawan").cast(pl.Boolean).fill_null(False),
-    ).with_columns((officers_per_tps + pl.col("rawan").cast(pl.Int64) * rawan_extra).alias("need"))
+    flagged = pl.col("rawan").cast(pl.Int64) * rawan_extra
+    extra = (
+        pl.col("extra_officers").cast(pl.Int64).fill_null(flagged)
+        if "extra_officers" in tps.columns
+        else flagged
+    )
+    return (
+        tps.select(
+            pl.col("desa_code").cast(pl.String),
+            pl.col("tps_number").cast(pl.Int64),
+            pl.col("rawan").cast(pl.Boolean).fill_null(False),
+            *([pl.col("extra_officers")] if "extra_officers" in tps.columns else []),
+        )
+        .with_columns((officers_per_tps + extra).alias("need"))
+        .drop("extra_officers", strict=False)
+    )
 
 
 def _guards(assignments: pl.DataFrame) -> pl.DataFrame:

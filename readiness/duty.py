@@ -170,17 +170,19 @@ def assignment_list_json(view: AssignmentView, actor: Actor) -> dict:
 
 
 def assignment_summary(store: Store, scope: Scope) -> dict:
-    """``assigned`` and ``tps_assigned_full``: headline and per kecamatan code."""
+    """``assigned`` and ``tps_assigned_full``: headline and per kecamatan code.
+
+    From the readiness rule's coverage per TPS (``Store.tps_coverage``), so ``tps_assigned_full``
+    and ``tps_covered`` count the same TPS.
+    """
     with store.reading():
-        current = assignments(store, scope)
-        tps = store.tps(scope)
+        cover = store.tps_coverage(scope).select(
+            "desa_code",
+            pl.col("officers_assigned").alias("assigned"),
+            pl.col("officers_required").alias("need"),
+            pl.col("covered").alias("full"),
+        )
         villages = store.villages(scope)
-    cover = assignment.coverage(
-        current,
-        tps,
-        officers_per_tps=store.settings.officers_per_tps,
-        rawan_extra=store.settings.rawan_extra_officers,
-    )
     counts = assignment.summary_counts(cover, villages)
     per = {
         row["kecamatan_code"]: {

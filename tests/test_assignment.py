@@ -146,6 +146,20 @@ def test_a_rawan_tps_needs_the_extra_officers():
     assert findings(a, tps, rawan_extra=1)["code"].to_list() == ["duty_tps_over"]
 
 
+def test_a_graded_rawan_tps_needs_its_own_extra_officers():
+    """A level's extra_officers (sangat rawan: more) overrides the global rawan extra."""
+    a = assignment.initial_assignments(officers(DERATI, [1, 1, 1, 2, 2, 2]))
+    tps = tps_list(DERATI, [1, 2, 3], rawan=[1, 2]).with_columns(
+        pl.Series("extra_officers", [2, None, None], dtype=pl.Int64)
+    )
+    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=1)
+    assert cover.select("tps_number", "need", "full").rows() == [
+        (1, 4, False),
+        (2, 3, True),
+        (3, 2, False),
+    ]
+
+
 def test_one_person_at_two_tps_is_reported_in_both_villages_and_counted_once():
     same = make_nik(1)
     a = pl.concat(

@@ -248,6 +248,8 @@ def test_assignment_writes_move_tps_covered_and_keep_the_cache_live(demo_store, 
     assert_cache_is_live(demo_store)
     moved = summary_json(demo_store.path, capsys)
     assert moved["tps_covered"] == before["tps_covered"] - 1  # TPS `tps` is one short now
+    assert moved["tps_assigned_full"] == moved["tps_covered"]
+    assert moved["assigned"] == before["assigned"] - 1  # the moved one is surplus where it went
     kecamatan = {row["kode"]: row for row in before["kecamatan"]}
     after = {row["kode"]: row for row in moved["kecamatan"]}
     assert after[desa[:8]]["tps_covered"] == kecamatan[desa[:8]]["tps_covered"] - 1
