@@ -319,13 +319,15 @@ def readiness_people(store: Store, scope: Scope) -> People:
     A page reads these after its figures, so the headline never waits for person rows.
     """
     detail = scope if scope.level in DETAIL_LEVELS else _NOWHERE
-    states = store.officer_readiness(detail).with_columns(_state_label().alias("state"))
+    states, coverage = store.officer_and_tps_states(detail)
     names = store.villages(detail).select(
         "kecamatan_code", "kecamatan_name", "desa_code", "desa_name"
     )
     return People(
-        officers=states.join(names, on="desa_code", how="left"),
-        tps=store.tps_coverage(detail).join(names, on="desa_code", how="left"),
+        officers=states.with_columns(_state_label().alias("state")).join(
+            names, on="desa_code", how="left"
+        ),
+        tps=coverage.join(names, on="desa_code", how="left"),
     )
 
 

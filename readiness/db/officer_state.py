@@ -11,7 +11,8 @@ per-TPS coverage. Parameters:
 
 The rule:
 
-- the roster in force is each desa's newest version uploaded by ``$as_of``;
+- the roster in force is each desa's newest version uploaded by ``$as_of`` (the table macro
+  ``submissions_in_force``, which the ``active_submissions`` view reads too);
 - ready = BPJS enrolled, every required module attended, not blocked; blocked = a blocking
   warning code, or the NIK listed by two villages; a NIK on two rows counts once, on its first
   row (lowest submission, desa, row number);
@@ -74,8 +75,8 @@ def _officer_state(carry: tuple[str, ...]) -> str:
         SELECT id, desa_code, version, uploaded_at FROM submissions
         WHERE {in_set(col="desa_code")} AND uploaded_at <= $as_of),
     current AS (
-        SELECT id, uploaded_at FROM subs
-        QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1),
+        SELECT id, uploaded_at
+        FROM submissions_in_force($scope, $desas::VARCHAR[], $as_of)),
     active AS MATERIALIZED (
         SELECT o.submission_id, o.desa_code, o.row_number, o.nik, o.nomor_tps, o.keterangan,
                o.status_pelatihan, o.warning_codes, s.uploaded_at AS current_at{carried}
@@ -166,22 +167,42 @@ OFFICER_STATE_PEOPLE = _officer_state(PERSON_COLUMNS)
 
 # One row per officer row in force with its state (the drill-down); nomor_tps is the TPS the
 # assignment in force gives (null for a cadangan), roster_tps the roster's own TPS column.
-OFFICER_STATE_ROWS_SQL = f"""WITH {OFFICER_STATE_PEOPLE}
-    SELECT submission_id, desa_code, row_number, nama, nik, jenis_kelamin, tempat_lahir,
-           tanggal_lahir, alamat, no_hp, duty_tps AS nomor_tps,
+OFFICER_ROWS = """SELECT submission_id, desa_code, row_number, nama, nik, jenis_kelamin,
+           tempat_lahir, tanggal_lahir, alamat, no_hp, duty_tps AS nomor_tps,
            CAST(nomor_tps AS BIGINT) AS roster_tps, status_bpjs, no_kpj,
            status_pelatihan, tanggal_pelatihan, keterangan, warning_codes, bpjs_enrolled,
            coalesce(bpjs_kpj, no_kpj) AS kpj, enrolled_on, modules_attended, listed_at,
            bpjs_at, trained_at, desa_listed, counted, trained, modules_missing,
            trained_self_reported, blocked, ready, cadangan
-    FROM officer_state ORDER BY desa_code, row_number"""
-
+    FROM officer_state"""
+OFFICER_COLUMNS = (
+    "submission_id", "desa_code", "row_number", "nama", "nik", "jenis_kelamin", "tempat_lahir",
+    "tanggal_lahir", "alamat", "no_hp", "nomor_tps", "roster_tps", "status_bpjs", "no_kpj",
+    "status_pelatihan", "tanggal_pelatihan", "keterangan", "warning_codes", "bpjs_enrolled",
+    "kpj", "enrolled_on", "modules_attended", "listed_at", "bpjs_at", "trained_at",
+    "desa_listed", "counted", "trained", "modules_missing", "trained_self_reported", "blocked",
+    "ready", "cadangan",
+)  # fmt: skip
 # One row per TPS: its need against the counted linmas assigned to it.
-TPS_COVERAGE_SQL = f"""WITH {OFFICER_STATE}
-    SELECT desa_code, tps_number, rawan, rawan_reason, rawan_level, officers_assigned,
+TPS_ROWS = """SELECT desa_code, tps_number, rawan, rawan_reason, rawan_level, officers_assigned,
            officers_ready, officers_required, officers_assigned >= officers_required AS covered,
            greatest(officers_required - officers_assigned, 0) AS shortfall
-    FROM tps_cover ORDER BY desa_code, tps_number"""
+    FROM tps_cover"""
+TPS_COLUMNS = (
+    "desa_code", "tps_number", "rawan", "rawan_reason", "rawan_level", "officers_assigned",
+    "officers_ready", "officers_required", "covered", "shortfall",
+)  # fmt: skip
+
+OFFICER_STATE_ROWS_SQL = (
+    f"WITH {OFFICER_STATE_PEOPLE} {OFFICER_ROWS} ORDER BY desa_code, row_number"
+)
+TPS_COVERAGE_SQL = f"WITH {OFFICER_STATE} {TPS_ROWS} ORDER BY desa_code, tps_number"
+# Both at once (the drill-down reads both): the rule runs once; row_kind tells them apart.
+PEOPLE_SQL = f"""WITH {OFFICER_STATE_PEOPLE}
+    SELECT 'officer' AS row_kind, * FROM ({OFFICER_ROWS})
+    UNION ALL BY NAME
+    SELECT 'tps' AS row_kind, * FROM ({TPS_ROWS})
+    ORDER BY row_kind, desa_code, row_number, tps_number"""
 
 # The assignment in force per officer row (the Penugasan page and ``assign list``); reassigned:
 # a change is laid over the roster's TPS column.

@@ -10,7 +10,10 @@ from readiness.db.core import END_OF_TIME, domain, scoped
 from readiness.db.officer_state import (
     ASSIGNMENTS_SQL,
     BPJS_AND_MODULES,
+    OFFICER_COLUMNS,
     OFFICER_STATE_ROWS_SQL,
+    PEOPLE_SQL,
+    TPS_COLUMNS,
     TPS_COVERAGE_SQL,
 )
 from readiness.scope import Scope
@@ -75,6 +78,15 @@ class OfficerStore:
         officers_assigned (counted linmas the assignment in force puts there), officers_ready,
         officers_required (per TPS plus its rawan extra), covered, shortfall."""
         return self.read(TPS_COVERAGE_SQL, self.readiness_params(scope))
+
+    def officer_and_tps_states(self, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(:meth:`officer_readiness`, :meth:`tps_coverage`) now, from one run of the rule."""
+        frame = self.read(PEOPLE_SQL, self.readiness_params(scope))
+        kind = pl.col("row_kind")
+        return (
+            frame.filter(kind == "officer").select(OFFICER_COLUMNS),
+            frame.filter(kind == "tps").select(TPS_COLUMNS),
+        )
 
     def assignments_in_force(self, scope: Scope) -> pl.DataFrame:
         """desa_code, nik, nama, tps_number, cadangan, reassigned (a change is laid over the
