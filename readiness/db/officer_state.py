@@ -52,6 +52,11 @@ BPJS_AND_MODULES = """live AS (
 # A roster row whose keterangan says "cadangan" is a reserve, not a guard of its TPS.
 RESERVE_PATTERN = r"(?i)\bcadangan\b"
 
+# Linmas a TPS ``t`` needs: $per_tps plus its own extra (set with its rawan level), else the
+# global $extra when it is flagged rawan.
+TPS_NEED = """CAST($per_tps + coalesce(t.extra_officers,
+                   CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END) AS BIGINT)"""
+
 # Roster columns the per-person drill-down carries along (the counts need none of them).
 PERSON_COLUMNS = (
     "nama",
@@ -150,9 +155,7 @@ def _officer_state(carry: tuple[str, ...]) -> str:
     tps_cover AS (
         SELECT t.desa_code, CAST(t.tps_number AS BIGINT) AS tps_number,
                coalesce(t.rawan, false) AS rawan, t.rawan_reason, t.rawan_level,
-               CAST($per_tps + coalesce(t.extra_officers,
-                   CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END) AS BIGINT)
-                   AS officers_required,
+               {TPS_NEED} AS officers_required,
                coalesce(g.officers_assigned, 0) AS officers_assigned,
                coalesce(g.officers_ready, 0) AS officers_ready
         FROM tps t LEFT JOIN guards g

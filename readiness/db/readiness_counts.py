@@ -24,7 +24,7 @@ from readiness.db.core import (
     now_wib,
     scoped,
 )
-from readiness.db.officer_state import OFFICER_STATE
+from readiness.db.officer_state import OFFICER_STATE, TPS_NEED
 from readiness.scope import Scope
 
 # Per-desa readiness counts and per-day events of the rosters in force at $as_of, derived from
@@ -76,31 +76,29 @@ class ReadinessCountsStore:
         """desa_code, tps_count, rawan_count, extra_total (extra linmas of its rawan TPS) inside
         the scope, counted in DuckDB."""
         return self.read(
-            f"""SELECT desa_code, count(*) AS tps_count,
-                       count(*) FILTER (WHERE rawan) AS rawan_count,
-                       CAST(sum(coalesce(extra_officers,
-                           CASE WHEN rawan THEN $extra ELSE 0 END)) AS BIGINT) AS extra_total
-                FROM tps WHERE {scoped("desa_code")} GROUP BY desa_code ORDER BY desa_code""",
-            {"scope": scope.code, "extra": self.settings.rawan_extra_officers},
+            f"""SELECT t.desa_code, count(*) AS tps_count,
+                       count(*) FILTER (WHERE t.rawan) AS rawan_count,
+                       CAST(sum({TPS_NEED} - $per_tps) AS BIGINT) AS extra_total
+                FROM tps t WHERE {scoped("t.desa_code")}
+                GROUP BY t.desa_code ORDER BY t.desa_code""",
+            {
+                "scope": scope.code,
+                "per_tps": self.settings.officers_per_tps,
+                "extra": self.settings.rawan_extra_officers,
+            },
         )
 
     def registered_counts(self, scope: Scope) -> pl.DataFrame:
-        """desa_code, officers_registered: unique NIKs of the active rosters inside the scope.
+        """desa_code, officers_registered: persons of the rosters in force inside the scope.
 
-        A NIK listed by two villages counts once, for the village whose upload came first
-        (the rule of ``metrics.desa_overview``), so the figures match the row-level path.
+        A NIK listed by two villages counts once, on its first row (the readiness rule's
+        ``counted``), so the figures match the readiness counts.
         """
         return self.read(
-            f"""WITH active AS (
-                    SELECT o.desa_code, o.nik, o.submission_id FROM officers o
-                    JOIN active_submissions s ON s.id = o.submission_id
-                    WHERE {scoped("o.desa_code")}),
-                first AS (
-                    SELECT nik, arg_min(desa_code, submission_id) AS desa_code
-                    FROM active GROUP BY nik)
-                SELECT desa_code, count(*) AS officers_registered FROM first
-                GROUP BY desa_code ORDER BY desa_code""",
-            {"scope": scope.code},
+            f"""WITH {OFFICER_STATE}
+                SELECT desa_code, count(*) AS officers_registered FROM officer_state
+                WHERE counted GROUP BY desa_code ORDER BY desa_code""",
+            self.readiness_params(scope),
         )
 
     def readiness_counts(
