@@ -267,3 +267,22 @@ def test_assignment_writes_move_tps_covered_and_keep_the_cache_live(demo_store, 
     )  # fmt: skip
     assert_cache_is_live(demo_store)
     assert summary_json(demo_store.path, capsys)["tps_covered"] == before["tps_covered"] - 1
+
+
+def test_counts_kept_before_assignments_decided_coverage_are_recounted_at_start(demo_store):
+    """A database whose kept counts still read the roster's TPS column is recounted on open."""
+    people = reports.readiness_people(demo_store, KABUPATEN)
+    desa, _, nik = exactly_covered(people)
+    with demo_store.connect() as con:  # a change the old counts never saw, under the old key
+        con.execute(
+            "INSERT INTO assignment_changes (desa_code, nik, tps_number, cadangan, changed_at, "
+            "actor) VALUES ($d, $n, NULL, true, now(), 'lama')",
+            {"d": desa, "n": nik},
+        )
+        con.execute("UPDATE readiness_cache_state SET rules = 'aturan lama'")
+    reopened = Store.open(demo_store.path, demo_store.settings)
+    assert_cache_is_live(reopened)
+    today = dt.datetime.now(metrics.WIB).date()
+    covered = reports.readiness(reopened, KABUPATEN, today).summary["tps_covered"]
+    assert covered == reports.readiness(demo_store, KABUPATEN, today).summary["tps_covered"]
+    assert people.tps["covered"].sum() == covered + 1

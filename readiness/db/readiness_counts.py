@@ -147,6 +147,7 @@ class ReadinessCountsStore:
                 s.officers_per_tps,
                 s.rawan_extra_officers,
                 "extra_officers per TPS",  # counts made before graded rawan lack extra_total
+                "assignments decide coverage",  # counts made before read the roster's TPS
                 list(s.training_modules),
                 list(self.blocking_codes()),
             ]
