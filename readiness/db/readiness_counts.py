@@ -157,21 +157,11 @@ class ReadinessCountsStore:
         self, con, *, scope: str, desas: list[str], as_of: dt.datetime | None, label: dt.date | None
     ) -> None:
         """Insert ``readiness_counts`` rows of ``scope`` / ``desas`` (as of ``as_of``)."""
-        s = self.settings
         con.execute(
             f"""INSERT INTO readiness_cache BY NAME
                 SELECT left(desa_code, 5) AS kabupaten_code, $label::DATE AS as_of, *
                 FROM ({READINESS_COUNTS_SQL}) WHERE $label IS NULL OR kind = 'desa'""",
-            {
-                "scope": scope,
-                "desas": desas,
-                "as_of": as_of or END_OF_TIME,
-                "label": label,
-                "per_tps": s.officers_per_tps,
-                "extra": s.rawan_extra_officers,
-                "modules": list(s.training_modules),
-                "blocking": list(self.blocking_codes()),
-            },
+            {**self.readiness_params(Scope(scope), as_of), "desas": desas, "label": label},
         )
 
     def _refresh_readiness(self, con, desas: list[str] | None, since: dt.datetime | None) -> None:
