@@ -142,15 +142,28 @@ def swap_changes(
 def tps_need(tps: pl.DataFrame, *, officers_per_tps: int, rawan_extra: int) -> pl.DataFrame:
     """desa_code, tps_number, rawan, need: linmas each TPS of the list needs.
 
-    tps: desa_code, tps_number, rawan (``Store.tps``; ``nomor_tps`` is accepted too).
+    tps: desa_code, tps_number, rawan, optional extra_officers (``Store.tps``; ``nomor_tps`` is
+    accepted too). A rawan TPS graded with its own extra_officers needs that many extra, as in
+    the readiness coverage (``Store.tps_coverage``).
     """
     if "tps_number" not in tps.columns and "nomor_tps" in tps.columns:
         tps = tps.rename({"nomor_tps": "tps_number"})
-    return tps.select(
-        pl.col("desa_code").cast(pl.String),
-        pl.col("tps_number").cast(pl.Int64),
-        pl.col("rawan").cast(pl.Boolean).fill_null(False),
-    ).with_columns((officers_per_tps + pl.col("rawan").cast(pl.Int64) * rawan_extra).alias("need"))
+    flagged = pl.col("rawan").cast(pl.Int64) * rawan_extra
+    extra = (
+        pl.col("extra_officers").cast(pl.Int64).fill_null(flagged)
+        if "extra_officers" in tps.columns
+        else flagged
+    )
+    return (
+        tps.select(
+            pl.col("desa_code").cast(pl.String),
+            pl.col("tps_number").cast(pl.Int64),
+            pl.col("rawan").cast(pl.Boolean).fill_null(False),
+            *([pl.col("extra_officers")] if "extra_officers" in tps.columns else []),
+        )
+        .with_columns((officers_per_tps + extra).alias("need"))
+        .drop("extra_officers", strict=False)
+    )
 
 
 def _guards(assignments: pl.DataFrame) -> pl.DataFrame:
@@ -379,28 +392,6 @@ def duty_roster(
         .join(villages.select(village_columns), on="desa_code", how="left")
         .join(places, on=["desa_code", "tps_number"], how="left")
         .sort("kecamatan_code", "desa_code", "cadangan", "tps_number", "nama", nulls_last=True)
-    )
-
-
-def with_assigned_tps(officers: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
-    """``officers`` with nomor_tps replaced by the assignment in force (null for cadangan).
-
-    Feeding this to ``metrics.officer_states`` / ``metrics.tps_coverage`` makes every existing
-    coverage figure use assignments instead of the roster's TPS column, with no other change.
-    """
-    duty = assignments.select(
-        "desa_code",
-        "nik",
-        pl.when(pl.col("cadangan"))
-        .then(None)
-        .otherwise(pl.col("tps_number"))
-        .alias("assigned_tps"),
-    )
-    dtype = officers.schema["nomor_tps"]
-    return (
-        officers.join(duty, on=["desa_code", "nik"], how="left")
-        .with_columns(pl.col("assigned_tps").cast(dtype).alias("nomor_tps"))
-        .drop("assigned_tps")
     )
 
 

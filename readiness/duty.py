@@ -38,12 +38,17 @@ def check_desa(store: Store, desa_code: str) -> str:
 
 
 def assignments(store: Store, scope: Scope) -> pl.DataFrame:
-    """The assignments in force inside ``scope``: the roster's TPS column with changes laid over."""
-    with store.reading():
-        officers = store.officers(scope)
-        changes = store.assignment_changes(scope)
-    initial = assignment.initial_assignments(officers)
-    return assignment.apply_changes(initial, changes.drop("actor"))
+    """The assignments in force inside ``scope`` (``Store.assignments_in_force``), ASSIGNMENT_SCHEMA."""
+    frame = store.assignments_in_force(scope)
+    source = pl.when(pl.col("reassigned")).then(pl.lit(assignment.SOURCE_EDITED))
+    return (
+        frame.select(
+            *assignment.ASSIGNMENT_SCHEMA.keys() - {"source"},
+            source.otherwise(pl.lit(assignment.SOURCE_ROSTER)).alias("source"),
+        )
+        .select(list(assignment.ASSIGNMENT_SCHEMA))
+        .cast(assignment.ASSIGNMENT_SCHEMA)
+    )
 
 
 @dataclass(frozen=True)
@@ -165,17 +170,19 @@ def assignment_list_json(view: AssignmentView, actor: Actor) -> dict:
 
 
 def assignment_summary(store: Store, scope: Scope) -> dict:
-    """``assigned`` and ``tps_assigned_full``: headline and per kecamatan code."""
+    """``assigned`` and ``tps_assigned_full``: headline and per kecamatan code.
+
+    From the readiness rule's coverage per TPS (``Store.tps_coverage``), so ``tps_assigned_full``
+    and ``tps_covered`` count the same TPS.
+    """
     with store.reading():
-        current = assignments(store, scope)
-        tps = store.tps(scope)
+        cover = store.tps_coverage(scope).select(
+            "desa_code",
+            pl.col("officers_assigned").alias("assigned"),
+            pl.col("officers_required").alias("need"),
+            pl.col("covered").alias("full"),
+        )
         villages = store.villages(scope)
-    cover = assignment.coverage(
-        current,
-        tps,
-        officers_per_tps=store.settings.officers_per_tps,
-        rawan_extra=store.settings.rawan_extra_officers,
-    )
     counts = assignment.summary_counts(cover, villages)
     per = {
         row["kecamatan_code"]: {

@@ -184,7 +184,7 @@ def officer_sheets(officers: pl.DataFrame, *, unmasked: bool = False) -> dict[st
 def tps_short_sheet(tps: pl.DataFrame) -> pl.DataFrame:
     """TPS Kurang: every TPS with fewer assigned linmas than needed, rawan first.
 
-    tps: ``People.tps`` (``metrics.tps_coverage`` with names).
+    tps: ``People.tps`` (``Store.tps_coverage`` with names).
     """
     return (
         with_level_label(tps.filter(~pl.col("covered")))

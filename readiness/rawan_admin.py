@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from readiness import metrics, rawan, reports, spreadsheet
+from readiness import rawan, spreadsheet
 from readiness.auth import can
 from readiness.db import Store
 from readiness.errors import ReadinessError
@@ -119,9 +119,7 @@ def rawan_coverage(store: Store, actor: Actor, scope: Scope) -> pl.DataFrame:
         check_scope(actor, scope.code)
     elif actor.scope.code:
         scope = actor.scope
-    rr = reports.readiness_rules(store.settings)
-    states = metrics.officer_states(store.officer_readiness(scope), rr)
-    cover = metrics.tps_coverage(store.tps(scope), states, rr).select(
+    cover = store.tps_coverage(scope).select(
         "desa_code", "tps_number", "officers_assigned", "officers_required", "covered"
     )
     return store.rawan_tps(scope).join(

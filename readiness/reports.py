@@ -15,6 +15,7 @@ from readiness.config import Settings
 from readiness.db import Store, one_connection
 from readiness.scope import Scope
 from readiness.verification_checks import village_states
+from readiness.vocabulary import READINESS_STATES
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,8 @@ class Readiness:
 class People:
     """Person and TPS rows behind the figures: the drill-down, action lists and exports."""
 
-    officers: pl.DataFrame  # metrics.officer_states + kecamatan/desa names
-    tps: pl.DataFrame  # metrics.tps_coverage + names
+    officers: pl.DataFrame  # Store.officer_readiness + state + kecamatan/desa names
+    tps: pl.DataFrame  # Store.tps_coverage + names
 
 
 def _readiness_summary(kecamatan: pl.DataFrame, settings: Settings, today: dt.date) -> dict:
@@ -322,16 +323,30 @@ def readiness_people(store: Store, scope: Scope) -> People:
 
     A page reads these after its figures, so the headline never waits for person rows.
     """
-    rr = readiness_rules(store.settings)
     detail = scope if scope.level in DETAIL_LEVELS else _NOWHERE
-    states = metrics.officer_states(store.officer_readiness(detail), rr)
-    coverage = metrics.tps_coverage(store.tps(detail), states, rr)
+    states, coverage = store.officer_and_tps_states(detail)
     names = store.villages(detail).select(
         "kecamatan_code", "kecamatan_name", "desa_code", "desa_name"
     )
     return People(
-        officers=states.join(names, on="desa_code", how="left"),
+        officers=states.with_columns(_state_label().alias("state")).join(
+            names, on="desa_code", how="left"
+        ),
         tps=coverage.join(names, on="desa_code", how="left"),
+    )
+
+
+def _state_label() -> pl.Expr:
+    """An officer's readiness state word (READINESS_STATES) from the rule's flags."""
+    siap, belum_bpjs, belum_pelatihan, perlu_diperiksa, _ = READINESS_STATES
+    return (
+        pl.when(pl.col("blocked"))
+        .then(pl.lit(perlu_diperiksa))
+        .when(~pl.col("bpjs_enrolled"))
+        .then(pl.lit(belum_bpjs))
+        .when(~pl.col("trained"))
+        .then(pl.lit(belum_pelatihan))
+        .otherwise(pl.lit(siap))
     )
 
 

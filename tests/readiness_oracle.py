@@ -11,9 +11,135 @@ import datetime as dt
 
 import polars as pl
 
-from readiness import metrics, reports
+from readiness import assignment, metrics, reports
 from readiness.db import Store
 from readiness.scope import Scope
+
+
+def officer_states(officers: pl.DataFrame, rules: metrics.ReadinessRules) -> pl.DataFrame:
+    """One row per officer row with its readiness; a person listed twice counts once.
+
+    officers: desa_code, nik, bpjs_enrolled, modules_attended (list), status_pelatihan,
+    warning_codes (list), submission_id (the rows of the active roster versions).
+    Adds desa_listed (how many villages list this NIK), counted (True on exactly one row per
+    NIK: the earliest submission), trained (every required module attended), trained_self_reported
+    (the roster says trained, attendance does not), blocked (a blocking warning, or listed in two
+    villages), ready, state (siap / belum BPJS / belum pelatihan / perlu diperiksa) and
+    modules_missing (list).
+
+    >>> o = pl.DataFrame({"desa_code": ["a", "a"], "nik": ["1", "2"], "submission_id": [1, 1],
+    ...     "bpjs_enrolled": [True, False], "modules_attended": [["m"], []],
+    ...     "status_pelatihan": [None, True], "warning_codes": [[], []]})
+    >>> officer_states(o, metrics.ReadinessRules(required_modules=("m",)))["state"].to_list()
+    ['siap', 'belum BPJS']
+    """
+    attended = pl.col("modules_attended").fill_null([])
+    has = [attended.list.contains(m) for m in rules.required_modules]
+    codes = pl.col("warning_codes").fill_null([])
+    flagged = [codes.list.contains(c) for c in rules.blocking_codes]
+    missing = [
+        pl.when(~h).then(pl.lit(m)).otherwise(pl.lit(None, dtype=pl.String))
+        for h, m in zip(has, rules.required_modules, strict=True)
+    ]
+    frame = officers.with_columns(
+        pl.col("desa_code").n_unique().over("nik").cast(pl.Int64).alias("desa_listed"),
+        (pl.struct("submission_id", "desa_code").rank("ordinal").over("nik") == 1).alias("counted"),
+        (pl.all_horizontal(has) if has else pl.lit(True)).alias("trained"),
+        (
+            pl.concat_list(missing).list.drop_nulls() if missing else pl.lit([], pl.List(pl.String))
+        ).alias("modules_missing"),
+        pl.col("bpjs_enrolled").fill_null(False),
+    )
+    return frame.with_columns(
+        (pl.col("status_pelatihan").fill_null(False) & ~pl.col("trained")).alias(
+            "trained_self_reported"
+        ),
+        (
+            (pl.any_horizontal(flagged) if flagged else pl.lit(False)) | (pl.col("desa_listed") > 1)
+        ).alias("blocked"),
+    ).with_columns(
+        (pl.col("bpjs_enrolled") & pl.col("trained") & ~pl.col("blocked")).alias("ready"),
+        pl.when(pl.col("blocked"))
+        .then(pl.lit("perlu diperiksa"))
+        .when(~pl.col("bpjs_enrolled"))
+        .then(pl.lit("belum BPJS"))
+        .when(~pl.col("trained"))
+        .then(pl.lit("belum pelatihan"))
+        .otherwise(pl.lit("siap"))
+        .alias("state"),
+    )
+
+
+def tps_coverage(
+    tps: pl.DataFrame, states: pl.DataFrame, rules: metrics.ReadinessRules
+) -> pl.DataFrame:
+    """One row per TPS: how many linmas its roster assigns to it against what it needs.
+
+    tps: desa_code, tps_number, rawan, rawan_reason. states: :func:`officer_states`
+    (desa_code, nik, nomor_tps, counted, ready). Returns tps' columns plus officers_required
+    (per TPS, plus the rawan extra), officers_assigned, officers_ready, covered, shortfall.
+
+    >>> t = pl.DataFrame({"desa_code": ["a", "a"], "tps_number": [1, 2], "rawan": [False, True],
+    ...     "rawan_reason": [None, "jauh"]})
+    >>> s = pl.DataFrame({"desa_code": ["a"] * 3, "nik": ["1", "2", "3"], "nomor_tps": [1, 1, 2],
+    ...     "counted": [True] * 3, "ready": [True, False, True]})
+    >>> tps_coverage(t, s, metrics.ReadinessRules())["covered"].to_list()
+    [True, False]
+    """
+    assigned = (
+        states.filter(pl.col("counted") & pl.col("nomor_tps").is_not_null())
+        .group_by("desa_code", pl.col("nomor_tps").cast(pl.Int64).alias("tps_number"))
+        .agg(
+            pl.col("nik").n_unique().cast(pl.Int64).alias("officers_assigned"),
+            pl.col("ready").sum().cast(pl.Int64).alias("officers_ready"),
+        )
+    )
+    return (
+        tps.select(
+            "desa_code",
+            pl.col("tps_number").cast(pl.Int64),
+            pl.col("rawan").fill_null(False),
+            pl.col("rawan_reason").cast(pl.String),
+            *([pl.col("rawan_level")] if "rawan_level" in tps.columns else []),
+            metrics._extra_per_tps(tps, rules).cast(pl.Int64).alias("_extra"),
+        )
+        .join(assigned, on=["desa_code", "tps_number"], how="left")
+        .with_columns(
+            pl.col("officers_assigned").fill_null(0),
+            pl.col("officers_ready").fill_null(0),
+            (rules.officers_per_tps + pl.col("_extra")).alias("officers_required"),
+        )
+        .with_columns(
+            (pl.col("officers_assigned") >= pl.col("officers_required")).alias("covered"),
+            (pl.col("officers_required") - pl.col("officers_assigned"))
+            .clip(lower_bound=0)
+            .alias("shortfall"),
+        )
+        .drop("_extra")
+        .sort("desa_code", "tps_number")
+    )
+
+
+def with_assigned_tps(officers: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
+    """``officers`` with nomor_tps replaced by the assignment in force (null for cadangan).
+
+    Feeding this to :func:`officer_states` / :func:`tps_coverage` makes the coverage figures
+    use assignments instead of the roster's TPS column, with no other change.
+    """
+    duty = assignments.select(
+        "desa_code",
+        "nik",
+        pl.when(pl.col("cadangan"))
+        .then(None)
+        .otherwise(pl.col("tps_number"))
+        .alias("assigned_tps"),
+    )
+    dtype = officers.schema["nomor_tps"]
+    return (
+        officers.join(duty, on=["desa_code", "nik"], how="left")
+        .with_columns(pl.col("assigned_tps").cast(dtype).alias("nomor_tps"))
+        .drop("assigned_tps")
+    )
 
 
 def villages_not_submitted(desa: pl.DataFrame) -> pl.DataFrame:
@@ -34,7 +160,7 @@ def desa_readiness(
 ) -> pl.DataFrame:
     """Per desa: the :func:`metrics.desa_overview` row plus BPJS, training, readiness and TPS coverage.
 
-    desa: :func:`metrics.desa_overview`. states: :func:`metrics.officer_states`. coverage: :func:`metrics.tps_coverage`.
+    desa: :func:`metrics.desa_overview`. states: :func:`officer_states`. coverage: :func:`tps_coverage`.
     Adds registered (persons counted once), surplus (registered - required; null without
     TPS), bpjs_enrolled, trained, trained_self_reported, blocked, ready (counts of persons),
     bpjs_counted / trained_counted / ready_counted (capped at required), slots_<state> (the
@@ -70,7 +196,7 @@ def readiness_timeline(
     """Cumulative figures at the end of each day (WIB), each capped per desa like the headline.
 
     desa: :func:`desa_readiness` (desa_code, officers_required). submissions: desa_code,
-    uploaded_at. states: :func:`metrics.officer_states` plus listed_at, bpjs_at, trained_at.
+    uploaded_at. states: :func:`officer_states` plus listed_at, bpjs_at, trained_at.
     Returns date, desa_submitted, registered, ready (0 before anything happened). An officer is
     ready from the latest of listed_at, bpjs_at and trained_at.
 
@@ -153,14 +279,35 @@ def readiness_at(
     settings = store.settings
     rr = reports.readiness_rules(settings)
     submissions = reports._submissions_by(submissions, as_of)
-    officers = store.officer_readiness(scope, as_of)
+    officers = roster_inputs(store, scope, as_of)
     tps = store.tps(scope)
     overview_desa = metrics.desa_overview(
         villages, tps, submissions, officers.select("desa_code", "nik"), reports.rules(settings)
     )
-    states = metrics.officer_states(officers, rr)
-    coverage = metrics.tps_coverage(tps, states, rr)
+    states = officer_states(officers, rr)
+    coverage = tps_coverage(tps, states, rr)
     desa = desa_readiness(overview_desa, states, coverage, rr)
     kecamatan = metrics.kecamatan_readiness(desa, rr)
     summary = reports._readiness_summary(kecamatan, settings, today)
     return desa, kecamatan, summary, states, coverage, submissions
+
+
+# What the rule reads per officer row: the roster, BPJS and attendance as of a moment.
+INPUT_COLUMNS = (
+    "submission_id", "desa_code", "row_number", "nik", "nama", "keterangan", "roster_tps",
+    "bpjs_enrolled", "modules_attended", "status_pelatihan", "warning_codes", "listed_at",
+    "bpjs_at", "trained_at",
+)  # fmt: skip
+
+
+def roster_inputs(store: Store, scope: Scope, as_of: dt.datetime | None) -> pl.DataFrame:
+    """Officer rows in force at ``as_of`` with nomor_tps = the assignment in force, worked out
+    in Polars from the roster's TPS column and the change log (``readiness.assignment``)."""
+    rows = store.officer_readiness(scope, as_of).select(INPUT_COLUMNS)
+    changes = store.assignment_changes(scope).drop("actor")
+    if as_of is not None:
+        limit = int(as_of.timestamp() * 1_000_000)
+        changes = changes.filter(pl.col("changed_at").dt.epoch("us") <= limit)
+    roster = rows.rename({"roster_tps": "nomor_tps"})
+    duty = assignment.apply_changes(assignment.initial_assignments(roster), changes)
+    return with_assigned_tps(roster, duty)

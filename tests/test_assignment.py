@@ -7,11 +7,13 @@ import json
 
 import polars as pl
 import pytest
+import readiness_oracle as oracle
 from conftest import make_nik, make_officers
 from polars.testing import assert_frame_equal
 
 from readiness import assignment
 from readiness.messages_duty import MESSAGES, fields_of, text
+from readiness.metrics import ReadinessRules
 
 DERATI = "17.02.06.2001"
 TABA_ANYAR = "17.02.06.2002"
@@ -144,6 +146,20 @@ def test_a_rawan_tps_needs_the_extra_officers():
     assert findings(a, tps, rawan_extra=1)["code"].to_list() == ["duty_tps_over"]
 
 
+def test_a_graded_rawan_tps_needs_its_own_extra_officers():
+    """A level's extra_officers (sangat rawan: more) overrides the global rawan extra."""
+    a = assignment.initial_assignments(officers(DERATI, [1, 1, 1, 2, 2, 2]))
+    tps = tps_list(DERATI, [1, 2, 3], rawan=[1, 2]).with_columns(
+        pl.Series("extra_officers", [2, None, None], dtype=pl.Int64)
+    )
+    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=1)
+    assert cover.select("tps_number", "need", "full").rows() == [
+        (1, 4, False),
+        (2, 3, True),
+        (3, 2, False),
+    ]
+
+
 def test_one_person_at_two_tps_is_reported_in_both_villages_and_counted_once():
     same = make_nik(1)
     a = pl.concat(
@@ -250,8 +266,6 @@ def test_every_template_renders_with_its_fields(code):
 
 
 def test_with_assigned_tps_feeds_the_existing_coverage_figures():
-    from readiness import metrics
-
     frame = officers(DERATI, [1, 1, 1, 2], keterangan=[None, None, "cadangan", None])
     t0 = dt.datetime(2024, 11, 20, tzinfo=dt.UTC)
     moved = assignment.apply_changes(
@@ -267,14 +281,14 @@ def test_with_assigned_tps_feeds_the_existing_coverage_figures():
             schema=assignment.CHANGE_SCHEMA,
         ),  # fmt: skip
     )
-    duty = assignment.with_assigned_tps(frame, moved)
+    duty = oracle.with_assigned_tps(frame, moved)
     assert duty["nomor_tps"].to_list() == [1, 2, None, 2]
     assert duty.columns == frame.columns
     states = duty.with_columns(pl.lit(True).alias("counted"), pl.lit(False).alias("ready"))
-    old = metrics.tps_coverage(
+    old = oracle.tps_coverage(
         tps_list(DERATI, [1, 2]).with_columns(pl.lit(None, pl.String).alias("rawan_reason")),
         states,
-        metrics.ReadinessRules(),
+        ReadinessRules(),
     )
     new = assignment.coverage(moved, tps_list(DERATI, [1, 2]), officers_per_tps=2, rawan_extra=0)
     assert old["officers_assigned"].to_list() == new["assigned"].to_list() == [1, 2]

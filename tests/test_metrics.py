@@ -62,7 +62,7 @@ def tps() -> pl.DataFrame:
 
 
 def test_officer_states_count_a_person_once_and_name_the_gap():
-    states = metrics.officer_states(officers(), RULES)
+    states = oracle.officer_states(officers(), RULES)
     got = states.select("nik", "desa_code", "counted", "trained", "blocked", "ready", "state")
     expected = pl.DataFrame(
         {
@@ -83,7 +83,7 @@ def test_officer_states_count_a_person_once_and_name_the_gap():
 
 def test_tps_coverage_counts_assigned_persons_against_rawan_extra():
     rules = ReadinessRules(required_modules=("a", "b"), rawan_extra_officers=1)
-    coverage = metrics.tps_coverage(tps(), metrics.officer_states(officers(), rules), rules)
+    coverage = oracle.tps_coverage(tps(), oracle.officer_states(officers(), rules), rules)
     expected = pl.DataFrame(
         {
             "desa_code": ["k1.1", "k1.1", "k2.1"],
@@ -101,7 +101,7 @@ def test_tps_coverage_counts_assigned_persons_against_rawan_extra():
 
 
 def readiness_frames(rules: ReadinessRules = RULES):
-    states = metrics.officer_states(officers(), rules)
+    states = oracle.officer_states(officers(), rules)
     submissions = pl.DataFrame(
         {"desa_code": ["k1.1", "k1.2", "k2.1"], "version": [1, 1, 1], "uploaded_at": [AT] * 3}
     )
@@ -109,7 +109,7 @@ def readiness_frames(rules: ReadinessRules = RULES):
         villages(), tps(), submissions, officers().select("desa_code", "nik"),
         metrics.Rules(officers_per_tps=rules.officers_per_tps),
     )  # fmt: skip
-    coverage = metrics.tps_coverage(tps(), states, rules)
+    coverage = oracle.tps_coverage(tps(), states, rules)
     return oracle.desa_readiness(desa, states, coverage, rules), states, submissions
 
 
@@ -220,5 +220,5 @@ def test_replaced_roster_version_no_longer_counts(store):
     store.store_roster(SYSTEM, desa, make_officers([make_nik(i) for i in (2, 3)]),
                        no_findings(), file_name="v2.xlsx", sha256="b", counts={"accepted": 2})  # fmt: skip
     current = store.officer_readiness(Scope(desa))
-    states = metrics.officer_states(current.with_columns(pl.col("submission_id")), RULES)
+    states = oracle.officer_states(current.with_columns(pl.col("submission_id")), RULES)
     assert sorted(states.filter(pl.col("counted"))["nik"].to_list()) == [make_nik(2), make_nik(3)]

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import json
 import sys
 
 import polars as pl
@@ -10,6 +11,7 @@ from conftest import make_nik, make_officers, no_findings
 from polars.testing import assert_frame_equal
 
 from readiness import metrics, reports
+from readiness.cli import main
 from readiness.db import SYSTEM, Store
 from readiness.scope import Scope
 
@@ -207,3 +209,80 @@ def test_the_generated_province_is_counted_alike(settings, province_template):
     store = Store(province_template, settings)  # reads only
     for code in ("", "17", "17.02", "17.05.01"):
         assert_cache_is_live(store, Scope(code))
+
+
+def summary_json(path, capsys) -> dict:
+    assert main(["summary", "--json", "--db", str(path)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def exactly_covered(people: reports.People, *, besides: tuple = ()) -> tuple[str, int, str]:
+    """(desa, TPS, NIK of one counted guard) of a plain TPS holding exactly its need, in a desa
+    with another covered TPS."""
+    tps = people.tps.filter(~pl.col("rawan"))
+    covered = tps.filter(pl.col("covered")).group_by("desa_code").len()
+    exact = tps.filter(
+        (pl.col("officers_assigned") == pl.col("officers_required"))
+        & pl.col("desa_code").is_in(covered.filter(pl.col("len") > 1)["desa_code"].implode())
+        & ~pl.col("desa_code").is_in(list(besides))
+    ).row(0, named=True)
+    guard = people.officers.filter(
+        (pl.col("desa_code") == exact["desa_code"])
+        & (pl.col("nomor_tps") == exact["tps_number"])
+        & pl.col("counted")
+    ).row(0, named=True)
+    return exact["desa_code"], exact["tps_number"], guard["nik"]
+
+
+def test_assignment_writes_move_tps_covered_and_keep_the_cache_live(demo_store, capsys):
+    before = summary_json(demo_store.path, capsys)
+    people = reports.readiness_people(demo_store, KABUPATEN)
+    desa, tps, nik = exactly_covered(people)
+    target = people.tps.filter(
+        (pl.col("desa_code") == desa) & pl.col("covered") & (pl.col("tps_number") != tps)
+    )["tps_number"][0]
+
+    assert main(["assign", "--desa", desa, "--nik", nik, "--tps", str(target),
+                 "--db", str(demo_store.path)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert_cache_is_live(demo_store)
+    moved = summary_json(demo_store.path, capsys)
+    assert moved["tps_covered"] == before["tps_covered"] - 1  # TPS `tps` is one short now
+    assert moved["tps_assigned_full"] == moved["tps_covered"]
+    assert moved["assigned"] == before["assigned"] - 1  # the moved one is surplus where it went
+    kecamatan = {row["kode"]: row for row in before["kecamatan"]}
+    after = {row["kode"]: row for row in moved["kecamatan"]}
+    assert after[desa[:8]]["tps_covered"] == kecamatan[desa[:8]]["tps_covered"] - 1
+
+    other, _, reserve = exactly_covered(people, besides=(desa,))
+    assert main(["assign", "--desa", other, "--nik", reserve, "--cadangan",
+                 "--db", str(demo_store.path)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert_cache_is_live(demo_store)
+    assert summary_json(demo_store.path, capsys)["tps_covered"] == before["tps_covered"] - 2
+
+    demo_store.add_assignment_changes(  # the move taken back: the newest change wins
+        SYSTEM, desa, [{"desa_code": desa, "nik": nik, "tps_number": tps, "cadangan": False}],
+        action="assignment.move",
+    )  # fmt: skip
+    assert_cache_is_live(demo_store)
+    assert summary_json(demo_store.path, capsys)["tps_covered"] == before["tps_covered"] - 1
+
+
+def test_counts_kept_before_assignments_decided_coverage_are_recounted_at_start(demo_store):
+    """A database whose kept counts still read the roster's TPS column is recounted on open."""
+    people = reports.readiness_people(demo_store, KABUPATEN)
+    desa, _, nik = exactly_covered(people)
+    with demo_store.connect() as con:  # a change the old counts never saw, under the old key
+        con.execute(
+            "INSERT INTO assignment_changes (desa_code, nik, tps_number, cadangan, changed_at, "
+            "actor) VALUES ($d, $n, NULL, true, now(), 'lama')",
+            {"d": desa, "n": nik},
+        )
+        con.execute("UPDATE readiness_cache_state SET rules = 'aturan lama'")
+    reopened = Store.open(demo_store.path, demo_store.settings)
+    assert_cache_is_live(reopened)
+    today = dt.datetime.now(metrics.WIB).date()
+    covered = reports.readiness(reopened, KABUPATEN, today).summary["tps_covered"]
+    assert covered == reports.readiness(demo_store, KABUPATEN, today).summary["tps_covered"]
+    assert people.tps["covered"].sum() == covered + 1

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import polars as pl
 import pytest
 import readiness_oracle as oracle
 from conftest import make_nik, make_officers, no_findings
@@ -33,6 +34,28 @@ def assert_paths_agree(store: Store, scope: Scope, today: dt.date) -> None:
                 oracle.readiness_timeline(rows[0], rows[5], rows[3], days),
                 metrics.readiness_timeline_counts(counted[0], counted[3], counted[4], days),
             )
+            assert_people_agree(store, scope, as_of, rows[3], rows[4])
+
+
+STATE_COLUMNS = (
+    "desa_code", "row_number", "nik", "nomor_tps", "desa_listed", "counted", "trained",
+    "modules_missing", "trained_self_reported", "blocked", "ready",
+)  # fmt: skip
+
+
+def assert_people_agree(store, scope, as_of, states, coverage) -> None:
+    """Each officer's state and (now) each TPS's coverage: the SQL rule equals the oracle."""
+    assert_frame_equal(
+        store.officer_readiness(scope, as_of).select(STATE_COLUMNS),
+        states.select(STATE_COLUMNS),
+        check_dtypes=False,
+    )
+    if as_of is None:
+        assert_frame_equal(
+            store.tps_coverage(scope).drop("rawan_level"),
+            coverage.drop("rawan_level"),
+            check_dtypes=False,
+        )
 
 
 @pytest.mark.parametrize("code", ["17.02", "17.02.06"])
@@ -80,3 +103,25 @@ def test_national_scope_lists_no_officers(demo_store):
     assert national.yesterday == kabupaten.yesterday
     assert_frame_equal(national.timeline, kabupaten.timeline)
     assert_frame_equal(national.desa, kabupaten.desa)
+
+
+def test_counted_path_matches_rows_after_assignment_changes(demo_store):
+    """Moves, a cadangan mark and a superseded change: both paths follow the newest change."""
+    people = reports.readiness_people(demo_store, Scope("17.02.06"))
+    guards = people.officers.filter(pl.col("counted") & pl.col("nomor_tps").is_not_null())
+    first, second, third = guards.head(3).iter_rows(named=True)
+    moves = [
+        (first, 2, False),
+        (second, None, True),
+        (third, 1, False),
+        (third, 3, False),  # the newest change of the same person wins
+    ]
+    for person, tps, cadangan in moves:
+        demo_store.add_assignment_changes(
+            SYSTEM, person["desa_code"],
+            [{"desa_code": person["desa_code"], "nik": person["nik"], "tps_number": tps,
+              "cadangan": cadangan}],
+            action="assignment.move",
+        )  # fmt: skip
+    assert_paths_agree(demo_store, Scope("17.02"), TODAY)
+    assert_paths_agree(demo_store, Scope("17.02.06"), dt.datetime.now(metrics.WIB).date())

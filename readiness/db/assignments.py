@@ -58,7 +58,11 @@ class DutyStore:
         detail = [
             {"nik": c["nik"][:4] + "…" + c["nik"][-4:], "tps": c["tps_number"]} for c in changes
         ]
-        return self.write(actor, action, desa_code, insert, changes=detail)
+        touched = sorted({change["desa_code"] for change in changes})
+        # Coverage counts follow the assignments: recount the desa touched in this transaction.
+        return self.write(
+            actor, action, desa_code, insert, refresh=lambda con, _: touched, changes=detail
+        )
 
     def attendance_day(self, scope: Scope, *, log: bool = False) -> pl.DataFrame:
         """Voting-day marks inside the scope: the newest per (desa, TPS, nik), or every row.

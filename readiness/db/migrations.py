@@ -236,5 +236,23 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    (
+        13,
+        "readiness: the roster in force defined once, as a table macro the view reads too",
+        (
+            # Each desa's newest version uploaded by as_of, inside scope (a region-code prefix;
+            # '' = everywhere) and desas (desa codes; empty = every desa of the scope).
+            """CREATE OR REPLACE MACRO submissions_in_force(scope, desas, as_of) AS TABLE
+                SELECT * FROM submissions
+                WHERE (scope = '' OR desa_code = scope OR starts_with(desa_code, scope || '.'))
+                  AND (len(desas) = 0 OR list_contains(desas, desa_code))
+                  AND uploaded_at <= as_of
+                QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1""",
+            """CREATE OR REPLACE VIEW active_submissions AS
+                SELECT * FROM submissions_in_force('', []::VARCHAR[], 'infinity'::TIMESTAMPTZ)""",
+        ),
+    ),
+)
 # Concerns append their migrations in blocks; the runner applies them in version order.
 MIGRATIONS = tuple(sorted(MIGRATIONS, key=lambda migration: migration[0]))

@@ -6,29 +6,17 @@ import datetime as dt
 
 import polars as pl
 
-from readiness.db.core import END_OF_TIME, scoped
+from readiness.db.core import END_OF_TIME, domain, scoped
+from readiness.db.officer_state import (
+    ASSIGNMENTS_SQL,
+    BPJS_AND_MODULES,
+    OFFICER_COLUMNS,
+    OFFICER_STATE_ROWS_SQL,
+    PEOPLE_SQL,
+    TPS_COLUMNS,
+    TPS_COVERAGE_SQL,
+)
 from readiness.scope import Scope
-
-# Each NIK of the CTE ``active``: its BPJS status and the training modules attended, as of
-# $as_of (a batch counts when created by then and not undone by then). One text for the
-# row-level reads here and the counted one (readiness_counts.READINESS_COUNTS_SQL).
-BPJS_AND_MODULES = """live AS (
-        SELECT id, created_at FROM batches
-        WHERE created_at <= $as_of AND (undone_at IS NULL OR undone_at > $as_of)),
-    bpjs AS (
-        SELECT r.nik, arg_max(r.enrolled, b.id) AS enrolled, arg_max(r.kpj, b.id) AS kpj,
-               arg_max(r.enrolled_on, b.id) AS enrolled_on,
-               arg_max(b.created_at, b.id) AS bpjs_at
-        FROM bpjs_records r JOIN live b ON b.id = r.batch_id
-        WHERE r.nik IN (SELECT nik FROM active)
-        GROUP BY r.nik),
-    modules AS (
-        SELECT a.nik, list_distinct(flatten(list(t.modules))) AS attended,
-               max(b.created_at) AS trained_at
-        FROM attendance a JOIN live b ON b.id = a.batch_id
-        JOIN training_sessions t ON t.id = a.session_id
-        WHERE a.nik IN (SELECT nik FROM active)
-        GROUP BY a.nik)"""
 
 
 class OfficerStore:
@@ -61,44 +49,49 @@ class OfficerStore:
             {"scope": scope.code, "as_of": END_OF_TIME},  # every batch not undone counts
         )
 
-    def officer_readiness(self, scope: Scope, as_of: dt.datetime | None = None) -> pl.DataFrame:
-        """Officers of each desa's roster version in force at ``as_of`` (None = now).
+    def readiness_params(self, scope: Scope, as_of: dt.datetime | None = None) -> dict:
+        """The parameters of the readiness rule (``officer_state``) for ``scope`` at ``as_of``."""
+        s = self.settings
+        return {
+            "scope": scope.code,
+            "desas": [],
+            "as_of": as_of or END_OF_TIME,
+            "per_tps": s.officers_per_tps,
+            "extra": s.rawan_extra_officers,
+            "modules": list(s.training_modules),
+            "blocking": list(domain().blocking_codes(s)),
+        }
 
-        Same columns as :meth:`officers` plus listed_at (first upload of that NIK in that desa),
-        bpjs_at and trained_at (when the BPJS / newest attendance batch was recorded). Batches
-        count when created by ``as_of`` and not undone by then, so yesterday's figures are
-        computed from the same timestamps as today's.
+    def officer_readiness(self, scope: Scope, as_of: dt.datetime | None = None) -> pl.DataFrame:
+        """Each officer row of the rosters in force at ``as_of`` (None = now) with its state.
+
+        Columns: the roster's (nomor_tps = the TPS of the assignment in force, null for a
+        cadangan; roster_tps = the roster's own TPS column), bpjs_enrolled, kpj, enrolled_on, modules_attended, listed_at (first upload
+        of that NIK in that desa), bpjs_at, trained_at, desa_listed (villages listing the NIK),
+        counted (one row per NIK), trained, modules_missing, trained_self_reported, blocked,
+        ready, cadangan. Ordered by desa_code, row_number.
         """
-        moment = as_of or END_OF_TIME
-        return self.read(
-            f"""WITH subs AS (
-                    SELECT * FROM submissions
-                    WHERE {scoped("desa_code")} AND uploaded_at <= $as_of),
-                current AS (
-                    SELECT * FROM subs
-                    QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1),
-                active AS (
-                    SELECT o.* FROM officers o JOIN current s ON s.id = o.submission_id),
-                listed AS (
-                    SELECT o.desa_code, o.nik, min(s.uploaded_at) AS listed_at
-                    FROM officers o JOIN subs s ON s.id = o.submission_id
-                    GROUP BY o.desa_code, o.nik),
-                {BPJS_AND_MODULES}
-                SELECT a.submission_id, a.desa_code, a.row_number, a.nama, a.nik,
-                       a.jenis_kelamin, a.tempat_lahir, a.tanggal_lahir, a.alamat, a.no_hp,
-                       a.nomor_tps, a.status_bpjs, a.no_kpj, a.status_pelatihan,
-                       a.tanggal_pelatihan, a.keterangan, a.warning_codes,
-                       coalesce(bpjs.enrolled, false) AS bpjs_enrolled,
-                       coalesce(bpjs.kpj, a.no_kpj) AS kpj, bpjs.enrolled_on,
-                       coalesce(modules.attended, []::VARCHAR[]) AS modules_attended,
-                       listed.listed_at, bpjs.bpjs_at, modules.trained_at
-                FROM active a
-                LEFT JOIN listed ON listed.desa_code = a.desa_code AND listed.nik = a.nik
-                LEFT JOIN bpjs ON bpjs.nik = a.nik
-                LEFT JOIN modules ON modules.nik = a.nik
-                ORDER BY a.desa_code, a.row_number""",
-            {"scope": scope.code, "as_of": moment},
+        return self.read(OFFICER_STATE_ROWS_SQL, self.readiness_params(scope, as_of))
+
+    def tps_coverage(self, scope: Scope) -> pl.DataFrame:
+        """One row per TPS of the scope: desa_code, tps_number, rawan, rawan_reason, rawan_level,
+        officers_assigned (counted linmas the assignment in force puts there), officers_ready,
+        officers_required (per TPS plus its rawan extra), covered, shortfall."""
+        return self.read(TPS_COVERAGE_SQL, self.readiness_params(scope))
+
+    def officer_and_tps_states(self, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(:meth:`officer_readiness`, :meth:`tps_coverage`) now, from one run of the rule."""
+        frame = self.read(PEOPLE_SQL, self.readiness_params(scope))
+        kind = pl.col("row_kind")
+        return (
+            frame.filter(kind == "officer").select(OFFICER_COLUMNS),
+            frame.filter(kind == "tps").select(TPS_COLUMNS),
         )
+
+    def assignments_in_force(self, scope: Scope) -> pl.DataFrame:
+        """desa_code, nik, nama, tps_number, cadangan, reassigned (a change is laid over the
+        roster's TPS column) per officer row in force, by desa_code, tps_number, nama."""
+        return self.read(ASSIGNMENTS_SQL, self.readiness_params(scope))
 
     def kpj_owners(self) -> pl.DataFrame:
         """kpj, nik pairs already known (imported BPJS batches not undone, rosters in force).

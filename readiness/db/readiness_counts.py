@@ -17,7 +17,6 @@ import polars as pl
 from readiness.db.core import (
     ALL_DESA,
     END_OF_TIME,
-    SCOPE_SQL,
     SYSTEM,
     WIB,
     Actor,
@@ -25,99 +24,37 @@ from readiness.db.core import (
     now_wib,
     scoped,
 )
-from readiness.db.officers import BPJS_AND_MODULES
+from readiness.db.officer_state import OFFICER_STATE, TPS_NEED
 from readiness.scope import Scope
 
-# $scope (a region-code prefix) and $desas (a list of desa codes; empty = every desa).
-IN_SCOPE_AND_SET = (
-    f"({SCOPE_SQL} AND (len($desas::VARCHAR[]) = 0 OR list_contains($desas::VARCHAR[], {{col}})))"
-)
-
-
-# Per-desa readiness counts and per-day events of the rosters in force at $as_of: the live
-# path (``readiness_counts``) and the kept counts (``_count_into_cache``) share this text.
-READINESS_COUNTS_SQL = f"""WITH subs AS MATERIALIZED (
-        SELECT id, desa_code, version, uploaded_at FROM submissions
-        WHERE {IN_SCOPE_AND_SET.format(col="desa_code")} AND uploaded_at <= $as_of),
-    current AS (
-        SELECT id, uploaded_at FROM subs
-        QUALIFY row_number() OVER (PARTITION BY desa_code ORDER BY version DESC) = 1),
-    active AS MATERIALIZED (
-        SELECT o.submission_id, o.desa_code, o.row_number, o.nik, o.nomor_tps,
-               o.status_pelatihan, o.warning_codes, s.uploaded_at AS current_at
-        FROM officers o JOIN current s ON s.id = o.submission_id
-        WHERE {IN_SCOPE_AND_SET.format(col="o.desa_code")}),  -- lets DuckDB skip row groups
-    -- first upload of a NIK in a desa: only desa with several versions need a look
-    listed AS (
-        SELECT o.desa_code, o.nik, min(s.uploaded_at) AS listed_at
-        FROM officers o JOIN subs s ON s.id = o.submission_id
-        WHERE s.desa_code IN (
-            SELECT desa_code FROM subs GROUP BY desa_code HAVING count(*) > 1)
-        GROUP BY o.desa_code, o.nik),
-    {BPJS_AND_MODULES},
-    -- NIKs on more than one active row: the first row counts (metrics.officer_states)
-    dup AS (
-        SELECT nik, min(row(submission_id, desa_code, row_number)) AS first_row,
-               count(DISTINCT desa_code) AS desas
-        FROM active GROUP BY nik HAVING count(*) > 1),
-    each AS MATERIALIZED (
-        SELECT a.desa_code, a.nomor_tps,
-               CASE WHEN dup.nik IS NOT NULL THEN a.nik END AS dup_nik,
-               coalesce(dup.desas, 1) > 1 AS shared,
-               dup.nik IS NULL
-                   OR row(a.submission_id, a.desa_code, a.row_number) = dup.first_row
-                   AS counted,
-               coalesce(dup.desas, 1) > 1
-                   OR list_has_any(coalesce(a.warning_codes, []::VARCHAR[]),
-                                   $blocking::VARCHAR[]) AS blocked,
-               coalesce(bpjs.enrolled, false) AS bpjs,
-               list_has_all(coalesce(modules.attended, []::VARCHAR[]),
-                            $modules::VARCHAR[]) AS trained,
-               coalesce(a.status_pelatihan, false) AS self_reported,
-               CAST(coalesce(listed.listed_at, a.current_at) AS DATE) AS listed_day,
-               CAST(bpjs.bpjs_at AS DATE) AS bpjs_day,
-               CAST(modules.trained_at AS DATE) AS trained_day
-        FROM active a
-        LEFT JOIN dup ON dup.nik = a.nik
-        LEFT JOIN listed ON listed.desa_code = a.desa_code AND listed.nik = a.nik
-        LEFT JOIN bpjs ON bpjs.nik = a.nik
-        LEFT JOIN modules ON modules.nik = a.nik),
+# Per-desa readiness counts and per-day events of the rosters in force at $as_of, derived from
+# the one readiness rule (``officer_state``): the live path (``readiness_counts``) and the kept
+# counts (``_count_into_cache``) share this text.
+READINESS_COUNTS_SQL = f"""WITH {OFFICER_STATE},
     per_desa AS (
         SELECT desa_code,
                count(*) FILTER (WHERE dup_nik IS NULL) + count(DISTINCT dup_nik)
                    AS officers_registered,
                count(*) FILTER (WHERE counted) AS registered,
-               count(*) FILTER (WHERE counted AND bpjs) AS bpjs_enrolled,
+               count(*) FILTER (WHERE counted AND bpjs_enrolled) AS bpjs_enrolled,
                count(*) FILTER (WHERE counted AND trained) AS trained,
-               count(*) FILTER (WHERE counted AND self_reported AND NOT trained)
+               count(*) FILTER (WHERE counted AND trained_self_reported)
                    AS trained_self_reported,
                count(*) FILTER (WHERE counted AND blocked) AS blocked,
-               count(*) FILTER (WHERE counted AND bpjs AND trained AND NOT blocked)
-                   AS ready,
-               count(*) FILTER (WHERE counted AND NOT blocked AND NOT bpjs)
+               count(*) FILTER (WHERE counted AND ready) AS ready,
+               count(*) FILTER (WHERE counted AND NOT blocked AND NOT bpjs_enrolled)
                    AS n_belum_bpjs,
-               count(*) FILTER (WHERE counted AND NOT blocked AND bpjs AND NOT trained)
+               count(*) FILTER (WHERE counted AND NOT blocked AND bpjs_enrolled AND NOT trained)
                    AS n_belum_pelatihan,
-               count(*) FILTER (WHERE shared) AS shared
-        FROM each GROUP BY desa_code),
-    assigned AS (
-        SELECT desa_code, CAST(nomor_tps AS BIGINT) AS tps_number,
-               count(*) AS officers  -- one counted row per NIK
-        FROM each WHERE counted AND nomor_tps IS NOT NULL GROUP BY ALL),
+               count(*) FILTER (WHERE desa_listed > 1) AS shared
+        FROM officer_state GROUP BY desa_code),
     cover AS (
-        SELECT t.desa_code, count(*) AS tps_count,
-               count(*) FILTER (WHERE t.rawan) AS rawan_count,
-               CAST(sum(coalesce(t.extra_officers,
-                   CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END)) AS BIGINT)
-                   AS extra_total,
-               count(*) FILTER (WHERE coalesce(a.officers, 0) >= $per_tps + coalesce(
-                   t.extra_officers, CASE WHEN coalesce(t.rawan, false) THEN $extra ELSE 0 END))
-                   AS tps_covered,
-               count(*) FILTER (WHERE coalesce(t.rawan, false) AND coalesce(a.officers, 0)
-                   < $per_tps + coalesce(t.extra_officers, $extra)) AS rawan_uncovered
-        FROM tps t LEFT JOIN assigned a
-            ON a.desa_code = t.desa_code AND a.tps_number = t.tps_number
-        WHERE {IN_SCOPE_AND_SET.format(col="t.desa_code")} GROUP BY t.desa_code)
+        SELECT desa_code, count(*) AS tps_count, count(*) FILTER (WHERE rawan) AS rawan_count,
+               CAST(sum(officers_required - $per_tps) AS BIGINT) AS extra_total,
+               count(*) FILTER (WHERE officers_assigned >= officers_required) AS tps_covered,
+               count(*) FILTER (WHERE rawan AND officers_assigned < officers_required)
+                   AS rawan_uncovered
+        FROM tps_cover GROUP BY desa_code)
     SELECT 'desa' AS kind, coalesce(p.desa_code, c.desa_code) AS desa_code,
            NULL::DATE AS day, NULL::BIGINT AS n, c.tps_count, c.rawan_count,
            p.* EXCLUDE (desa_code), c.tps_covered, c.rawan_uncovered,
@@ -125,11 +62,11 @@ READINESS_COUNTS_SQL = f"""WITH subs AS MATERIALIZED (
     FROM per_desa p FULL JOIN cover c ON c.desa_code = p.desa_code
     UNION ALL BY NAME
     SELECT 'registered' AS kind, desa_code, listed_day AS day, count(*) AS n
-    FROM each WHERE counted GROUP BY ALL
+    FROM officer_state WHERE counted GROUP BY ALL
     UNION ALL BY NAME
     SELECT 'ready' AS kind, desa_code,
            greatest(listed_day, bpjs_day, trained_day) AS day, count(*) AS n
-    FROM each WHERE counted AND bpjs AND trained AND NOT blocked GROUP BY ALL"""
+    FROM officer_state WHERE counted AND ready GROUP BY ALL"""
 
 
 class ReadinessCountsStore:
@@ -139,31 +76,29 @@ class ReadinessCountsStore:
         """desa_code, tps_count, rawan_count, extra_total (extra linmas of its rawan TPS) inside
         the scope, counted in DuckDB."""
         return self.read(
-            f"""SELECT desa_code, count(*) AS tps_count,
-                       count(*) FILTER (WHERE rawan) AS rawan_count,
-                       CAST(sum(coalesce(extra_officers,
-                           CASE WHEN rawan THEN $extra ELSE 0 END)) AS BIGINT) AS extra_total
-                FROM tps WHERE {scoped("desa_code")} GROUP BY desa_code ORDER BY desa_code""",
-            {"scope": scope.code, "extra": self.settings.rawan_extra_officers},
+            f"""SELECT t.desa_code, count(*) AS tps_count,
+                       count(*) FILTER (WHERE t.rawan) AS rawan_count,
+                       CAST(sum({TPS_NEED} - $per_tps) AS BIGINT) AS extra_total
+                FROM tps t WHERE {scoped("t.desa_code")}
+                GROUP BY t.desa_code ORDER BY t.desa_code""",
+            {
+                "scope": scope.code,
+                "per_tps": self.settings.officers_per_tps,
+                "extra": self.settings.rawan_extra_officers,
+            },
         )
 
     def registered_counts(self, scope: Scope) -> pl.DataFrame:
-        """desa_code, officers_registered: unique NIKs of the active rosters inside the scope.
+        """desa_code, officers_registered: persons of the rosters in force inside the scope.
 
-        A NIK listed by two villages counts once, for the village whose upload came first
-        (the rule of ``metrics.desa_overview``), so the figures match the row-level path.
+        A NIK listed by two villages counts once, on its first row (the readiness rule's
+        ``counted``), so the figures match the readiness counts.
         """
         return self.read(
-            f"""WITH active AS (
-                    SELECT o.desa_code, o.nik, o.submission_id FROM officers o
-                    JOIN active_submissions s ON s.id = o.submission_id
-                    WHERE {scoped("o.desa_code")}),
-                first AS (
-                    SELECT nik, arg_min(desa_code, submission_id) AS desa_code
-                    FROM active GROUP BY nik)
-                SELECT desa_code, count(*) AS officers_registered FROM first
-                GROUP BY desa_code ORDER BY desa_code""",
-            {"scope": scope.code},
+            f"""WITH {OFFICER_STATE}
+                SELECT desa_code, count(*) AS officers_registered FROM officer_state
+                WHERE counted GROUP BY desa_code ORDER BY desa_code""",
+            self.readiness_params(scope),
         )
 
     def readiness_counts(
@@ -178,9 +113,8 @@ class ReadinessCountsStore:
     ) -> pl.DataFrame:
         """Per-desa readiness counts and per-day events, as of ``as_of`` (None = now).
 
-        The same rules as ``officer_readiness`` + ``metrics.officer_states`` /
-        ``tps_coverage`` over officer rows (tests/readiness_oracle.py; a test proves both agree), counted here
-        instead of handing 1.6 million officer rows to Polars. Rows with kind = 'desa': one per
+        The one readiness rule (``officer_state``) counted here instead of handing 1.6 million
+        officer rows to Polars. Rows with kind = 'desa': one per
         desa with officers or TPS (tps_count, rawan_count null without TPS; officers_registered,
         registered, bpjs_enrolled, trained, trained_self_reported, blocked, ready,
         n_belum_bpjs, n_belum_pelatihan, tps_covered, rawan_uncovered). Rows with kind =
@@ -213,6 +147,7 @@ class ReadinessCountsStore:
                 s.officers_per_tps,
                 s.rawan_extra_officers,
                 "extra_officers per TPS",  # counts made before graded rawan lack extra_total
+                "assignments decide coverage",  # counts made before read the roster's TPS
                 list(s.training_modules),
                 list(self.blocking_codes()),
             ]
@@ -222,21 +157,11 @@ class ReadinessCountsStore:
         self, con, *, scope: str, desas: list[str], as_of: dt.datetime | None, label: dt.date | None
     ) -> None:
         """Insert ``readiness_counts`` rows of ``scope`` / ``desas`` (as of ``as_of``)."""
-        s = self.settings
         con.execute(
             f"""INSERT INTO readiness_cache BY NAME
                 SELECT left(desa_code, 5) AS kabupaten_code, $label::DATE AS as_of, *
                 FROM ({READINESS_COUNTS_SQL}) WHERE $label IS NULL OR kind = 'desa'""",
-            {
-                "scope": scope,
-                "desas": desas,
-                "as_of": as_of or END_OF_TIME,
-                "label": label,
-                "per_tps": s.officers_per_tps,
-                "extra": s.rawan_extra_officers,
-                "modules": list(s.training_modules),
-                "blocking": list(self.blocking_codes()),
-            },
+            {**self.readiness_params(Scope(scope), as_of), "desas": desas, "label": label},
         )
 
     def _refresh_readiness(self, con, desas: list[str] | None, since: dt.datetime | None) -> None:
