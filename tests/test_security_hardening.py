@@ -311,6 +311,20 @@ def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, cap
     clerk = Actor("desa.draf", "operator_desa", Scope("17.02.06.1004"))
     work = roster.read_upload(store, draft, "daftar.csv")
     drafts.start(store, clerk, "17.02.06.1004", "daftar.csv", work)
+    desa, someone = "17.02.06.1004", make_nik(100)
+    store.add_assignment_changes(  # on duty: moved, marked present, and standing in for another
+        SYSTEM, desa, [{"desa_code": desa, "nik": nik, "tps_number": 2, "cadangan": False}],
+        action="assignment.move",
+    )  # fmt: skip
+    store.add_attendance_day(SYSTEM, desa, [{"tps_number": 2, "nik": nik, "status": "hadir"}])
+    store.add_attendance_day(
+        SYSTEM, desa, [{"tps_number": 1, "nik": someone, "status": "diganti",
+                        "substitute_nik": nik, "substitute_name": "Orang Tujuh"}],
+    )  # fmt: skip
+    store.record_attempt(
+        SYSTEM, desa, via="desa", file_name="salah.csv", sha256="0" * 64, rows_rejected=1,
+        reasons=[f'Baris 2, kolom NIK: tertulis "{nik}".'],
+    )  # fmt: skip
     assert _file_bytes(store.path).count(nik.encode()) > 0  # the scan finds what is there
     assert main(["forget-nik", nik, "--yes", "--db", str(store.path)]) == 0
     right_after = _file_bytes(store.path)
@@ -324,6 +338,10 @@ def test_forget_nik_leaves_neither_nik_nor_phone_in_the_database_file(store, cap
     assert on_disk.count(make_nik(100).encode()) > 0
     assert nik not in store.officers(Scope("17.02"))["nik"].to_list()
     assert drafts.restore(store, clerk, "17.02.06.1004") is None
+    assert store.assignment_changes(Scope(desa)).filter(pl.col("nik") == nik).height == 0
+    marks = store.attendance_day(Scope(desa), log=True)
+    assert nik not in marks["nik"].to_list()
+    assert marks.filter(pl.col("nik") == someone)["status"].to_list() == ["diganti"]
 
 
 # -- cross-village look-ups ----------------------------------------------------------------------------

@@ -73,8 +73,9 @@ class AuditStore:
     def forget_nik(self, actor: Actor, nik: str, *, masked: str) -> dict[str, int]:
         """Remove one person's NIK everywhere (UU 27/2022 deletion on request), in one write.
 
-        Officer rows of every roster version, BPJS records, attendance and findings that quote
-        the NIK go; audit details that quote it are rewritten with ``masked``. The audit row of
+        Officer rows of every roster version, BPJS records, attendance, TPS assignments,
+        voting-day marks and findings that quote the NIK go; audit details, a substitute's
+        number and a refused file's reasons that quote it are rewritten with ``masked``. The audit row of
         this deletion names only the masked NIK.
         """
 
@@ -85,8 +86,21 @@ class AuditStore:
                 ("bpjs_records", "DELETE FROM bpjs_records WHERE nik = $nik"),
                 ("attendance", "DELETE FROM attendance WHERE nik = $nik"),
                 ("findings", "DELETE FROM findings WHERE contains(message, $nik)"),
+                ("assignment_changes", "DELETE FROM assignment_changes WHERE nik = $nik"),
+                ("attendance_day", "DELETE FROM attendance_day WHERE nik = $nik"),
             ):
                 counts[table] = len(con.execute(sql + " RETURNING 1", {"nik": nik}).fetchall())
+            # A substitute's mark stays (it says the TPS was guarded); only the number goes.
+            con.execute(
+                "UPDATE attendance_day SET substitute_nik = $masked WHERE substitute_nik = $nik",
+                {"nik": nik, "masked": masked},
+            )
+            con.execute(  # a refused file's reasons may quote the NIK as typed
+                """UPDATE roster_attempts
+                   SET reasons = list_transform(reasons, lambda r: replace(r, $nik, $masked))
+                   WHERE list_bool_or(list_transform(reasons, lambda r: contains(r, $nik)))""",
+                {"nik": nik, "masked": masked},
+            )
             counts["upload_drafts"] = self._forget_nik_in_drafts(con, nik)
             for table in ("batches", "submissions"):  # file names may quote a NIK
                 con.execute(
