@@ -214,13 +214,29 @@ def readiness_desa_table(desa: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def duty_place(officers: pl.DataFrame) -> pl.Expr:
+    """The TPS a linmas guards as text: its number, "cadangan" for a reserve, "—" when none.
+
+    >>> o = pl.DataFrame({"nomor_tps": [3, None, None], "cadangan": [False, True, False]})
+    >>> o.select(duty_place(o))["TPS"].to_list()
+    ['3', 'cadangan', '—']
+    """
+    reserve = pl.col("cadangan").fill_null(False) if "cadangan" in officers.columns else False
+    return (
+        pl.when(reserve)
+        .then(pl.lit("cadangan"))
+        .otherwise(pl.col("nomor_tps").cast(pl.String).fill_null("—"))
+        .alias("TPS")
+    )
+
+
 def officers_readiness_table(officers: pl.DataFrame) -> pl.DataFrame:
     """Officers of one desa with NIK and phone masked (UU 27/2022) and what each still lacks."""
     return officers.sort("state", "nama").select(
         pl.col("nama").alias("Nama"),
         mask_nik_expr(pl.col("nik")).alias("NIK"),
         mask_phone_expr(pl.col("no_hp")).alias("No. HP"),
-        pl.col("nomor_tps").alias("TPS"),
+        duty_place(officers),
         pl.col("state").alias("Keadaan"),
         pl.when(pl.col("bpjs_enrolled")).then(pl.lit("Terdaftar")).otherwise(pl.lit("Belum"))
         .alias("BPJS"),
@@ -410,7 +426,7 @@ def action_missing_bpjs(officers: pl.DataFrame, desa: pl.DataFrame, *, sender: s
     rows = _officers_action(
         officers, desa, ~pl.col("bpjs_enrolled"), "belum terdaftar BPJS Ketenagakerjaan", sender
     )
-    return rows.select(*_who(), pl.col("nomor_tps").alias("TPS"), "Kontak operator", "WhatsApp")
+    return rows.select(*_who(), duty_place(rows), "Kontak operator", "WhatsApp")
 
 
 def action_missing_training(officers: pl.DataFrame, desa: pl.DataFrame, *, sender: str):
