@@ -48,6 +48,7 @@ from readiness.db.core import (
     use_domain,
 )
 from readiness.db.intake import IntakeStore, KecamatanPart
+from readiness.db.lookups import LookupStore
 from readiness.db.migrations import MIGRATIONS
 from readiness.db.officers import OfficerStore
 from readiness.db.plan import PlanStore
@@ -98,6 +99,7 @@ class Store(
     AccountStore,
     VerificationStore,
     AuditStore,
+    LookupStore,
     BackupStore,
     RegionStore,
     RecapStore,
