@@ -646,12 +646,13 @@ class StoreCore:
     def data_version(self) -> int:
         """The newest audit id of a write that changes page data (page caches key on it).
 
-        Events that only record who did something (logins, downloads) are left out, so a
-        download does not make every page recompute.
+        Events that only record who did something (logins, downloads, NIK look-ups of an
+        upload check) are left out, so a download does not make every page recompute.
         """
         frame = self.read(
             "SELECT coalesce(max(id), 0) AS v FROM audit_log "
-            "WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'export.'))"
+            "WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'export.') "
+            "OR starts_with(action, 'roster.nik_lookup'))"
         )
         return int(frame["v"][0])
 
