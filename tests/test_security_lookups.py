@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -122,8 +123,10 @@ def test_one_file_above_the_limit_says_to_split_it_and_the_admin_is_not_limited(
 
 def _settings_with_limit(tmp_path, per_hour: int):
     content = DEFAULT_SETTINGS_FILE.read_text(encoding="utf-8")
-    assert "[upload]\n" in content
-    content = content.replace("[upload]\n", f"[upload]\nnik_checks_per_hour = {per_hour}\n", 1)
+    content, replaced = re.subn(
+        r"(?m)^nik_checks_per_hour = \d+$", f"nik_checks_per_hour = {per_hour}", content
+    )
+    assert replaced == 1
     for name in ("wilayah_rejang_lebong.csv", "alias_desa.csv", "kabupaten_bengkulu.csv"):
         content = content.replace(f'"{name}"', f'"{DEFAULT_SETTINGS_FILE.parent / name}"')
     path = tmp_path / "settings.toml"
