@@ -148,6 +148,10 @@ def test_the_cli_dry_run_counts_against_the_accounts_limit_and_stores_nothing(
     out = capsys.readouterr().out
     assert "dibatasi 5 NIK per jam" in out
     assert "Coba lagi mulai" in out
+    assert main([*args, str(second), "--dry-run", "--json"]) == EXIT_FILE_REJECTED
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "rejected"
+    assert result["file_error"]["code"] == "nik_checks_limited"
     assert main([*args, str(second)]) == EXIT_FILE_REJECTED  # a real import is refused the same way
     assert store.submissions(Scope(VILLAGE)).height == 0
     assert [r["action"] for r in lookups(store)] == [
