@@ -195,3 +195,19 @@ def test_a_kecamatan_dry_run_is_checked_against_the_accounts_region(
     with pytest.raises(AccessDenied):
         check_kecamatan_file(store, KECAMATAN, path.read_bytes(), "rekap.csv", viewer=village)
     assert lookups(store) == []
+
+
+def test_the_upload_page_over_the_limit_shows_the_refusal_and_stores_nothing(
+    env_db, store, app_as, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("READINESS_SETTINGS", str(_settings_with_limit(tmp_path, 2)))
+    at = app_as("operator_kecamatan", "17.02.06").run()
+    at.switch_page("pages/upload.py").run()
+    at.selectbox(key="upload_desa").set_value(DERATI).run()
+    at.file_uploader(key="roster_file").upload("daftar.csv", roster_file(1, 3), "text/csv").run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "berisi 3 NIK, lebih dari batas pemeriksaan 2 NIK per jam" in shown
+    assert not at.metric  # no verdict, no save button
+    assert store.count("submissions") == 0
+    assert [r["action"] for r in lookups(store)] == ["roster.nik_lookup_refused"]
