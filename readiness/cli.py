@@ -437,11 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that only read: they open an existing, current database read-only (DuckDB's
-# read-only mode), so they work in a read-only location; see docs/operations.md.
+# read-only mode), so they work in a read-only location; see docs/operations.md. ``export`` is
+# not one of them: every export writes its audit row before the file.
 READ_COMMANDS = (
     ("summary",),
     ("not-submitted",),
-    ("export",),
     ("audit", "export"),
     ("bpjs", "pending"),
     ("user", "list"),
