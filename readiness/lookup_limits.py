@@ -16,13 +16,13 @@ import hashlib
 import hmac
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 
 from readiness import formatting as fmt
 from readiness.db import Actor, Store, now_wib
-from readiness.errors import ReadinessError
+from readiness.file_formats import RosterFileError
 from readiness.messages import text
 
 WINDOW = dt.timedelta(hours=1)
@@ -44,7 +44,7 @@ def _exempt(actor: Actor) -> bool:
     return actor.role == "admin"
 
 
-def _refusal(limit: int, used: int, count: int, retry_at: dt.datetime | None) -> ReadinessError:
+def _refusal(limit: int, used: int, count: int, retry_at: dt.datetime | None) -> RosterFileError:
     if retry_at is None:
         msg = text("nik_checks_too_many", count=fmt.number(count), limit=fmt.number(limit))
     else:
@@ -55,7 +55,7 @@ def _refusal(limit: int, used: int, count: int, retry_at: dt.datetime | None) ->
             used=fmt.number(used),
             retry_at=fmt.timestamp(retry_at),
         )
-    return ReadinessError(msg, code="nik_checks_limited")
+    return RosterFileError("nik_checks_limited", msg)
 
 
 def _retry_at(counted: pl.DataFrame, used: int, count: int, limit: int) -> dt.datetime | None:
@@ -75,14 +75,14 @@ def checked_lookup(
     viewer: Actor,
     desa_code: str,
     niks: list[str],
-    look_up,
+    look_up: Callable[[list[str]], pl.DataFrame],
     *,
     file_name: str,
 ) -> pl.DataFrame:
     """``look_up(niks)`` (the other villages holding them) within the viewer's hourly limit.
 
-    Raises ``ReadinessError`` (code ``nik_checks_limited``) when the limit would be passed:
-    nothing is looked up and the refusal is audited. Otherwise the check is audited with the
+    Raises ``RosterFileError`` (code ``nik_checks_limited``: the file is refused whole) when
+    the limit would be passed: nothing is looked up and the refusal is audited once. Otherwise the check is audited with the
     count of NIKs checked and found.
     """
     key = lookup_key(desa_code, niks)

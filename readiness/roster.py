@@ -158,13 +158,13 @@ def check_raw(
             verdict = validate_roster(raw, context, mapping)
         except RosterFileError as error:
             return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
-    niks = verdict.officers["nik"].to_list()
-    try:
+    try:  # outside the read: the look-up is audited, and may be refused (hourly limit)
+        niks = verdict.officers["nik"].to_list()
         clash = _registered_elsewhere(store, viewer, desa_code, niks, file_name)
-    except ReadinessError as error:  # the account's hourly NIK checks are used up
+        if clash.height:
+            verdict = validate_roster(raw, replace(context, registered_elsewhere=clash), mapping)
+    except RosterFileError as error:
         return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
-    if clash.height:
-        verdict = validate_roster(raw, replace(context, registered_elsewhere=clash), mapping)
     return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous, seen)
 
 
