@@ -499,6 +499,9 @@ class StoreCore:
         read-only location that opening fails, and says so)."""
         held = held_file(self.path)
         if held.read_only:
+            if self.shared_connection() is not None:  # would wait on this thread's own read
+                msg = "a write inside a reading() block of a file opened read-only"
+                raise RuntimeError(msg)
             held.use_read_only(False)
 
     def shared_connection(self) -> duckdb.DuckDBPyConnection | None:
