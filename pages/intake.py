@@ -22,7 +22,9 @@ with ui.guard():
         )
         upload = st.file_uploader("Berkas rekap kecamatan (Excel atau CSV)", key="kec_file")
         if upload is not None:
-            checked = check_kecamatan_file(store, kecamatan, upload.getvalue(), upload.name)
+            checked = check_kecamatan_file(
+                store, kecamatan, upload.getvalue(), upload.name, viewer=actor
+            )
             if checked.file_error is not None:
                 st.error(checked.file_error.message)
             else:

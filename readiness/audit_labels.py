@@ -27,7 +27,8 @@ ACTION_LABELS = {
     "recap.import": "Impor rekap kabupaten",
     "regions.sync": "Muat daftar wilayah",
     "regions.import": "Impor wilayah kabupaten lain",  # province instance
-    "roster.nik_lookup": "Pemeriksaan NIK yang terdaftar di desa lain",
+    "roster.nik_lookup": "Pemeriksaan NIK ke desa lain",
+    "roster.nik_lookup_refused": "Pemeriksaan NIK ke desa lain ditolak (batas per jam)",
     "roster.upload": "Unggah daftar linmas",
     "submission.return": "Daftar dikembalikan ke desa",
     "submission.verify": "Daftar diverifikasi",

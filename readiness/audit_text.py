@@ -23,7 +23,10 @@ SENTENCES = {
     "auth.login_attempt": "Percobaan masuk {target} dihitung sebelum kata sandinya diperiksa",
     "backup.create": "{user} membuat cadangan basis data {target}",
     "backup.partial_removed": "Sisa cadangan yang terputus dihapus ({target})",
-    "roster.nik_lookup": "{user} memeriksa NIK yang sudah terdaftar di desa lain ({target})",
+    "roster.nik_lookup": "{user} memeriksa NIK ke desa lain saat memeriksa daftar {target}",
+    "roster.nik_lookup_refused": (
+        "{user} ditolak memeriksa NIK ke desa lain ({target}): batas per jam tercapai"
+    ),
     "plan.set": "{user} mengubah milestone rencana H-n {target}",
     "auth.login_refused": "Akun {target} ditolak masuk",
     "auth.logout": "{user} keluar",

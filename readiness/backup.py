@@ -532,6 +532,7 @@ def _keep_current(store_path: Path, settings: Settings) -> Path | None:
 _LOCATION_ERRORS = (
     ("Read-only file system", "lokasinya hanya-baca (read-only)"),
     ("Permission denied", "lokasinya hanya-baca atau akun ini tidak punya izin tulis"),
+    ("Operation not permitted", "lokasinya hanya-baca atau berkasnya dikunci dari perubahan"),
     ("No such file or directory", "foldernya tidak ada atau tidak dapat dibuat"),
 )
 

@@ -436,11 +436,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that only read: they open an existing, current database read-only (DuckDB's
+# read-only mode), so they work in a read-only location; see docs/operations.md. ``export`` is
+# not one of them: every export writes its audit row before the file.
+READ_COMMANDS = (
+    ("summary",),
+    ("not-submitted",),
+    ("audit", "export"),
+    ("bpjs", "pending"),
+    ("user", "list"),
+    ("recap", "list"),
+    ("rawan", "list"),
+    ("roster", "versions"),
+    ("training", "sessions"),
+    ("plan", "show"),
+)
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:  # argparse offers no public walk of its subparsers
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return {}
+
+
+def mark_read_commands(parser: argparse.ArgumentParser) -> None:
+    """Give each read command ``read_only=True`` (``cli_common.open_store`` reads it)."""
+    for path in READ_COMMANDS:
+        command = parser
+        for name in path:
+            command = _subcommands(command)[name]
+        command.set_defaults(read_only=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse, run, and turn every error into one Indonesian line and an exit code."""
     logging.basicConfig(level=os.environ.get("READINESS_LOG_LEVEL", "WARNING"), force=True)
     use_private_umask()  # database, backups, exports: owner-only (UU 27/2022)
     parser = build_parser()
+    mark_read_commands(parser)
     args = parser.parse_args(argv)
     try:
         use_account(args)  # --user NAME

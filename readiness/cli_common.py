@@ -40,11 +40,17 @@ def open_store(args: argparse.Namespace) -> Store:
     """The store named by ``--db`` / ``READINESS_DB``, created and migrated when new (0600).
 
     A demo database brings its own election dates (see :func:`readiness.demo.with_demo_election`).
+    A read command (``read_only``, set by ``cli.mark_read_commands``) opens an existing file
+    read-only.
     """
     from readiness.demo import with_demo_election
     from readiness.private_files import make_private
 
-    store = store_open.open_store(database_path(getattr(args, "db", None)), load_settings())
+    store = store_open.open_store(
+        database_path(getattr(args, "db", None)),
+        load_settings(),
+        read_only=getattr(args, "read_only", False),
+    )
     make_private(store.path)
     return with_demo_election(store)
 

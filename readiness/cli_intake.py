@@ -30,7 +30,9 @@ def cmd_import_kecamatan(args: argparse.Namespace) -> int:
     check_kecamatan(store, args.kecamatan)
     path = Path(args.file)
     data = read_input_file(path)
-    checked = check_kecamatan_file(store, args.kecamatan, data, path.name, max_bytes=CLI_MAX_BYTES)
+    checked = check_kecamatan_file(
+        store, args.kecamatan, data, path.name, max_bytes=CLI_MAX_BYTES, viewer=cli_actor()
+    )
     saved = None
     if checked.file_error is None and not args.dry_run:
         saved = intake.save_kecamatan(store, cli_actor(), checked)

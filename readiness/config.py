@@ -101,6 +101,9 @@ class Settings:
     blocking_codes: tuple[str, ...] = ("nik_birthdate_mismatch", "nik_sex_mismatch")
     ready_target: float = 90.0
     critical_below: float = 50.0
+    # NIKs one account (not the admin) may check against other villages per hour, over
+    # uploads, dry runs and kecamatan files; a re-check of the same rows is not counted again.
+    nik_checks_per_hour: int = 10_000
     max_upload_megabytes: int = 5
     # A checked upload and its fixes not saved or discarded are dropped after this many days.
     draft_days: int = 7
@@ -347,6 +350,7 @@ def load_settings(path: Path | None = None) -> Settings:
         "bpjs_premium_months": ("bpjs", "premium_months", int),
         "ready_target": ("status", "ready_target", float),
         "critical_below": ("status", "critical_below", float),
+        "nik_checks_per_hour": ("upload", "nik_checks_per_hour", int),
         "max_upload_megabytes": ("upload", "max_megabytes", int),
         "draft_days": ("upload", "draft_days", int),
         "verify_full_nik": ("verification", "full_nik", bool),

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness.db import Store
+from readiness.db import Actor, Store
 from readiness.errors import ReadinessError
 from readiness.ingest import RosterFileError
 from readiness.kabupaten_regions import kabupaten_code_of
 from readiness.kecamatan_split import KecamatanSplit, read_kecamatan_file
 from readiness.messages import text
+from readiness.permissions import check_permission, check_scope
 from readiness.regions import KECAMATAN_CODE, load_aliases
 from readiness.roster import CheckedRoster, check_raw
 from readiness.scope import Scope
@@ -122,13 +123,19 @@ def check_kecamatan_file(
     file_name: str,
     *,
     max_bytes: int | None = None,
+    viewer: Actor | None = None,
 ) -> CheckedKecamatan:
     """Read a kecamatan file, split it per village and check every village's part; no writes.
 
     An unknown kecamatan code raises ``ReadinessError``; an unusable file (or one naming no
     village) comes back as ``file_error``; rows given to no village of the kecamatan are in
-    ``split.unmatched`` with their row and column.
+    ``split.unmatched`` with their row and column. ``viewer``: who checks; a dry run is
+    checked like an upload (role and region), and each village's part like that village's own
+    upload (``roster.check_raw``: other villages named only inside the viewer's region).
     """
+    if viewer is not None:
+        check_permission(viewer, "upload")
+        check_scope(viewer, kecamatan_code)
     if not KECAMATAN_CODE.match(kecamatan_code) or store.region_name(kecamatan_code) is None:
         raise _unknown_kecamatan(store, kecamatan_code)
     limit = max_bytes if max_bytes is not None else store.settings.max_upload_bytes
@@ -142,7 +149,9 @@ def check_kecamatan_file(
     except RosterFileError as error:
         return CheckedKecamatan(kecamatan_code, file_name, sha256, None, [], {}, error)
     checked = [
-        check_raw(store, part.desa_code, part.raw, file_name, sha256, split_part=True)
+        check_raw(
+            store, part.desa_code, part.raw, file_name, sha256, split_part=True, viewer=viewer
+        )
         for part in split.parts
     ]
     names = {part.desa_code: part.desa_name for part in split.parts}

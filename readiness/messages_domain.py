@@ -116,8 +116,10 @@ DOMAIN_MESSAGES: dict[str, str] = {
     ),
     "database_not_writable": (
         "Basis data {db} tidak dapat dibuka untuk ditulis: {location}. Berkasnya tidak "
-        "rusak; jangan dipulihkan dari cadangan. Pilih folder yang dapat ditulis dengan --db "
-        "atau READINESS_DB, atau beri izin tulis kepada akun yang menjalankan aplikasi."
+        "rusak; jangan dipulihkan dari cadangan. Perintah yang hanya membaca (mis. summary, "
+        "not-submitted) tetap berjalan; untuk mengubah data atau mengekspor (setiap ekspor "
+        "dicatat di log audit) pilih folder yang dapat ditulis dengan --db atau READINESS_DB, "
+        "atau beri izin tulis kepada akun yang menjalankan aplikasi."
     ),
     "database_damaged_no_backup": (
         "Berkas basis data {db} rusak atau bukan basis data Kesiapan Linmas{why}. "

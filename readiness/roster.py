@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from readiness import formatting as fmt
-from readiness import kecamatan_split
+from readiness import kecamatan_split, lookup_limits
 from readiness.db import Actor, Store, StoredRoster
 from readiness.errors import ReadinessError
 from readiness.ingest import RawTable, RosterFileError, guess_mapping, read_table
@@ -133,12 +133,14 @@ def check_raw(
     village, so the other-villages refusal (which reads the whole workbook's sheets) is skipped.
 
     A second pass runs only when an accepted NIK is active in another village, so the common
-    upload never loads other villages' NIKs. Every read shares one connection (opening the
-    file costs more than validating 200 rows).
+    upload never loads other villages' NIKs. The reads of the village share one connection
+    (opening the file costs more than validating 200 rows); the look-up of other villages
+    follows, next to its audit row.
 
     ``viewer``: who checks (a dry run is checked like an upload: role and region). A village
-    outside the viewer's region is not named ("sudah terdaftar di desa lain"), and every check
-    that finds NIKs of other villages is audited with how many.
+    outside the viewer's region is not named ("sudah terdaftar di desa lain"); every check is
+    audited with how many NIKs it checked and found, within the account's hourly limit
+    (``lookup_limits``): over it, the check comes back refused and nothing is looked up.
     """
     if viewer is not None:
         check_permission(viewer, "upload")
@@ -154,20 +156,31 @@ def check_raw(
             return CheckedRoster(desa_code, file_name, sha256, raw, None, refusal, previous)
         try:
             verdict = validate_roster(raw, context, mapping)
-            clash = store.niks_registered_elsewhere(verdict.officers["nik"].to_list(), desa_code)
-            if clash.height and viewer is not None:
-                clash = _hide_villages_outside(clash, viewer)
-            if clash.height:
-                verdict = validate_roster(
-                    raw, replace(context, registered_elsewhere=clash), mapping
-                )
         except RosterFileError as error:
             return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
-    if viewer is not None and clash.height:
-        store.record_event(
-            viewer, "roster.nik_lookup", desa_code, file_name=file_name, found=clash.height
-        )
+    try:  # outside the read: the look-up is audited, and may be refused (hourly limit)
+        niks = verdict.officers["nik"].to_list()
+        clash = _registered_elsewhere(store, viewer, desa_code, niks, file_name)
+        if clash.height:
+            verdict = validate_roster(raw, replace(context, registered_elsewhere=clash), mapping)
+    except RosterFileError as error:
+        return CheckedRoster(desa_code, file_name, sha256, raw, None, error, previous)
     return CheckedRoster(desa_code, file_name, sha256, raw, verdict, None, previous, seen)
+
+
+def _registered_elsewhere(
+    store: Store, viewer: Actor | None, desa_code: str, niks: list[str], file_name: str
+) -> pl.DataFrame:
+    """The other villages holding ``niks``; for a viewer within the hourly limit, audited, and
+    naming only villages inside the viewer's region."""
+    if viewer is None or not niks:
+        return store.niks_registered_elsewhere(niks, desa_code)
+    clash = lookup_limits.checked_lookup(
+        store, viewer, desa_code, niks,
+        lambda wanted: store.niks_registered_elsewhere(wanted, desa_code),
+        file_name=file_name,
+    )  # fmt: skip
+    return _hide_villages_outside(clash, viewer) if clash.height else clash
 
 
 def _hide_villages_outside(clash: pl.DataFrame, viewer: Actor) -> pl.DataFrame:

@@ -62,6 +62,7 @@ class ProductDomain:
 db.use_domain(ProductDomain())
 
 
-def open_store(path: Path | str, settings: Settings) -> db.Store:
-    """Create the file if needed, run pending migrations and load the reference regions."""
-    return db.Store.open(path, settings)
+def open_store(path: Path | str, settings: Settings, *, read_only: bool = False) -> db.Store:
+    """Create the file if needed, run pending migrations and load the reference regions
+    (``read_only``: see ``db.Store.open``)."""
+    return db.Store.open(path, settings, read_only=read_only)

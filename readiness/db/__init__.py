@@ -50,6 +50,7 @@ from readiness.db.core import (
 )
 from readiness.db.drafts import DraftStore
 from readiness.db.intake import IntakeStore, KecamatanPart
+from readiness.db.lookups import LookupStore
 from readiness.db.migrations import MIGRATIONS
 from readiness.db.officers import OfficerStore
 from readiness.db.plan import PlanStore
@@ -100,6 +101,7 @@ class Store(
     AccountStore,
     VerificationStore,
     AuditStore,
+    LookupStore,
     BackupStore,
     RegionStore,
     RecapStore,
@@ -112,15 +114,21 @@ class Store(
     """One DuckDB file: a held connection, migrations, scoped reads, audited writes."""
 
     @classmethod
-    def open(cls, path, settings) -> Store:
+    def open(cls, path, settings, *, read_only: bool = False) -> Store:
         """Create the file if needed, run pending migrations and sync the reference regions.
 
         The reference regions come from the registered ``StoreDomain``; they are read only
         when their fingerprint changed (checking 156+ rows costs ~0.3 s).
+
+        ``read_only`` (read commands): an existing file that needs none of that is opened in
+        DuckDB's read-only mode, so reading works in a read-only location; any later write of
+        the process reopens it for writing (see ``HeldFile``). Otherwise it opens as usual.
         """
         store = cls(path, settings)
-        store.path.parent.mkdir(parents=True, exist_ok=True)
         fingerprint = domain().reference_fingerprint(settings)
+        if read_only and store.path.is_file() and store._current_read_only(fingerprint):
+            return store
+        store.path.parent.mkdir(parents=True, exist_ok=True)
         with cls._init_lock:
             try:
                 store.migrate()
@@ -137,3 +145,19 @@ class Store(
             except duckdb.Error as error:  # a damaged block or catalog
                 raise DatabaseFileError(store.path, str(error)) from error
         return store
+
+    def _current_read_only(self, fingerprint: str) -> bool:
+        """Open the file read-only; True when it is migrated and its regions are in sync, else
+        back to opening for writing (False). Kept readiness counts that are stale need no
+        write: readers then count live."""
+        self.use_read_only(True)
+        try:
+            current = (
+                set(self.migration_versions()) >= {version for version, _, _ in MIGRATIONS}
+                and self.meta("regions_fingerprint") == fingerprint
+            )
+        except duckdb.Error:  # no migrations table yet, or a damaged file: the usual path says
+            current = False
+        if not current:
+            self.use_read_only(False)
+        return current

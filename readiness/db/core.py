@@ -177,8 +177,9 @@ def _waiting_markers(path: Path) -> list[Path]:
     return found
 
 
-def open_file(path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
-    """Open ``path``, waiting (with jitter) while another process holds its lock.
+def open_file(path: Path, *, read_only: bool = False) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """Open ``path`` (``read_only``: DuckDB's read-only mode), waiting (with jitter) while
+    another process holds its lock.
 
     While it waits it leaves ``<file>.waiting.<pid>`` so a holding process yields the file.
     Returns the connection and whether it had to wait.
@@ -190,7 +191,7 @@ def open_file(path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
     try:
         while True:
             try:
-                con = duckdb.connect(str(path))
+                con = duckdb.connect(str(path), read_only=read_only)
                 break
             except (duckdb.IOException, duckdb.ResourceInUseException) as error:
                 if not is_lock_error(error) or time.monotonic() > deadline:
@@ -220,10 +221,16 @@ class HeldFile:
     cursor is a separate connection to the same database). The connection is closed when no
     operation has run for ``IDLE_SECONDS`` or another process is waiting for the file, and
     opened again by the next operation.
+
+    ``read_only`` says how the next opening opens the file. A read command sets it
+    (``use_read_only``) so it works in a read-only location and changes nothing by mistake; the
+    first write of the process sets it back, and the file is reopened for writing.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.read_only = False
+        self._opened_read_only = False
         self._cond = threading.Condition(threading.Lock())
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
@@ -255,7 +262,8 @@ class HeldFile:
             if self._con is None:
                 self._wait_for_others()  # releases the lock while it waits
             if self._con is None:
-                self._con, self._guest = open_file(self.path)
+                self._con, self._guest = open_file(self.path, read_only=self.read_only)
+                self._opened_read_only = self.read_only
                 self._waiter_seen = 0.0
                 self._start_watcher()
             self._users += 1
@@ -301,6 +309,15 @@ class HeldFile:
                 self._cond.wait(WATCH_SECONDS)
             self._close_locked()
             self._cond.notify_all()
+
+    def use_read_only(self, read_only: bool) -> None:
+        """Open the file read-only (or for writing) from the next operation on; a connection
+        open the other way is closed first (after the operations running on it)."""
+        with self._cond:
+            self.read_only = read_only
+            reopen = self._con is not None and self._opened_read_only != read_only
+        if reopen:
+            self.close()
 
     def _start_watcher(self) -> None:
         if self._watcher is None or not self._watcher.is_alive():
@@ -449,6 +466,7 @@ class StoreCore:
             yield
             return
         key = str(self.path)
+        self._writable()
         with self._write_lock, held_file(self.path).cursor() as con:
             con.execute("BEGIN TRANSACTION")
             pending = _Batch(con)
@@ -471,6 +489,20 @@ class StoreCore:
     def release(self) -> None:
         """Close the held connection now (the next operation opens the file again)."""
         release(self.path)
+
+    def use_read_only(self, read_only: bool = True) -> None:
+        """Open this process's connection to the file read-only from now on (or not)."""
+        held_file(self.path).use_read_only(read_only)
+
+    def _writable(self) -> None:
+        """Before a write: a file this process opened read-only is reopened for writing (in a
+        read-only location that opening fails, and says so)."""
+        held = held_file(self.path)
+        if held.read_only:
+            if self.shared_connection() is not None:  # would wait on this thread's own read
+                msg = "a write inside a reading() block of a file opened read-only"
+                raise RuntimeError(msg)
+            held.use_read_only(False)
 
     def shared_connection(self) -> duckdb.DuckDBPyConnection | None:
         """The connection of an enclosing ``reading()`` block of this thread, if any."""
@@ -534,6 +566,7 @@ class StoreCore:
                 pending.since = since if pending.since is None else min(pending.since, since)
             self._audit(pending.con, actor, action, target, detail)
             return result
+        self._writable()
         deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
         while True:
             try:
@@ -579,6 +612,7 @@ class StoreCore:
     def migrate(self) -> list[int]:
         """Apply the migrations not yet recorded, each in its own transaction."""
         applied: list[int] = []
+        self._writable()
         with self.connect() as con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -615,12 +649,13 @@ class StoreCore:
     def data_version(self) -> int:
         """The newest audit id of a write that changes page data (page caches key on it).
 
-        Events that only record who did something (logins, downloads) are left out, so a
-        download does not make every page recompute.
+        Events that only record who did something (logins, downloads, NIK look-ups of an
+        upload check) are left out, so a download does not make every page recompute.
         """
         frame = self.read(
             "SELECT coalesce(max(id), 0) AS v FROM audit_log "
-            "WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'export.'))"
+            "WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'export.') "
+            "OR starts_with(action, 'roster.nik_lookup'))"
         )
         return int(frame["v"][0])
 

@@ -20,6 +20,7 @@ class SessionStore:
     def _session_write(self, sql: str, params: dict[str, Any]) -> None:
         # One statement in one transaction, without an audit row: a session's use is not an
         # action on data (its start and end are audited by the caller).
+        self._writable()
         with self._write_lock, self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
