@@ -24,7 +24,7 @@ from readiness.ingest import RawTable
 from readiness.permissions import check_permission, check_scope
 from readiness.roster import CheckedRoster, UploadWork
 
-log = logging.getLogger("readiness.drafts")
+log = logging.getLogger(__name__)
 _DTYPES = {"int": pl.Int64, "str": pl.String}
 
 
