@@ -321,15 +321,21 @@ def recount_rows(size: str, store: Store) -> list[Row]:
 
 
 def roster_csv(desa_code: str, count: int, first_serial: int) -> bytes:
-    """A clean roster file of ``count`` officers (fresh NIKs) as a village operator writes it."""
+    """A clean roster file of ``count`` officers (fresh NIKs) as a village operator writes it.
+
+    Every row passes: a 16-digit NIK whose birth date (1980-1999, day 1-28) matches the
+    Tanggal Lahir column and whose serial stays within four digits, and a TPS number 1-20.
+    """
     kec = desa_code[:8].replace(".", "")
     lines = ["No,Nama,NIK,Jenis Kelamin,Tempat Lahir,Tanggal Lahir,Alamat,No. HP,Nomor TPS"]
+    dates = 20 * 12 * 28  # distinct birth dates: 6,720 NIKs per serial
     for i in range(count):
-        serial = first_serial + i
-        nik = f"{kec}1505{80 + i % 20:02d}{serial:04d}"
+        serial = first_serial + i // dates
+        day, month, year = i % 28 + 1, i // 28 % 12 + 1, 80 + i // (28 * 12) % 20
+        nik = f"{kec}{day:02d}{month:02d}{year:02d}{serial:04d}"
         lines.append(
-            f"{i + 1},Petugas Contoh {serial},{nik},L,Curup,15-05-19{80 + i % 20},"
-            f"Dusun {i % 5 + 1},0812{serial:08d},{i // 2 + 1}"
+            f"{i + 1},Petugas Contoh {i + 1},{nik},L,Curup,{day:02d}-{month:02d}-19{year},"
+            f"Dusun {i % 5 + 1},0812{first_serial + i:08d},{i % 20 + 1}"
         )
     return ("\n".join(lines) + "\n").encode()
 
