@@ -284,9 +284,7 @@ def duty_document(
     if kind == "sk":
         place = settings.kabupaten_name.title().replace("Kabupaten ", "")
         when = today or dt.date.today()
-        data = _documents().sk_lampiran_pdf(
-            roster, settings, show_nik=full, place=place, date=when
-        )
+        data = _documents().sk_lampiran_pdf(roster, settings, show_nik=full, place=place, date=when)
         made = DutyDocument(data, *document_file(kind, scope))
     elif kind == "kartu":
         data = _documents().duty_cards_pdf(
