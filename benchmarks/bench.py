@@ -314,6 +314,40 @@ def roster_import_rows(size: str, settings, folder: Path, count: int = 50_000) -
     return [row]
 
 
+TEST_RUNS = {
+    "everyday": ("pytest sehari-hari (tanpa browser/slow), -n 2", [], 90_000),
+    "all": ("Uji lengkap CI (semua penanda), -n 2", ["-m", "browser or not browser"], 240_000),
+}
+
+
+def test_rows(size: str, which: list[str]) -> list[Row]:
+    """The test suite's wall time in a fresh process per run (``--tests everyday,all``).
+
+    The note gives the CPU seconds the run took (user + system of pytest and its workers):
+    on a machine shared with other jobs the wall time grows, the CPU time much less.
+    """
+    import resource
+    import subprocess
+
+    rows = []
+    for key in which:
+        name, selection, limit = TEST_RUNS[key]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider"]
+        done = subprocess.run([*command, *selection], cwd=PROJECT_DIR, capture_output=True,
+                              text=True, env={**os.environ, "FUZZ_EXAMPLES": "40"})  # fmt: skip
+        ms = (time.perf_counter() - started) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        summary = (done.stdout.strip().splitlines() or [""])[-1].strip("= ")
+        row = Row(size, name, "-", ms, 1, 0, target=f"≤ {limit // 1000} s")
+        row.met = ms <= limit and done.returncode == 0
+        row.note = f"CPU {cpu:.0f} s; {summary}"
+        rows.append(row)
+    return rows
+
+
 def recount_rows(size: str, store: Store) -> list[Row]:
     """Recounting every desa's readiness (after a bulk load or a change of rules)."""
     runs = 1 if size == "L" else 3
@@ -611,6 +645,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(PROJECT_DIR / "docs" / "benchmarks.md"))
     parser.add_argument("--cache", default=None, help="cache folder (default benchmarks/.cache)")
     parser.add_argument("--no-browser", action="store_true", help="skip the chromium measurement")
+    parser.add_argument(
+        "--tests",
+        default="",
+        help="also time the test suite: everyday, all or everyday,all (minutes each)",
+    )
     parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # tests: 1 run
     parser.add_argument(
         "--first-load",
@@ -628,6 +667,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size {unknown}; choose from {', '.join(SIZES)}")
+    suites = [t.strip() for t in args.tests.split(",") if t.strip()]
+    unknown = [t for t in suites if t not in TEST_RUNS]
+    if unknown:
+        parser.error(f"unknown --tests {unknown}; choose from {', '.join(TEST_RUNS)}")
     settings = load_settings()
     cache = Path(args.cache) if args.cache else None
     rows: list[Row] = []
@@ -657,10 +700,16 @@ def main(argv: list[str] | None = None) -> int:
                 part += login_rows(size, pristine, settings)
         print(table(part), flush=True)
         rows += part
+    if suites:
+        part = test_rows(sizes[0], suites)
+        print(table(part), flush=True)
+        rows += part
     text = table(rows)
     header = (
         "# Benchmarks\n\nWritten by `python -m benchmarks "
-        f"--sizes {','.join(sizes)}` on {dt.date.today():%Y-%m-%d} ({machine()}); "
+        f"--sizes {','.join(sizes)}"
+        + (f" --tests {','.join(suites)}" if suites else "")
+        + f"` on {dt.date.today():%Y-%m-%d} ({machine()}); "
         f"{time.perf_counter() - started:.0f} s in all. Median of the runs after one warm-up; "
         "floor = the same numbers from one hand-written DuckDB query on the same file in the "
         "same run; ratio = product / floor. See docs/scaling.md for what the numbers mean.\n\n"
