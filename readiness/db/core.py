@@ -140,8 +140,9 @@ def frame(con, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
     """Run a parameterised query on an open connection and hand back a Polars frame.
 
     The rows travel through the Arrow C stream interface straight into Polars, so no process
-    imports pyarrow (0.15 s of every CLI start) to read. Polars cannot take an INTERVAL that
-    way; such a result goes through ``.pl()``.
+    imports pyarrow (0.15 s of every CLI start) to read. Polars takes no INTERVAL column either
+    way, but that way it panics (a BaseException no guard catches): such a result goes through
+    ``.pl()``, which raises Polars' ordinary ComputeError.
     """
     relation = con.sql(sql, params=params or {})
     if any(str(kind).startswith("INTERVAL") for kind in relation.types):
