@@ -3,7 +3,6 @@ the ="..." unwrap without a regex, and the bare Streamlit app the login benchmar
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
