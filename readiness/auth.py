@@ -1,18 +1,16 @@
-"""Accounts: roles scoped to the region hierarchy, argon2 passwords, login throttling.
+"""Accounts: argon2 passwords, login throttling, sessions, account administration.
 
-Five roles: ``admin`` (Kesbangpol / Satpol PP operator: everything), ``pimpinan``
-(heads: read and export, personal data masked), ``operator_kecamatan`` (its kecamatan: view,
-upload for its villages, verify), ``operator_desa`` (its desa: upload, view, correct) and
-``mitra_keamanan`` (Polres, Kodim, Bawaslu liaison: TPS, rawan levels and coverage counts, never
-a linmas name, NIK or phone). The
-permission table below is checked by the domain layer (``readiness.permissions``) before every
-write, never only by a page; the store trusts its caller.
+Accounts are bound to a role and a region (``readiness.roles`` holds the five roles and the
+permission table; its names are importable from here too). The domain layer
+(``readiness.permissions``) checks permission before every write, never only a page; the store
+trusts its caller.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 import secrets
 import threading
@@ -37,68 +35,23 @@ from readiness.kabupaten_regions import (
 from readiness.messages import text
 from readiness.passwords import weakness
 from readiness.privacy import mask_nik
-from readiness.scope import Scope
 
-ROLES = ("admin", "pimpinan", "operator_kecamatan", "operator_desa", "mitra_keamanan")
-ROLE_LABELS = {
-    "admin": "Admin kabupaten",
-    "pimpinan": "Pimpinan",
-    "operator_kecamatan": "Operator kecamatan",
-    "operator_desa": "Operator desa/kelurahan",
-    "mitra_keamanan": "Mitra keamanan (Polres/Kodim/Bawaslu)",
-}
-# The region level each role's account is bound to.
-ROLE_LEVEL = {
-    "admin": "kabupaten",
-    "pimpinan": "kabupaten",
-    "operator_kecamatan": "kecamatan",
-    "operator_desa": "desa",
-    "mitra_keamanan": "kabupaten",
-}
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset(
-        {
-            "view",
-            "upload",
-            "verify",
-            "export",
-            "export_unmasked",
-            "manage_users",
-            "manage_reference",
-            "manage_readiness",
-            "manage_settings",
-            "audit",
-            "forget_personal_data",
-            "backup",
-        }
-    ),
-    "pimpinan": frozenset({"view", "export"}),
-    "operator_kecamatan": frozenset({"view", "upload", "verify", "export"}),
-    "operator_desa": frozenset({"view", "upload", "export"}),
-    # Security partners read TPS, rawan levels and coverage counts; never a linmas name, NIK or
-    # phone: they hold neither "view" (officer lists) nor "export" (the apel recap with names).
-    "mitra_keamanan": frozenset({"view_rawan", "export_rawan"}),
-}
-PERMISSION_LABELS = {
-    "view": "melihat daftar linmas (nama, NIK, nomor HP)",
-    "export": "mengunduh rekap berisi nama linmas",
-    "upload": "mengunggah daftar linmas",
-    "verify": "memverifikasi kiriman desa",
-    "export_unmasked": "mengunduh NIK dan nomor HP tanpa sensor",
-    "manage_users": "mengelola akun",
-    "manage_reference": "mengubah daftar TPS dan data rujukan",
-    "manage_readiness": "mengimpor data BPJS dan pelatihan",
-    "manage_settings": "mengubah pengaturan",
-    "audit": "membaca log audit",
-    "forget_personal_data": "menghapus data pribadi",
-    "backup": "membuat atau memulihkan cadangan basis data",
-}
+# Roles and what each may do live in readiness.roles; imported here under their old names.
+from readiness.roles import (  # noqa: F401  (auth.ROLES, auth.require, ...)
+    PERMISSION_LABELS,
+    PERMISSIONS,
+    ROLE_LABELS,
+    ROLE_LEVEL,
+    ROLES,
+    can,
+    require,
+)
+from readiness.scope import Scope
 
 # OWASP's minimum argon2id profile (19 MiB, 2 passes, 1 lane): bulk creation of ~170 accounts
 # stays a few seconds on a small server. Stored hashes carry their parameters, so raising these
 # later rehashes each account at its next login.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-_DUMMY_HASH = HASHER.hash("kesiapan-linmas-no-such-user")
 MIN_PASSWORD_LENGTH = 10
 USERNAME_MAX_LENGTH = 64
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
@@ -111,24 +64,6 @@ MAX_PASSWORD_LENGTH = 256
 LOGIN_CLAIM_SECONDS = 10
 # Letters and digits that cannot be mistaken for one another when read off paper.
 _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-
-
-def can(actor: Actor, permission: str) -> bool:
-    """Whether the actor's role holds ``permission``.
-
-    >>> can(Actor("x", "pimpinan", Scope("17.02")), "upload")
-    False
-    """
-    return permission in PERMISSIONS.get(actor.role, frozenset())
-
-
-def require(actor: Actor, permission: str) -> None:
-    """Raise AccessDenied unless the actor's role holds ``permission``."""
-    if not can(actor, permission):
-        label = ROLE_LABELS.get(actor.role, actor.role)
-        what = PERMISSION_LABELS.get(permission, permission)
-        msg = text("permission_denied", role=label, username=actor.username, what=what)
-        raise AccessDenied(msg)
 
 
 def _update_user(
@@ -200,10 +135,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """The hash an unknown account's password is verified against; made at first use, not at
+    import, where every CLI process paid one argon2id hash (40 ms idle, 0.6 s on a busy box)."""
+    return HASHER.hash("kesiapan-linmas-no-such-user")
+
+
 def _burn(password: str) -> None:
     """Spend the time of one verification so unknown accounts answer as slowly as known ones."""
     with contextlib.suppress(VerificationError):
-        HASHER.verify(_DUMMY_HASH, password)
+        HASHER.verify(_dummy_hash(), password)
 
 
 def one_time_password() -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from readiness import assignment, duty_documents, permissions
+from readiness import assignment, permissions
 from readiness.db import Store
 from readiness.db.assignments import CARD_SECRET_KEY
 from readiness.errors import ReadinessError
@@ -207,10 +207,18 @@ def with_extra(data: dict, extra: dict) -> dict:
 # -- duty documents ----------------------------------------------------------------------------
 
 
+def _documents():
+    """:mod:`readiness.duty_documents`, imported on first use: it loads fpdf, Altair and
+    vl-convert (half a second), which every other CLI command would otherwise pay at start."""
+    from readiness import duty_documents
+
+    return duty_documents
+
+
 def card_secret(store: Store) -> bytes:
     """READINESS_CARD_SECRET when set, else a random secret generated once and kept in meta."""
-    if os.environ.get(duty_documents.CARD_SECRET_ENV, "").strip():
-        return duty_documents.card_secret()
+    if os.environ.get(_documents().CARD_SECRET_ENV, "").strip():
+        return _documents().card_secret()
     kept = store.meta(CARD_SECRET_KEY)
     if kept is None:
         kept = store.keep_card_secret(SYSTEM, secrets.token_urlsafe(32))
@@ -283,17 +291,15 @@ def duty_document(
     if kind == "sk":
         place = settings.kabupaten_name.title().replace("Kabupaten ", "")
         when = today or dt.date.today()
-        data = duty_documents.sk_lampiran_pdf(
-            roster, settings, show_nik=full, place=place, date=when
-        )
+        data = _documents().sk_lampiran_pdf(roster, settings, show_nik=full, place=place, date=when)
         made = DutyDocument(data, *document_file(kind, scope))
     elif kind == "kartu":
-        data = duty_documents.duty_cards_pdf(
+        data = _documents().duty_cards_pdf(
             roster, settings, show_kpj=full, secret=card_secret(store)
         )
         made = DutyDocument(data, *document_file(kind, scope))
     else:
-        data = duty_documents.honor_xlsx(
+        data = _documents().honor_xlsx(
             roster, settings, show_nik=full, show_bank=full, region_name=region
         )
         made = DutyDocument(data, *document_file(kind, scope))
@@ -309,7 +315,7 @@ def verify_card(store: Store, code: str) -> str:
     if not cleaned.isalnum() or len(cleaned) != 20:
         return text("card_unknown")
     roster = duty_roster(store, Scope(""))
-    found = duty_documents.find_card(roster, card_secret(store), cleaned)
+    found = _documents().find_card(roster, card_secret(store), cleaned)
     if found is None:
         return text("card_unknown")
     duty = f"TPS {found['tps_number']}" if found["tps_number"] is not None else "cadangan"

@@ -36,6 +36,21 @@ PRODUCTION_HASHER = auth.HASHER
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 auth.HASHER = TEST_HASHER
 
+
+def pytest_make_parametrize_id(config, val, argname):
+    """File bytes as a parameter are named by their kind, not their contents (pytest numbers
+    equal names).
+
+    A workbook or zip built at collection time carries the clock in its entries, so its bytes
+    (the default id) and even its size can differ between two pytest-xdist workers collecting
+    a second apart, and xdist then refuses the run ("Different tests were collected").
+    """
+    if isinstance(val, bytes | bytearray):
+        kind = "zip" if val.startswith(b"PK") else "bytes"
+        return f"{argname}-{kind}"
+    return None
+
+
 # AppTest resolves relative paths against the calling file: pages tests use this one.
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from readiness.db.core import Actor, now_wib, scoped
+from readiness.db.core import Actor, ArrowStream, now_wib, scoped
 from readiness.errors import CodedError
 from readiness.scope import Scope
 
@@ -60,7 +60,7 @@ class AccountStore:
         )
 
         def insert(con) -> int:
-            con.register("staged_users", staged.to_arrow())
+            con.register("staged_users", ArrowStream(staged))
             taken = con.execute(
                 "SELECT min(username) FROM users WHERE username IN "
                 "(SELECT username FROM staged_users)"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from readiness.db.core import Actor, frame, now_wib, scoped
+from readiness.db.core import Actor, ArrowStream, frame, now_wib, scoped
 from readiness.errors import CodedError
 from readiness.scope import Scope
 
@@ -47,7 +47,7 @@ class BatchStore:
                     "rejected": rows_rejected,
                 },
             ).fetchone()
-            con.register("staged_bpjs", staged.to_arrow())
+            con.register("staged_bpjs", ArrowStream(staged))
             con.execute(
                 "INSERT INTO bpjs_records SELECT $batch, nik, kpj, enrolled, enrolled_on "
                 "FROM staged_bpjs",
@@ -139,7 +139,7 @@ class BatchStore:
                     "rejected": rows_rejected,
                 },
             ).fetchone()
-            con.register("staged_attendance", staged.to_arrow())
+            con.register("staged_attendance", ArrowStream(staged))
             con.execute(
                 "INSERT INTO attendance SELECT $batch, $session, nik FROM staged_attendance",
                 {"batch": batch_id, "session": session_id},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from readiness.db.core import ALL_DESA, SYSTEM, Actor, domain, frame, scoped
+from readiness.db.core import ALL_DESA, SYSTEM, Actor, ArrowStream, domain, frame, scoped
 from readiness.errors import CodedError
 from readiness.scope import Scope
 
@@ -102,7 +102,7 @@ class RegionStore:
                 "OR code = $prov OR list_contains($others, code)",
                 mine,
             )
-            con.register("wanted_regions", wanted.to_arrow())
+            con.register("wanted_regions", ArrowStream(wanted))
             con.execute("INSERT INTO regions SELECT * FROM wanted_regions")
             con.unregister("wanted_regions")
             if fingerprint:
@@ -156,7 +156,7 @@ class RegionStore:
         params = {"kab": kabupaten_code}
 
         def replace(con) -> dict[str, int]:
-            con.register("imported_regions", wanted.to_arrow())
+            con.register("imported_regions", ArrowStream(wanted))
             try:
                 before = frame(
                     con,
