@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from readiness import auth, charts, plan_progress, rawan_admin, tables, ui
+from readiness import action_lists, auth, charts, plan_progress, rawan_admin, tables, ui
 from readiness import formatting as fmt
 from readiness.messages import text
 
@@ -69,7 +69,7 @@ with ui.guard():
     st.subheader("Daftar tindakan hari ini")
     sender = f"Satpol PP {ui.area_name()}"  # the reader's own kabupaten
     deadline = fmt.date(settings.submission_deadline)
-    lists = tables.action_lists(
+    lists = action_lists.action_lists(
         view.desa, rows.officers, rows.tps, deadline=deadline, sender=sender
     )
     lists = plan_progress.plan_action_lists(lists, status, sender=sender)  # most overdue first

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from readiness import action_lists, tables
 from readiness import formatting as fmt
-from readiness import tables
 from readiness.messages_intake import text
 
 # What fixes each kind of gap: a page of the product (st.page_link target) and its label.
@@ -139,7 +139,9 @@ def kecamatan_villages(
         pl.col("submitted").fill_null(False) & ~pl.col("on_time").fill_null(True)
     )
     links = [
-        tables._wa_url(phone, f"Salam, dari kecamatan: mohon lengkapi daftar linmas Desa {name}.")
+        action_lists.wa_url(
+            phone, f"Salam, dari kecamatan: mohon lengkapi daftar linmas Desa {name}."
+        )
         for phone, name in zip(joined["contact_phone"], joined["desa_name"], strict=True)
     ]
     out = joined.with_columns(pl.Series("WhatsApp", links, dtype=pl.String)).sort(
@@ -172,7 +174,7 @@ def kecamatan_villages(
         pl.format(
             "{} dari {}", pl.col("trained").fill_null(0), pl.col("registered").fill_null(0)
         ).alias("Pelatihan"),
-        pl.col("contact_name").fill_null(tables.NO_CONTACT).alias("Kontak"),
+        pl.col("contact_name").fill_null(action_lists.NO_CONTACT).alias("Kontak"),
         "WhatsApp",
     )
 

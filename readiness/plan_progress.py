@@ -327,7 +327,7 @@ def plan_action_lists(
 ) -> dict[str, pl.DataFrame]:
     """Kesiapan's action lists ordered by most overdue, each naming the late milestone.
 
-    lists: ``tables.action_lists`` (their Kecamatan and Desa/Kelurahan columns find the desa).
+    lists: ``action_lists.action_lists`` (their Kecamatan and Desa/Kelurahan columns find the desa).
     Each list gains "Terlambat" ("Daftar linmas terlambat 3 hari
     dari target H-21", or "–") and its WhatsApp text becomes the plan's reminder for the desa
     plus what the list asks; a list of villages nobody can reach is added.

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from readiness import auth, export_pdf, exports, plan, plan_progress, reports, tables
+from readiness import action_lists, auth, export_pdf, exports, plan, plan_progress, reports
 from readiness.cli import EXIT_ERROR, EXIT_OK, main
 from readiness.config import load_settings
 from readiness.db import WIB
@@ -234,7 +234,7 @@ def test_demo_action_lists_most_overdue_first_with_plan_reminders(demo_store):
     view, status = demo_plan(demo_store)
     people = reports.readiness_people(demo_store, Scope(KABUPATEN))
     sender = "Satpol PP Rejang Lebong"
-    lists = tables.action_lists(view.desa, people.officers, people.tps,
+    lists = action_lists.action_lists(view.desa, people.officers, people.tps,
                                 deadline="5 November 2024", sender=sender)  # fmt: skip
     lists = plan_progress.plan_action_lists(lists, status, sender=sender)
     assert list(lists)[-1] == "Desa tanpa kontak"

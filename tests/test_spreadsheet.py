@@ -14,6 +14,7 @@ from conftest import actor_for
 from roster_builder import csv_bytes, person
 
 from readiness import (
+    action_lists,
     auth,
     exports,
     reports,
@@ -114,7 +115,9 @@ def every_download(store, checked) -> dict[str, bytes]:
         files[f"rekap_{tables.slug(sheet)}.csv"] = exports.csv_bytes(frame)
     ready = reports.readiness(store, scope, NOW.date())
     people = reports.readiness_people(store, scope)
-    lists = tables.action_lists(ready.desa, people.officers, people.tps, deadline="x", sender="y")
+    lists = action_lists.action_lists(
+        ready.desa, people.officers, people.tps, deadline="x", sender="y"
+    )
     for title, frame in lists.items():
         files[f"tindakan_{tables.slug(title)}.csv"] = tables.csv_bytes(frame)
     audit = auth.audit_table(store.audit_entries(ADMIN))

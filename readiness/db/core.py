@@ -28,16 +28,31 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
 
+from readiness.db.domain import (  # re-exported: the store's modules import them from core
+    ReferenceRegions,
+    StoreDomain,
+    StoreSettings,
+    domain,
+    use_domain,
+)
 from readiness.db.migrations import MIGRATIONS
 from readiness.errors import DatabaseBusyError, DatabaseFileError
 from readiness.scope import SYSTEM, Actor
 
-__all__ = ["SYSTEM", "Actor"]  # re-exported: callers import them with the store
+__all__ = [  # re-exported: callers import them with the store
+    "SYSTEM",
+    "Actor",
+    "ReferenceRegions",
+    "StoreDomain",
+    "StoreSettings",
+    "domain",
+    "use_domain",
+]
 
 T = TypeVar("T")
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -72,65 +87,6 @@ def scoped(column: str) -> str:
 def now_wib() -> dt.datetime:
     """The wall clock in Bengkulu's time zone, for timestamps people read."""
     return dt.datetime.now(WIB)
-
-
-# -- what the store needs from the domain -------------------------------------------------------
-
-
-class StoreSettings(Protocol):
-    """The slice of the product settings the store reads (``readiness.config.Settings``)."""
-
-    province_code: str
-    province_name: str
-    kabupaten_code: str
-    kabupaten_name: str
-    officers_per_tps: int
-    rawan_extra_officers: int
-    training_modules: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReferenceRegions:
-    """The reference region rows the ``regions`` table must equal at start-up.
-
-    ``desa``: kecamatan_code, kecamatan_name, desa_code, desa_name, desa_kind of the instance's
-    own kabupaten; ``other_kabupaten``: code, name of the province's other kabupaten.
-    """
-
-    desa: pl.DataFrame
-    other_kabupaten: pl.DataFrame
-
-
-class StoreDomain(Protocol):
-    """The domain values the store is given, never imports (see ``readiness.store_open``)."""
-
-    def reference_fingerprint(self, settings: Any) -> str:
-        """What the reference regions are loaded from; unchanged = nothing to sync."""
-
-    def reference_regions(self, settings: Any) -> ReferenceRegions:
-        """The reference region rows (read and checked by the domain)."""
-
-    def other_kabupaten(self, settings: Any) -> pl.DataFrame:
-        """code, name of the province's other kabupaten."""
-
-    def blocking_codes(self, settings: Any) -> tuple[str, ...]:
-        """Roster warning codes that keep an officer from counting as ready."""
-
-
-_domain: list[StoreDomain] = []
-
-
-def use_domain(domain: StoreDomain) -> None:
-    """Register the domain side once per process (``readiness.store_open`` does it on import)."""
-    _domain[:] = [domain]
-
-
-def domain() -> StoreDomain:
-    """The registered domain; a programming error (not a user one) when none was registered."""
-    if not _domain:
-        msg = "no StoreDomain registered: open the store with readiness.store_open.open_store"
-        raise RuntimeError(msg)
-    return _domain[0]
 
 
 # -- connections ---------------------------------------------------------------------------------
