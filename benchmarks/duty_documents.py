@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import polars as pl
 import pypdf
@@ -19,6 +21,10 @@ import pypdf
 from readiness import assignment
 from readiness import duty_documents as docs
 from readiness.config import load_settings
+
+# The Polars oracle of the assignment in force (product code reads it from the store).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from readiness_oracle import initial_assignments  # noqa: E402
 
 SECRET = b"benchmark-secret-0123456789"
 TPS_TOTAL = 445
@@ -64,7 +70,7 @@ def kabupaten_roster(settings) -> pl.DataFrame:
             pl.lit("24000000001").alias("kpj"),
         )
     )
-    return assignment.duty_roster(officers, assignment.initial_assignments(officers), villages, tps)
+    return assignment.duty_roster(officers, initial_assignments(officers), villages, tps)
 
 
 def median_seconds(make) -> tuple[float, bytes]:

@@ -1,9 +1,10 @@
-"""Which linmas guards which TPS: assignments from the roster, edits on top, checks, coverage.
+"""Which linmas guards which TPS: edits, checks, coverage and the duty roster.
 
-Pure Polars, no I/O. The roster's TPS column gives each officer in force an initial TPS;
-edits by the village or kecamatan (move, swap, mark cadangan) are rows of a change log that
-:func:`apply_changes` lays over it, latest first. Need per TPS is ``officers_per_tps`` plus
-``rawan_extra`` for a TPS rawan (UU 7/2017 Pasal 351(4); both are settings).
+Pure Polars, no I/O. The assignment in force (the roster's TPS column with the change log of
+moves, swaps and cadangan marks laid over it) comes from the readiness rule in SQL
+(``Store.assignments_in_force``); so does the need per TPS (``Store.tps_coverage``:
+``officers_per_tps`` plus the rawan extra, UU 7/2017 Pasal 351(4)). The functions here take
+both as frames: a need frame is desa_code, tps_number, rawan, need, one row per TPS.
 """
 
 from __future__ import annotations
@@ -38,81 +39,9 @@ FINDING_SCHEMA: dict[str, pl.DataType] = {
     "fields": pl.String(),
     "message": pl.String(),
 }
-# A roster row whose keterangan says "cadangan" is a reserve, not a guard of its TPS.
-RESERVE_PATTERN = r"(?i)\bcadangan\b"
+# Where an assignment in force comes from: the roster's TPS column, or a change laid over it.
 SOURCE_ROSTER = "daftar"
 SOURCE_EDITED = "diubah"
-
-
-def initial_assignments(officers: pl.DataFrame) -> pl.DataFrame:
-    """One assignment per officer row in force, taken from the roster's TPS column.
-
-    officers: desa_code, nik, nama, nomor_tps, keterangan (``Store.officers``).
-    Returns ASSIGNMENT_SCHEMA: tps_number = nomor_tps, cadangan when keterangan says so,
-    source "daftar"; ordered by desa_code, tps_number, nama.
-
-    >>> o = pl.DataFrame({"desa_code": ["a", "a"], "nik": ["1", "2"], "nama": ["Ani", "Budi"],
-    ...     "nomor_tps": [1, 1], "keterangan": [None, "Cadangan TPS 1"]})
-    >>> initial_assignments(o)["cadangan"].to_list()
-    [False, True]
-    """
-    return (
-        officers.select(
-            "desa_code",
-            "nik",
-            "nama",
-            pl.col("nomor_tps").cast(pl.Int64).alias("tps_number"),
-            pl.col("keterangan")
-            .cast(pl.String)
-            .str.contains(RESERVE_PATTERN)
-            .fill_null(False)
-            .alias("cadangan"),
-            pl.lit(SOURCE_ROSTER).alias("source"),
-        )
-        .cast(ASSIGNMENT_SCHEMA)
-        .sort("desa_code", "tps_number", "nama", nulls_last=True)
-    )
-
-
-def apply_changes(assignments: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
-    """Lay the change log over the initial assignments: the latest change per person wins.
-
-    changes: CHANGE_SCHEMA (desa_code, nik, tps_number, cadangan, changed_at). A change for
-    someone no longer in the roster in force is ignored; changed rows get source "diubah".
-
-    >>> import datetime as dt
-    >>> a = pl.DataFrame({"desa_code": ["a"], "nik": ["1"], "nama": ["Ani"], "tps_number": [1],
-    ...     "cadangan": [False], "source": ["daftar"]})
-    >>> c = pl.DataFrame({"desa_code": ["a", "a"], "nik": ["1", "1"], "tps_number": [2, 3],
-    ...     "cadangan": [False, False], "changed_at": [dt.datetime(2024, 11, 1, tzinfo=dt.UTC),
-    ...     dt.datetime(2024, 11, 2, tzinfo=dt.UTC)]})
-    >>> apply_changes(a, c)["tps_number"].to_list()
-    [3]
-    """
-    latest = (
-        changes.cast(CHANGE_SCHEMA)
-        .sort("changed_at")
-        .unique(["desa_code", "nik"], keep="last")
-        .select(
-            "desa_code",
-            "nik",
-            pl.col("tps_number").alias("new_tps"),
-            pl.col("cadangan").alias("new_cadangan"),
-            pl.lit(True).alias("changed"),
-        )
-    )
-    changed = pl.col("changed").fill_null(False)
-    return (
-        assignments.join(latest, on=["desa_code", "nik"], how="left")
-        .with_columns(
-            pl.when(changed).then("new_tps").otherwise("tps_number").alias("tps_number"),
-            pl.when(changed).then("new_cadangan").otherwise("cadangan").alias("cadangan"),
-            pl.when(changed).then(pl.lit(SOURCE_EDITED)).otherwise("source").alias("source"),
-        )
-        .select(list(ASSIGNMENT_SCHEMA))
-        .cast(ASSIGNMENT_SCHEMA)
-        .sort("desa_code", "tps_number", "nama", nulls_last=True)
-    )
 
 
 def swap_changes(
@@ -139,30 +68,13 @@ def swap_changes(
     return swapped.cast(CHANGE_SCHEMA)
 
 
-def tps_need(tps: pl.DataFrame, *, officers_per_tps: int, rawan_extra: int) -> pl.DataFrame:
-    """desa_code, tps_number, rawan, need: linmas each TPS of the list needs.
-
-    tps: desa_code, tps_number, rawan, optional extra_officers (``Store.tps``; ``nomor_tps`` is
-    accepted too). A rawan TPS graded with its own extra_officers needs that many extra, as in
-    the readiness coverage (``Store.tps_coverage``).
-    """
-    if "tps_number" not in tps.columns and "nomor_tps" in tps.columns:
-        tps = tps.rename({"nomor_tps": "tps_number"})
-    flagged = pl.col("rawan").cast(pl.Int64) * rawan_extra
-    extra = (
-        pl.col("extra_officers").cast(pl.Int64).fill_null(flagged)
-        if "extra_officers" in tps.columns
-        else flagged
-    )
-    return (
-        tps.select(
-            pl.col("desa_code").cast(pl.String),
-            pl.col("tps_number").cast(pl.Int64),
-            pl.col("rawan").cast(pl.Boolean).fill_null(False),
-            *([pl.col("extra_officers")] if "extra_officers" in tps.columns else []),
-        )
-        .with_columns((officers_per_tps + extra).alias("need"))
-        .drop("extra_officers", strict=False)
+def _need_rows(need: pl.DataFrame) -> pl.DataFrame:
+    """The need frame's own columns with their types: desa_code, tps_number, rawan, need."""
+    return need.select(
+        pl.col("desa_code").cast(pl.String),
+        pl.col("tps_number").cast(pl.Int64),
+        pl.col("rawan").cast(pl.Boolean).fill_null(False),
+        pl.col("need").cast(pl.Int64),
     )
 
 
@@ -179,21 +91,21 @@ def _guards(assignments: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def coverage(
-    assignments: pl.DataFrame, tps: pl.DataFrame, *, officers_per_tps: int, rawan_extra: int
-) -> pl.DataFrame:
-    """One row per TPS of the list: assigned linmas against need.
+def coverage(assignments: pl.DataFrame, need: pl.DataFrame) -> pl.DataFrame:
+    """One row per TPS of the need frame: assigned linmas against need.
 
+    need: desa_code, tps_number, rawan, need (the readiness rule's ``officers_required``).
     Returns desa_code, tps_number, rawan, need, assigned, reserve (cadangan naming this
     TPS), shortfall, surplus, full (assigned >= need); ordered by desa_code, tps_number.
 
     >>> a = pl.DataFrame({"desa_code": ["a"] * 3, "nik": ["1", "2", "3"], "nama": ["x"] * 3,
     ...     "tps_number": [1, 1, 2], "cadangan": [False] * 3, "source": ["daftar"] * 3})
-    >>> t = pl.DataFrame({"desa_code": ["a", "a"], "tps_number": [1, 2], "rawan": [False, True]})
-    >>> coverage(a, t, officers_per_tps=2, rawan_extra=1)["full"].to_list()
+    >>> n = pl.DataFrame({"desa_code": ["a", "a"], "tps_number": [1, 2], "rawan": [False, True],
+    ...     "need": [2, 3]})
+    >>> coverage(a, n)["full"].to_list()
     [True, False]
     """
-    need = tps_need(tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra)
+    need = _need_rows(need)
     assigned = (
         _guards(assignments)
         .group_by("desa_code", "tps_number")
@@ -237,12 +149,7 @@ def _finding_rows(frame: pl.DataFrame, code: str, severity: str, fields: list[st
 
 
 def duty_findings(
-    assignments: pl.DataFrame,
-    tps: pl.DataFrame,
-    *,
-    officers_per_tps: int,
-    rawan_extra: int,
-    villages: pl.DataFrame | None = None,
+    assignments: pl.DataFrame, need: pl.DataFrame, *, villages: pl.DataFrame | None = None
 ) -> pl.DataFrame:
     """Every problem of the assignments as data: one row per finding (FINDING_SCHEMA).
 
@@ -250,9 +157,10 @@ def duty_findings(
     list), duty_tps_unknown (a TPS not in the desa's list), duty_no_tps (not cadangan, no TPS),
     duty_tps_over (above need while another TPS of the same desa is short), duty_two_tps (one
     NIK at two or more TPS, one finding per assignment), duty_reserve (cadangan, severity
-    "info"). villages (desa_code, desa_name), when given, names the desa in duty_two_tps.
+    "info"). need: desa_code, tps_number, rawan, need per TPS of the list (:func:`coverage`).
+    villages (desa_code, desa_name), when given, names the desa in duty_two_tps.
     """
-    need = tps_need(tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra)
+    need = _need_rows(need)
     active = assignments.filter(~pl.col("cadangan"))
     listed = need.select("desa_code").unique()
     rows: list[dict] = []
@@ -274,7 +182,7 @@ def duty_findings(
     no_tps = active.filter(pl.col("tps_number").is_null())
     rows += _finding_rows(no_tps, "duty_no_tps", "warning", ["nama"])
 
-    cover = coverage(assignments, tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra)
+    cover = coverage(assignments, need)
     short = (
         cover.filter(pl.col("shortfall") > 0)
         .group_by("desa_code")

@@ -51,6 +51,14 @@ def assignments(store: Store, scope: Scope) -> pl.DataFrame:
     )
 
 
+def tps_need(store: Store, scope: Scope) -> pl.DataFrame:
+    """desa_code, tps_number, rawan, need per TPS inside ``scope``: the need is the readiness
+    rule's ``officers_required`` (``Store.tps_coverage``), the one place the rule is written."""
+    return store.tps_coverage(scope).select(
+        "desa_code", "tps_number", "rawan", pl.col("officers_required").alias("need")
+    )
+
+
 @dataclass(frozen=True)
 class AssignmentView:
     """What the Penugasan page and ``assign list`` show for one desa."""
@@ -68,19 +76,16 @@ def assignment_view(store: Store, actor: Actor, desa_code: str) -> AssignmentVie
     name = check_desa(store, desa_code)
     permissions.check_scope(actor, desa_code)
     scope = Scope(desa_code)
-    current = assignments(store, scope)
-    tps = store.tps(scope)
-    rules = {
-        "officers_per_tps": store.settings.officers_per_tps,
-        "rawan_extra": store.settings.rawan_extra_officers,
-    }
-    villages = store.villages(scope)
+    with store.reading():
+        current = assignments(store, scope)
+        need = tps_need(store, scope)
+        villages = store.villages(scope)
     return AssignmentView(
         desa_code,
         name,
         current,
-        assignment.coverage(current, tps, **rules),
-        assignment.duty_findings(current, tps, villages=villages, **rules),
+        assignment.coverage(current, need),
+        assignment.duty_findings(current, need, villages=villages),
     )
 
 

@@ -4,7 +4,8 @@ From ``attendance_from_hour`` (WIB) on voting day the village operator marks eac
 linmas hadir, tidak_hadir or diganti (replaced by a substitute whose name and NIK are checked
 like a roster row). Marks are appended, never updated: the newest per person wins, and a
 second mark for a person is a correction that needs a reason. A TPS is *terjaga* when at
-least its need (officers_per_tps, plus rawan_extra for a rawan TPS) stands there.
+least its need (the readiness rule's ``officers_required``: officers_per_tps plus the rawan
+extra) stands there.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import polars as pl
 
 from readiness import assignment, permissions
 from readiness.db import WIB, Store, now_wib
-from readiness.duty import _check_writer, _refuse, assignments
+from readiness.duty import _check_writer, _refuse, assignments, tps_need
 from readiness.scope import Actor, Scope
 
 STATUSES = ("hadir", "tidak_hadir", "diganti")
@@ -275,11 +276,7 @@ def attendance_frame(store: Store, scope: Scope) -> pl.DataFrame:
 def tps_attendance(store: Store, scope: Scope) -> pl.DataFrame:
     """Per TPS of the list: need, present (hadir + diganti), substitutes, guarded."""
     people = attendance_frame(store, scope)
-    need = assignment.tps_need(
-        store.tps(scope),
-        officers_per_tps=store.settings.officers_per_tps,
-        rawan_extra=store.settings.rawan_extra_officers,
-    )
+    need = tps_need(store, scope)
     counted = people.group_by("desa_code", "tps_number").agg(
         pl.col("status").is_in(["hadir", "diganti"]).sum().cast(pl.Int64).alias("present"),
         (pl.col("status") == "diganti").sum().cast(pl.Int64).alias("substitutes"),
@@ -294,13 +291,22 @@ def tps_attendance(store: Store, scope: Scope) -> pl.DataFrame:
     )
 
 
-def kecamatan_voting_day(store: Store, scope: Scope, *, now: dt.datetime) -> pl.DataFrame:
+def kecamatan_voting_day(
+    store: Store,
+    scope: Scope,
+    *,
+    now: dt.datetime,
+    per_tps: pl.DataFrame | None = None,
+    villages: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Per kecamatan: tps_total, tps_guarded, rawan_total, rawan_guarded, present,
     substitutes, desa_total, desa_reported; rawan gaps first, then fewest guarded.
+
+    per_tps (:func:`tps_attendance`) and villages, when the caller has them, are not read again.
     """
     with store.reading():
-        per_tps = tps_attendance(store, scope)
-        villages = store.villages(scope)
+        per_tps = tps_attendance(store, scope) if per_tps is None else per_tps
+        villages = store.villages(scope) if villages is None else villages
         desas = desa_reports(store, scope, now=now, per_tps=per_tps, villages=villages)
     joined = per_tps.join(villages.select("desa_code", "kecamatan_code"), on="desa_code")
     counts = joined.group_by("kecamatan_code").agg(
@@ -391,13 +397,16 @@ class HeadView:
 def head_view(store: Store, actor: Actor, scope: Scope, *, now: dt.datetime) -> HeadView:
     """TPS terjaga per kecamatan (rawan gaps first), last report per desa, late desa with wa.me."""
     from readiness import formatting as fmt
+    from readiness.action_lists import wa_url
     from readiness.messages import text
-    from readiness.tables import _wa_url
 
     check_reader(actor, scope)
     with store.reading():
-        per_kecamatan = kecamatan_voting_day(store, scope, now=now)
-        desas = desa_reports(store, scope, now=now)
+        per_tps = tps_attendance(store, scope)
+        villages = store.villages(scope)
+        known = {"per_tps": per_tps, "villages": villages}
+        per_kecamatan = kecamatan_voting_day(store, scope, now=now, **known)
+        desas = desa_reports(store, scope, now=now, **known)
         contacts = store.operator_contacts(scope)
     kecamatan = per_kecamatan.select(
         pl.col("kecamatan_name").alias("Kecamatan"),
@@ -421,7 +430,7 @@ def head_view(store: Store, actor: Actor, scope: Scope, *, now: dt.datetime) -> 
     )
     late_rows = desas.filter(pl.col("late")).join(contacts, on="desa_code", how="left")
     links = [
-        _wa_url(row["contact_phone"], text("voting_day_late_message", desa=row["desa_name"]))
+        wa_url(row["contact_phone"], text("voting_day_late_message", desa=row["desa_name"]))
         for row in late_rows.iter_rows(named=True)
     ]
     late = late_rows.select(
@@ -486,17 +495,12 @@ def recap_sheets(store: Store, scope: Scope) -> dict[str, pl.DataFrame]:
 
     with store.reading():
         current = assignments(store, scope)
-        tps = store.tps(scope)
+        need = tps_need(store, scope)
         villages = store.villages(scope)
         marks = store.attendance_day(scope)
-    if current.height == 0 or tps.height == 0:
+    if current.height == 0 or need.height == 0:
         return {}
-    cover = assignment.coverage(
-        current,
-        tps,
-        officers_per_tps=store.settings.officers_per_tps,
-        rawan_extra=store.settings.rawan_extra_officers,
-    )
+    cover = assignment.coverage(current, need)
     names = villages.select(
         "desa_code",
         pl.col("kecamatan_name").alias("Kecamatan"),

@@ -13,6 +13,7 @@ import polars as pl
 
 from readiness import assignment, metrics, reports
 from readiness.db import Store
+from readiness.db.officer_state import RESERVE_PATTERN
 from readiness.scope import Scope
 
 
@@ -117,6 +118,98 @@ def tps_coverage(
         )
         .drop("_extra")
         .sort("desa_code", "tps_number")
+    )
+
+
+def tps_need(tps: pl.DataFrame, *, officers_per_tps: int = 2, rawan_extra: int = 0) -> pl.DataFrame:
+    """desa_code, tps_number, rawan, need: the need frame ``assignment.coverage`` takes, worked
+    out in Polars as :func:`tps_coverage` does (per TPS, plus the TPS's own extra_officers, else
+    ``rawan_extra`` when it is rawan), so pure tests need no store.
+
+    >>> t = pl.DataFrame({"desa_code": ["a", "a"], "tps_number": [1, 2], "rawan": [False, True]})
+    >>> tps_need(t, officers_per_tps=2, rawan_extra=1)["need"].to_list()
+    [2, 3]
+    """
+    rules = metrics.ReadinessRules(
+        officers_per_tps=officers_per_tps, rawan_extra_officers=rawan_extra
+    )
+    return tps.select(
+        pl.col("desa_code").cast(pl.String),
+        pl.col("tps_number").cast(pl.Int64),
+        pl.col("rawan").cast(pl.Boolean).fill_null(False),
+        (officers_per_tps + metrics._extra_per_tps(tps, rules)).cast(pl.Int64).alias("need"),
+    )
+
+
+def initial_assignments(officers: pl.DataFrame) -> pl.DataFrame:
+    """One assignment per officer row in force, taken from the roster's TPS column.
+
+    The Polars oracle of the assignment in force without changes (``Store.assignments_in_force``
+    works it out in SQL). officers: desa_code, nik, nama, nomor_tps, keterangan
+    (``Store.officers``). Returns ASSIGNMENT_SCHEMA: tps_number = nomor_tps, cadangan when
+    keterangan says so, source "daftar"; ordered by desa_code, tps_number, nama.
+
+    >>> o = pl.DataFrame({"desa_code": ["a", "a"], "nik": ["1", "2"], "nama": ["Ani", "Budi"],
+    ...     "nomor_tps": [1, 1], "keterangan": [None, "Cadangan TPS 1"]})
+    >>> initial_assignments(o)["cadangan"].to_list()
+    [False, True]
+    """
+    return (
+        officers.select(
+            "desa_code",
+            "nik",
+            "nama",
+            pl.col("nomor_tps").cast(pl.Int64).alias("tps_number"),
+            pl.col("keterangan")
+            .cast(pl.String)
+            .str.contains(RESERVE_PATTERN)
+            .fill_null(False)
+            .alias("cadangan"),
+            pl.lit(assignment.SOURCE_ROSTER).alias("source"),
+        )
+        .cast(assignment.ASSIGNMENT_SCHEMA)
+        .sort("desa_code", "tps_number", "nama", nulls_last=True)
+    )
+
+
+def apply_changes(assignments: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+    """Lay the change log over the initial assignments: the latest change per person wins.
+
+    changes: CHANGE_SCHEMA (desa_code, nik, tps_number, cadangan, changed_at). A change for
+    someone no longer in the roster in force is ignored; changed rows get source "diubah".
+
+    >>> a = pl.DataFrame({"desa_code": ["a"], "nik": ["1"], "nama": ["Ani"], "tps_number": [1],
+    ...     "cadangan": [False], "source": ["daftar"]})
+    >>> c = pl.DataFrame({"desa_code": ["a", "a"], "nik": ["1", "1"], "tps_number": [2, 3],
+    ...     "cadangan": [False, False], "changed_at": [dt.datetime(2024, 11, 1, tzinfo=dt.UTC),
+    ...     dt.datetime(2024, 11, 2, tzinfo=dt.UTC)]})
+    >>> apply_changes(a, c)["tps_number"].to_list()
+    [3]
+    """
+    latest = (
+        changes.cast(assignment.CHANGE_SCHEMA)
+        .sort("changed_at")
+        .unique(["desa_code", "nik"], keep="last")
+        .select(
+            "desa_code",
+            "nik",
+            pl.col("tps_number").alias("new_tps"),
+            pl.col("cadangan").alias("new_cadangan"),
+            pl.lit(True).alias("changed"),
+        )
+    )
+    changed = pl.col("changed").fill_null(False)
+    edited = pl.lit(assignment.SOURCE_EDITED)
+    return (
+        assignments.join(latest, on=["desa_code", "nik"], how="left")
+        .with_columns(
+            pl.when(changed).then("new_tps").otherwise("tps_number").alias("tps_number"),
+            pl.when(changed).then("new_cadangan").otherwise("cadangan").alias("cadangan"),
+            pl.when(changed).then(edited).otherwise("source").alias("source"),
+        )
+        .select(list(assignment.ASSIGNMENT_SCHEMA))
+        .cast(assignment.ASSIGNMENT_SCHEMA)
+        .sort("desa_code", "tps_number", "nama", nulls_last=True)
     )
 
 
@@ -302,12 +395,12 @@ INPUT_COLUMNS = (
 
 def roster_inputs(store: Store, scope: Scope, as_of: dt.datetime | None) -> pl.DataFrame:
     """Officer rows in force at ``as_of`` with nomor_tps = the assignment in force, worked out
-    in Polars from the roster's TPS column and the change log (``readiness.assignment``)."""
+    in Polars from the roster's TPS column and the change log (:func:`apply_changes`)."""
     rows = store.officer_readiness(scope, as_of).select(INPUT_COLUMNS)
     changes = store.assignment_changes(scope).drop("actor")
     if as_of is not None:
         limit = int(as_of.timestamp() * 1_000_000)
         changes = changes.filter(pl.col("changed_at").dt.epoch("us") <= limit)
     roster = rows.rename({"roster_tps": "nomor_tps"})
-    duty = assignment.apply_changes(assignment.initial_assignments(roster), changes)
+    duty = apply_changes(initial_assignments(roster), changes)
     return with_assigned_tps(roster, duty)

@@ -48,17 +48,22 @@ def tps_list(desa_code: str, numbers: list[int], rawan: list[int] = ()) -> pl.Da
     )
 
 
-def findings(assignments, tps, **kw):
-    return assignment.duty_findings(
-        assignments, tps, officers_per_tps=2, rawan_extra=kw.pop("rawan_extra", 0), **kw
-    )
+def findings(assignments, tps, rawan_extra=0, **kw):
+    need = oracle.tps_need(tps, officers_per_tps=2, rawan_extra=rawan_extra)
+    return assignment.duty_findings(assignments, need, **kw)
+
+
+def coverage(assignments, tps, *, officers_per_tps, rawan_extra):
+    """:func:`assignment.coverage` against the need the oracle works out for ``tps``."""
+    need = oracle.tps_need(tps, officers_per_tps=officers_per_tps, rawan_extra=rawan_extra)
+    return assignment.coverage(assignments, need)
 
 
 def test_initial_assignment_takes_the_roster_tps_and_reads_cadangan_from_keterangan():
     frame = officers(
         DERATI, [1, 1, 2, 2, None], keterangan=[None, "", "cadangan", "Ketua regu", "CADANGAN"]
     )
-    got = assignment.initial_assignments(frame)
+    got = oracle.initial_assignments(frame)
     expected = pl.DataFrame(
         {
             "desa_code": [DERATI] * 5,
@@ -74,16 +79,16 @@ def test_initial_assignment_takes_the_roster_tps_and_reads_cadangan_from_keteran
 
 
 def test_a_clean_village_has_no_findings_and_full_coverage():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 2, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 2, 2]))
     tps = tps_list(DERATI, [1, 2])
     assert findings(a, tps).height == 0
-    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=0)
+    cover = coverage(a, tps, officers_per_tps=2, rawan_extra=0)
     assert cover["assigned"].to_list() == [2, 2]
     assert cover["full"].to_list() == [True, True]
 
 
 def test_tps_not_in_the_list_is_reported_with_the_numbers_that_exist():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 2, 7]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 2, 7]))
     got = findings(a, tps_list(DERATI, [1, 2]))
     row = got.filter(pl.col("code") == "duty_tps_unknown").row(0, named=True)
     assert (row["tps_number"], row["nik"]) == (7, make_nik(4))
@@ -95,14 +100,14 @@ def test_tps_not_in_the_list_is_reported_with_the_numbers_that_exist():
 
 
 def test_a_village_without_a_tps_list_gets_one_finding_not_one_per_officer():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 2]))
     got = findings(a, tps_list(TABA_ANYAR, [1]))
     assert got["code"].to_list() == ["duty_tps_list_missing"]
     assert json.loads(got["fields"][0]) == {"count": 3}
 
 
 def test_over_at_one_tps_while_another_is_short_names_both():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 1, 1, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 1, 1, 2]))
     got = findings(a, tps_list(DERATI, [1, 2, 3]))
     over = got.filter(pl.col("code") == "duty_tps_over")
     assert over["tps_number"].to_list() == [1]
@@ -116,15 +121,15 @@ def test_over_at_one_tps_while_another_is_short_names_both():
 
 
 def test_over_is_not_reported_when_no_tps_of_the_village_is_short():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 1, 2, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 1, 2, 2]))
     assert findings(a, tps_list(DERATI, [1, 2])).height == 0
 
 
 def test_shortage_in_another_village_does_not_make_a_surplus_a_finding():
     a = pl.concat(
         [
-            assignment.initial_assignments(officers(DERATI, [1, 1, 1])),
-            assignment.initial_assignments(
+            oracle.initial_assignments(officers(DERATI, [1, 1, 1])),
+            oracle.initial_assignments(
                 officers(TABA_ANYAR, [1], nik=[make_nik(9, kecamatan_code="17.02.07")])
             ),
         ]
@@ -134,9 +139,9 @@ def test_shortage_in_another_village_does_not_make_a_surplus_a_finding():
 
 
 def test_a_rawan_tps_needs_the_extra_officers():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 2, 2, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 2, 2, 2]))
     tps = tps_list(DERATI, [1, 2], rawan=[1])
-    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=1)
+    cover = coverage(a, tps, officers_per_tps=2, rawan_extra=1)
     assert cover.select(
         "tps_number", "need", "assigned", "shortfall", "surplus", "full"
     ).rows() == [
@@ -148,11 +153,11 @@ def test_a_rawan_tps_needs_the_extra_officers():
 
 def test_a_graded_rawan_tps_needs_its_own_extra_officers():
     """A level's extra_officers (sangat rawan: more) overrides the global rawan extra."""
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 1, 2, 2, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 1, 2, 2, 2]))
     tps = tps_list(DERATI, [1, 2, 3], rawan=[1, 2]).with_columns(
         pl.Series("extra_officers", [2, None, None], dtype=pl.Int64)
     )
-    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=1)
+    cover = coverage(a, tps, officers_per_tps=2, rawan_extra=1)
     assert cover.select("tps_number", "need", "full").rows() == [
         (1, 4, False),
         (2, 3, True),
@@ -164,8 +169,8 @@ def test_one_person_at_two_tps_is_reported_in_both_villages_and_counted_once():
     same = make_nik(1)
     a = pl.concat(
         [
-            assignment.initial_assignments(officers(DERATI, [1, 1], nik=[same, make_nik(2)])),
-            assignment.initial_assignments(officers(TABA_ANYAR, [3], nik=[same])),
+            oracle.initial_assignments(officers(DERATI, [1, 1], nik=[same, make_nik(2)])),
+            oracle.initial_assignments(officers(TABA_ANYAR, [3], nik=[same])),
         ]
     )
     tps = pl.concat([tps_list(DERATI, [1]), tps_list(TABA_ANYAR, [3])])
@@ -176,13 +181,13 @@ def test_one_person_at_two_tps_is_reported_in_both_villages_and_counted_once():
         "count": 2,
         "places": "TPS 1 (Derati), TPS 3 (Taba Anyar)",
     }
-    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=0)
+    cover = coverage(a, tps, officers_per_tps=2, rawan_extra=0)
     assert cover["assigned"].to_list() == [2, 0]
 
 
 def test_reserve_is_listed_and_not_counted_and_no_tps_is_a_finding():
     frame = officers(DERATI, [1, 1, 1, None], keterangan=[None, None, "cadangan", None])
-    a = assignment.initial_assignments(frame)
+    a = oracle.initial_assignments(frame)
     got = findings(a, tps_list(DERATI, [1]))
     assert got.select("code", "severity", "nik").rows() == [
         ("duty_no_tps", "warning", make_nik(4)),
@@ -192,12 +197,12 @@ def test_reserve_is_listed_and_not_counted_and_no_tps_is_a_finding():
         "Joko Susilo ditandai cadangan: tidak dihitung menjaga TPS 1. Tugaskan ke TPS bila ada "
         "TPS yang kurang linmas."
     )
-    cover = assignment.coverage(a, tps_list(DERATI, [1]), officers_per_tps=2, rawan_extra=0)
+    cover = coverage(a, tps_list(DERATI, [1]), officers_per_tps=2, rawan_extra=0)
     assert cover.select("assigned", "reserve").row(0) == (2, 1)
 
 
 def test_changes_move_swap_and_mark_reserve_latest_first():
-    a = assignment.initial_assignments(officers(DERATI, [1, 1, 2, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 1, 2, 2]))
     t0 = dt.datetime(2024, 11, 20, 9, tzinfo=dt.UTC)
     swap = assignment.swap_changes(a, DERATI, make_nik(1), make_nik(3), t0)
     assert swap.select("nik", "tps_number").sort("nik").rows() == [
@@ -214,7 +219,7 @@ def test_changes_move_swap_and_mark_reserve_latest_first():
         },
         schema=assignment.CHANGE_SCHEMA,
     )
-    got = assignment.apply_changes(a, pl.concat([swap, later])).sort("nik")
+    got = oracle.apply_changes(a, pl.concat([swap, later])).sort("nik")
     assert got.select("tps_number", "cadangan", "source").rows() == [
         (1, False, "diubah"),  # swapped to 2, then moved back to 1
         (1, False, "daftar"),
@@ -224,14 +229,14 @@ def test_changes_move_swap_and_mark_reserve_latest_first():
 
 
 def test_swap_of_someone_not_in_the_village_changes_nothing():
-    a = assignment.initial_assignments(officers(DERATI, [1, 2]))
+    a = oracle.initial_assignments(officers(DERATI, [1, 2]))
     now = dt.datetime(2024, 11, 20, tzinfo=dt.UTC)
     assert assignment.swap_changes(a, DERATI, make_nik(1), make_nik(99), now).height == 0
     assert assignment.swap_changes(a, TABA_ANYAR, make_nik(1), make_nik(2), now).height == 0
 
 
 def test_a_change_for_someone_who_left_the_roster_is_ignored():
-    a = assignment.initial_assignments(officers(DERATI, [1]))
+    a = oracle.initial_assignments(officers(DERATI, [1]))
     gone = pl.DataFrame(
         {
             "desa_code": [DERATI],
@@ -242,12 +247,12 @@ def test_a_change_for_someone_who_left_the_roster_is_ignored():
         },
         schema=assignment.CHANGE_SCHEMA,
     )
-    assert_frame_equal(assignment.apply_changes(a, gone), a)
+    assert_frame_equal(oracle.apply_changes(a, gone), a)
 
 
 def test_duty_roster_joins_village_and_tps_address():
     frame = officers(DERATI, [2, 1])
-    a = assignment.initial_assignments(frame)
+    a = oracle.initial_assignments(frame)
     tps = tps_list(DERATI, [1, 2]).with_columns(
         pl.Series("address", ["Balai Desa Derati", "SD Negeri 5 Derati"])
     )
@@ -268,8 +273,8 @@ def test_every_template_renders_with_its_fields(code):
 def test_with_assigned_tps_feeds_the_existing_coverage_figures():
     frame = officers(DERATI, [1, 1, 1, 2], keterangan=[None, None, "cadangan", None])
     t0 = dt.datetime(2024, 11, 20, tzinfo=dt.UTC)
-    moved = assignment.apply_changes(
-        assignment.initial_assignments(frame),
+    moved = oracle.apply_changes(
+        oracle.initial_assignments(frame),
         pl.DataFrame(
             {
                 "desa_code": [DERATI],
@@ -290,21 +295,21 @@ def test_with_assigned_tps_feeds_the_existing_coverage_figures():
         states,
         ReadinessRules(),
     )
-    new = assignment.coverage(moved, tps_list(DERATI, [1, 2]), officers_per_tps=2, rawan_extra=0)
+    new = coverage(moved, tps_list(DERATI, [1, 2]), officers_per_tps=2, rawan_extra=0)
     assert old["officers_assigned"].to_list() == new["assigned"].to_list() == [1, 2]
 
 
 def test_summary_counts_per_kecamatan_cap_at_need_and_list_empty_kecamatan():
     a = pl.concat(
         [
-            assignment.initial_assignments(officers(DERATI, [1, 1, 1, 2])),
-            assignment.initial_assignments(
+            oracle.initial_assignments(officers(DERATI, [1, 1, 1, 2])),
+            oracle.initial_assignments(
                 officers(TABA_ANYAR, [1, 1], nik=[make_nik(21), make_nik(22)])
             ),
         ]
     )
     tps = pl.concat([tps_list(DERATI, [1, 2]), tps_list(TABA_ANYAR, [1])])
-    cover = assignment.coverage(a, tps, officers_per_tps=2, rawan_extra=0)
+    cover = coverage(a, tps, officers_per_tps=2, rawan_extra=0)
     villages = pl.concat(
         [
             VILLAGES,

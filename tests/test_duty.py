@@ -329,3 +329,31 @@ def test_summary_json_on_voting_day_gains_attendance_fields(duty_store):
     assert curup["present"] == 0
     day_before = VOTING_MORNING - dt.timedelta(days=1)
     assert "present" not in summary_extra(duty_store, Scope("17.02"), data, day_before)
+
+
+def test_need_on_the_penugasan_view_is_the_readiness_rule_for_every_demo_tps(demo_store):
+    """A TPS graded sangat rawan needs its level's extra on the Penugasan view, and every TPS
+    of the demo needs there exactly what the readiness rule requires (``tps_coverage``)."""
+    from readiness import rawan_admin
+
+    rule = demo_store.tps_coverage(Scope(""))
+    graded = rule.filter(~pl.col("rawan")).row(0, named=True)
+    extra = {level.code: level.extra_officers for level in demo_store.settings.rawan_levels}
+    assert extra["sangat_rawan"] > demo_store.settings.rawan_extra_officers
+    rawan_admin.set_rawan_level(demo_store, ADMIN, graded["desa_code"], graded["tps_number"],
+                                level="sangat_rawan", source="Bawaslu", reason="konflik")  # fmt: skip
+
+    with demo_store.reading():  # one connection for the page's reads of every desa
+        views = [duty.assignment_view(demo_store, ADMIN, d) for d in rule["desa_code"].unique()]
+    shown = pl.concat([v.coverage.select("desa_code", "tps_number", "need") for v in views])
+    required = demo_store.tps_coverage(Scope("")).select(
+        "desa_code", "tps_number", pl.col("officers_required").alias("need")
+    )
+    assert shown.sort("desa_code", "tps_number").rows() == required.rows()
+    assert shown.height == rule.height == 445
+    here = (pl.col("desa_code") == graded["desa_code"]) & (
+        pl.col("tps_number") == graded["tps_number"]
+    )
+    expected_need = demo_store.settings.officers_per_tps + extra["sangat_rawan"]
+    assert shown.filter(here)["need"].to_list() == [expected_need]
+    assert shown.filter(pl.col("need") > demo_store.settings.officers_per_tps).height >= 1

@@ -15,6 +15,7 @@ import pytest
 import zxingcpp
 from conftest import make_nik, make_officers
 from PIL import Image
+from readiness_oracle import initial_assignments
 
 from readiness import assignment
 from readiness import duty_documents as docs
@@ -81,7 +82,7 @@ def tps_of(desa_code: str, count: int) -> pl.DataFrame:
 
 
 def roster_of(officers: pl.DataFrame, tps: pl.DataFrame) -> pl.DataFrame:
-    return assignment.duty_roster(officers, assignment.initial_assignments(officers), VILLAGES, tps)
+    return assignment.duty_roster(officers, initial_assignments(officers), VILLAGES, tps)
 
 
 @pytest.fixture
@@ -324,7 +325,7 @@ def test_honor_days_from_attendance_and_a_grand_total_over_kecamatan(kecamatan):
     other = village_officers("17.02.07.2001", [1, 1], serial_from=301, offset=30)
     other_roster = assignment.duty_roster(
         other,
-        assignment.initial_assignments(other),
+        initial_assignments(other),
         pl.DataFrame(
             {
                 "kecamatan_code": ["17.02.07"],
