@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import polars as pl
 
 from readiness import contacts, metrics, plan
+from readiness.action_lists import wa_url
 from readiness.config import Milestone
 from readiness.db import Actor, Store
 from readiness.messages_plan import text
@@ -276,18 +276,6 @@ def schedule_table(table: pl.DataFrame) -> pl.DataFrame:
 # -- reminders that fit the day ---------------------------------------------------------------------
 
 
-def _wa_url(phone: str | None, message: str) -> str | None:
-    """``https://wa.me/62…?text=…`` for an Indonesian mobile number, None without a number."""
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
-    if len(digits) < 10 or not digits.startswith("62"):
-        return None
-    return f"https://wa.me/{digits}?text={quote(message)}"
-
-
 def desa_reminders(status: PlanStatus, desa: pl.DataFrame) -> pl.DataFrame:
     """desa_code, reminder: the plan's WhatsApp text for each desa (``plan.reminder_text``).
 
@@ -357,7 +345,7 @@ def plan_action_lists(
             asks = _asks(title, rows)
             rows = rows.join(reminders, on="desa_code", how="left", maintain_order="left")
             links = [
-                _wa_url(phone, "\n".join(p for p in (reminder, ask, sender) if p))
+                wa_url(phone, "\n".join(p for p in (reminder, ask, sender) if p))
                 for phone, reminder, ask in zip(
                     rows["contact_phone"], rows["reminder"], asks, strict=True
                 )
