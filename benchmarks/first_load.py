@@ -131,6 +131,7 @@ def measure(url: str, links: tuple[Link, ...] = LINKS) -> list[Visit]:
             # Late chunks land in the cache too (Streamlit may poll, so idle is not guaranteed).
             with contextlib.suppress(PlaywrightTimeout):
                 page.wait_for_load_state("networkidle", timeout=20_000)
+            page.wait_for_timeout(1_500)  # chromium commits its HTTP cache entries after the fact
             page.close()
             # The repeat visit: the clerk opens the link again later (a new tab, same browser).
             page = context.new_page()

@@ -40,4 +40,6 @@ def test_measure_counts_bytes_and_the_cache_spares_the_repeat_visit(demo_templat
         first, repeat = first_load.measure(url, (fast,))
     assert first.bytes_http > 500_000  # Streamlit's bundles, uncompressed without a proxy
     assert first.outside == repeat.outside == 0
-    assert repeat.bytes_http < first.bytes_http / 10
+    # The bundles come from the browser cache. A late chunk whose cache entry chromium had not
+    # committed yet may be fetched again (seen once: 0.29 of 2.76 MB), so the bound is a fifth.
+    assert repeat.bytes_http < first.bytes_http / 5
